@@ -1,0 +1,302 @@
+"""Reading audio: files or arrays in, fixed-length mono waveforms out."""
+
+from numbers import Integral, Real
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import soxr
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._validation import as_clip_list, check_finite, check_same_length
+
+__all__ = ["AudioLoader", "AudioLoadError", "load_audio", "fix_length"]
+
+
+class AudioLoadError(ValueError):
+    """An audio file is missing, unreadable, empty, truncated or invalid.
+
+    The message always starts with the file's path.
+    """
+
+
+def load_audio(path, sr=None):
+    """Read one audio file as a mono float32 waveform.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        Any file libsndfile reads: WAV (PCM 8/16/24/32 bit or float), FLAC,
+        OGG/Vorbis, Opus, MP3, AIFF and more.
+    sr : int or None, default=None
+        Sample rate to resample to (with soxr, as librosa does). ``None``
+        keeps the file's own rate.
+
+    Returns
+    -------
+    y : ndarray of shape (n_samples,), dtype float32
+        The channels mixed down to mono.
+    sr : int
+        The sample rate of ``y``.
+
+    Raises
+    ------
+    AudioLoadError
+        If the file does not exist, cannot be decoded, holds no samples,
+        is shorter than its header declares, or holds NaN or Inf samples.
+
+    Examples
+    --------
+    >>> import numpy as np, soundfile as sf, tempfile, os
+    >>> from skdeepfake.io import load_audio
+    >>> path = os.path.join(tempfile.mkdtemp(), "tone.wav")
+    >>> sf.write(path, np.zeros((8000, 2)), 8000)  # 1 s of stereo silence
+    >>> y, sr = load_audio(path, sr=16000)
+    >>> y.shape, y.dtype, sr
+    ((16000,), dtype('float32'), 16000)
+    """
+    path = Path(path)
+    if not path.exists():
+        raise AudioLoadError(f"{path}: file does not exist.")
+    if path.is_dir():
+        raise AudioLoadError(f"{path}: is a directory, not an audio file.")
+    try:
+        with sf.SoundFile(path) as f:
+            declared = f.frames
+            orig_sr = f.samplerate
+            data = f.read(dtype="float32", always_2d=True)
+    except (sf.LibsndfileError, RuntimeError, TypeError) as err:
+        raise AudioLoadError(f"{path}: cannot be decoded as audio ({err}).") from err
+    if len(data) == 0:
+        raise AudioLoadError(f"{path}: holds no audio samples (empty file).")
+    if len(data) < declared:
+        raise AudioLoadError(
+            f"{path}: is truncated: its header declares {declared} samples but "
+            f"only {len(data)} could be read."
+        )
+    y = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
+    check_finite(y, str(path))
+    if sr is not None and sr != orig_sr:
+        y = soxr.resample(y, orig_sr, sr, quality="HQ").astype(np.float32, copy=False)
+        orig_sr = sr
+    return np.ascontiguousarray(y, dtype=np.float32), orig_sr
+
+
+def fix_length(y, n_samples, crop="start", pad_mode="repeat", random_state=None):
+    """Crop or pad a 1-D waveform to exactly ``n_samples``.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n,)
+        The waveform.
+    n_samples : int
+        The length to return.
+    crop : {"start", "center", "random"}, default="start"
+        Which excerpt of a longer clip to keep.
+    pad_mode : {"repeat", "constant"}, default="repeat"
+        How to lengthen a shorter clip. ``"repeat"`` tiles the clip, so the
+        result holds no run of digital silence whose length would reveal how
+        long the clip was; ``"constant"`` appends zeros.
+    random_state : int, RandomState instance or None, default=None
+        Used when ``crop="random"``.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepfake.io import fix_length
+    >>> fix_length(np.array([1.0, 2.0, 3.0]), 7)
+    array([1., 2., 3., 1., 2., 3., 1.])
+    >>> fix_length(np.arange(10.0), 4, crop="center")
+    array([3., 4., 5., 6.])
+    """
+    n = len(y)
+    if n > n_samples:
+        if crop == "start":
+            start = 0
+        elif crop == "center":
+            start = (n - n_samples) // 2
+        else:
+            start = check_random_state(random_state).randint(0, n - n_samples + 1)
+        return y[start : start + n_samples]
+    if n < n_samples:
+        if pad_mode == "repeat":
+            return np.resize(y, n_samples)
+        return np.pad(y, (0, n_samples - n))
+    return y
+
+
+class AudioLoader(TransformerMixin, BaseEstimator):
+    """Turn audio files or waveforms into fixed-length mono waveforms.
+
+    A stateless transformer, usually the first step of a pipeline. Every clip
+    is decoded (for paths), mixed down to mono, resampled to ``sr`` and then
+    cropped or padded to ``round(sr * duration)`` samples.
+
+    Parameters
+    ----------
+    sr : int, default=16000
+        Target sample rate in Hz. Files are resampled with soxr (high
+        quality), the resampler librosa uses. Waveform arrays are taken to be
+        at this rate already.
+    duration : float, default=2.0
+        Length of every output clip, in seconds.
+    crop : {"start", "center", "random"}, default="start"
+        Which excerpt of a longer clip to keep. ``"random"`` draws the offset
+        from ``random_state``.
+    pad_mode : {"repeat", "constant"}, default="repeat"
+        How to lengthen a shorter clip. ``"repeat"`` tiles it. ``"constant"``
+        appends zeros, which leaks the clip's length to the model: on FoR
+        for-norm, where fake clips are shorter than real ones, that length
+        alone separates the classes.
+    random_state : int, RandomState instance or None, default=None
+        Seeds ``crop="random"``. With an int, every call to ``transform``
+        crops the same way.
+    n_jobs : int or None, default=None
+        Number of parallel jobs to decode files with (joblib; ``-1`` means all
+        cores). Arrays are not decoded and ignore it.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of samples per clip seen in ``fit``; only set when X is a 2-D
+        array.
+
+    See Also
+    --------
+    load_audio : Read one file.
+    skdeepfake.features.MelSpectrogram : The usual next step.
+
+    Notes
+    -----
+    X is one of: a 1-D sequence of file paths, a list of 1-D float arrays of
+    any lengths, or a 2-D float array ``(n_clips, n_samples)``. Every format
+    libsndfile reads is accepted: WAV (PCM 8/16/24/32 bit, float), FLAC,
+    OGG, MP3. Any bad file raises :class:`AudioLoadError` naming it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepfake import AudioLoader
+    >>> clips = [np.ones(8000, dtype=np.float32), np.ones(40000, dtype=np.float32)]
+    >>> AudioLoader(duration=2.0).fit_transform(clips).shape
+    (2, 32000)
+    """
+
+    _parameter_constraints = {
+        "sr": [Interval(Integral, 1, None, closed="left")],
+        "duration": [Interval(Real, 0, None, closed="neither")],
+        "crop": [StrOptions({"start", "center", "random"})],
+        "pad_mode": [StrOptions({"repeat", "constant"})],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(
+        self,
+        sr=16000,
+        duration=2.0,
+        crop="start",
+        pad_mode="repeat",
+        random_state=None,
+        n_jobs=None,
+    ):
+        self.sr = sr
+        self.duration = duration
+        self.crop = crop
+        self.pad_mode = pad_mode
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    @property
+    def n_samples_out(self):
+        """Number of samples in every output clip: ``round(sr * duration)``."""
+        return int(round(self.sr * self.duration))
+
+    def fit(self, X, y=None):
+        """Check the parameters and X; nothing is learned.
+
+        Parameters
+        ----------
+        X : sequence of paths, list of 1-D arrays or 2-D array
+            Raw audio.
+        y : array-like of shape (n_clips,), default=None
+            Ignored, but checked to match X in length.
+
+        Returns
+        -------
+        self : AudioLoader
+            The loader.
+        """
+        self._validate_params()
+        kind, clips = as_clip_list(X)
+        check_same_length(clips, y)
+        if kind == "arrays" and isinstance(X, np.ndarray):
+            self.n_features_in_ = X.shape[1]
+        return self
+
+    def transform(self, X):
+        """Load, mix down, resample and crop or pad every clip.
+
+        Parameters
+        ----------
+        X : sequence of paths, list of 1-D arrays or 2-D array
+            Raw audio.
+
+        Returns
+        -------
+        waveforms : ndarray of shape (n_clips, round(sr * duration)), float32
+            One row per clip.
+        """
+        self._validate_params()
+        kind, clips = as_clip_list(X)
+        n_out = self.n_samples_out
+        rng = check_random_state(self.random_state)
+        seeds = rng.randint(np.iinfo(np.int32).max, size=len(clips))
+        if kind == "paths":
+            rows = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                delayed(_load_fixed)(path, self.sr, n_out, self.crop, self.pad_mode, s)
+                for path, s in zip(clips, seeds)
+            )
+        else:
+            rows = [
+                fix_length(clip, n_out, self.crop, self.pad_mode, s)
+                for clip, s in zip(clips, seeds)
+            ]
+        out = np.empty((len(rows), n_out), dtype=np.float32)
+        for i, row in enumerate(rows):
+            out[i] = row
+        return out
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output samples: ``sample_00000``, ``sample_00001``...
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored; the output does not depend on the input's names.
+
+        Returns
+        -------
+        ndarray of str
+        """
+        width = len(str(self.n_samples_out - 1))
+        return np.array([f"sample_{i:0{width}d}" for i in range(self.n_samples_out)])
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.requires_fit = False
+        tags.input_tags.allow_nan = False
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
+
+
+def _load_fixed(path, sr, n_out, crop, pad_mode, seed):
+    y, _ = load_audio(path, sr=sr)
+    return fix_length(y, n_out, crop, pad_mode, seed)
