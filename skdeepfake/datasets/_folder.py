@@ -1,0 +1,120 @@
+"""Corpora on disk laid out as ``real/`` and ``fake/`` folders."""
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+from joblib import Parallel, delayed
+from sklearn.utils import Bunch
+
+__all__ = ["load_audio_folder", "TARGET_NAMES"]
+
+#: Class names in label order: index 0 is bona fide, index 1 is spoofed.
+TARGET_NAMES = np.array(["real", "fake"])
+
+
+def load_audio_folder(root, check=True, n_jobs=None):
+    """List the audio files of a folder with ``real/`` and ``fake/`` below it.
+
+    Files may sit at any depth below ``real/`` and ``fake/``. Hidden files
+    (names starting with ``.``) are ignored. With ``check=True`` every file's
+    header is read; files libsndfile cannot open, or that hold no samples,
+    are left out of ``filenames`` and listed in ``skipped`` with the reason,
+    and a warning says how many.
+
+    Parameters
+    ----------
+    root : str or pathlib.Path
+        The folder holding ``real/`` and ``fake/``.
+    check : bool, default=True
+        Open each file's header to find unreadable files up front.
+    n_jobs : int or None, default=None
+        Parallel jobs for the check (joblib).
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        ``filenames`` (array of str, sorted), ``target`` (1 = fake,
+        0 = real), ``target_names`` (``["real", "fake"]``), ``skipped``
+        (list of ``(path, reason)``) and ``DESCR``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``root``, ``root/real`` or ``root/fake`` does not exist.
+
+    Examples
+    --------
+    >>> import numpy as np, soundfile as sf, tempfile, pathlib
+    >>> from skdeepfake.datasets import load_audio_folder
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> for label in ("real", "fake"):
+    ...     (root / label).mkdir()
+    ...     sf.write(root / label / "a.wav", np.zeros(1600), 16000)
+    >>> data = load_audio_folder(root)
+    >>> data.target.tolist(), data.skipped
+    ([1, 0], [])
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root}: no such folder.")
+    files, target = [], []
+    for label, name in enumerate(TARGET_NAMES):
+        folder = root / name
+        if not folder.is_dir():
+            raise FileNotFoundError(
+                f"{root}: expected a '{name}/' folder inside it (layout: "
+                f"{root}/real/... and {root}/fake/...)."
+            )
+        found = sorted(
+            p for p in folder.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        )
+        files.extend(found)
+        target.extend([label] * len(found))
+    return _bunch_from_files(files, target, root, check, n_jobs, f"Audio folder {root}")
+
+
+def _bunch_from_files(files, target, root, check, n_jobs, title):
+    skipped = []
+    if check and files:
+        reasons = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(_unreadable_reason)(path) for path in files
+        )
+        keep = [reason is None for reason in reasons]
+        skipped = [(str(p), r) for p, r in zip(files, reasons) if r is not None]
+        files = [p for p, k in zip(files, keep) if k]
+        target = [t for t, k in zip(target, keep) if k]
+    if skipped:
+        warnings.warn(
+            f"{title}: skipped {len(skipped)} unreadable file(s); see the Bunch's "
+            f"'skipped' for each path and reason. First: {skipped[0][0]}: "
+            f"{skipped[0][1]}",
+            UserWarning,
+            stacklevel=3,
+        )
+    target = np.asarray(target, dtype=int)
+    descr = (
+        f"{title}\n\n{len(files)} files: {int((target == 0).sum())} real, "
+        f"{int((target == 1).sum())} fake; {len(skipped)} skipped as unreadable.\n"
+    )
+    return Bunch(
+        filenames=np.array([str(p) for p in files], dtype=object),
+        target=target,
+        target_names=TARGET_NAMES.copy(),
+        skipped=skipped,
+        root=str(root),
+        DESCR=descr,
+    )
+
+
+def _unreadable_reason(path):
+    """Why libsndfile cannot read ``path``, or None when it can."""
+    try:
+        info = sf.info(str(path))
+    except Exception as err:  # libsndfile raises several types for bad files
+        return f"cannot be decoded as audio ({err})"
+    if info.frames == 0:
+        return "holds no audio samples (empty file)"
+    return None

@@ -1,0 +1,178 @@
+"""The one module that touches scikeras.
+
+scikeras 0.13 is the last release and is unmaintained. On scikit-learn >= 1.6
+its ``KerasClassifier`` declares no tags (it still uses the removed
+``_more_tags``/``_estimator_type``), so ``sklearn.base.is_classifier`` is
+False: cross-validation then silently uses KFold instead of StratifiedKFold
+and meta-estimators that need a classifier refuse it. :class:`KerasDetector`
+fixes that and fixes the rest of the wrapper for our binary detectors:
+
+* correct ``__sklearn_tags__`` (a binary classifier);
+* input validation with :func:`sklearn.utils.validation.validate_data`;
+* the network is built and compiled by the subclass from explicit,
+  tunable constructor parameters (``learning_rate``, ``dropout``, ...);
+* seeded weights and dropout, so one ``random_state`` gives one model;
+* early stopping from constructor parameters.
+
+Everything else the detectors need is plain Keras, reached through
+:func:`skdeepfake._tf.import_keras`. Replacing scikeras means replacing this
+module only.
+"""
+
+import itertools
+
+import numpy as np
+from sklearn.utils import check_random_state
+from sklearn.utils._tags import ClassifierTags
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import validate_data
+
+from .._tf import import_keras
+
+keras = import_keras()
+
+from scikeras.wrappers import KerasClassifier  # noqa: E402  (after TF is quiet)
+
+__all__ = ["KerasDetector", "keras"]
+
+
+class KerasDetector(KerasClassifier):
+    """Base class of the Keras detectors: a binary scikit-learn classifier.
+
+    Subclasses define ``__init__`` with explicit parameters (which must
+    include ``learning_rate``, ``epochs``, ``batch_size``,
+    ``validation_split``, ``early_stopping``, ``patience``, ``class_weight``,
+    ``random_state`` and ``verbose``), and implement
+
+    * ``_build_network(input_shape, seeds)``: the uncompiled Keras model,
+      ending in one sigmoid unit; ``seeds`` is an iterator of layer seeds;
+    * ``_make_input_encoder()``: an unfitted scikit-learn transformer that
+      standardises X and gives it the network's input shape;
+    * ``_check_input_shape(shape)``: raise a ValueError for unusable X.
+
+    The network's output is the probability of ``classes_[1]``.
+    """
+
+    # scikeras reads these settings as attributes. Held on the class, they
+    # are fixed choices of this library rather than tunable parameters.
+    model = None
+    build_fn = None
+    warm_start = False
+    optimizer = "adam"
+    loss = "binary_crossentropy"
+    metrics = None
+    callbacks = None
+    shuffle = True
+    run_eagerly = False
+    validation_batch_size = None
+
+    # -- scikeras hooks -------------------------------------------------
+
+    def _keras_build_fn(self, meta):
+        seeds = _layer_seeds(self.random_state)
+        model = self._build_network(meta["X_shape_"][1:], seeds)
+        model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate=self.learning_rate),
+            loss="binary_crossentropy",
+        )
+        return model
+
+    @property
+    def feature_encoder(self):
+        return self._make_input_encoder()
+
+    def _initialize_callbacks(self):
+        super()._initialize_callbacks()
+        if self.early_stopping:
+            monitor = "val_loss" if self.validation_split else "loss"
+            self._fit_callbacks = self._fit_callbacks + [
+                keras.callbacks.EarlyStopping(
+                    monitor=monitor, patience=self.patience, restore_best_weights=True
+                )
+            ]
+
+    def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
+        if X is not None:
+            kwargs = dict(allow_nd=True, dtype=[np.float32, np.float64], reset=reset)
+            if y is not None:
+                X, y = validate_data(self, X, y, **kwargs)
+            else:
+                X = validate_data(self, X, **kwargs)
+            self._check_input_shape(X.shape)
+        if y is not None and reset:
+            _check_binary(y, type(self).__name__)
+        return super()._validate_data(X, y, reset=reset, y_numeric=y_numeric)
+
+    # -- scikit-learn API -----------------------------------------------
+
+    def fit(self, X, y, sample_weight=None):
+        """Build a new network and train it on (X, y).
+
+        Parameters
+        ----------
+        X : array-like
+            Training inputs (see the class docstring for the shape).
+        y : array-like of shape (n_samples,)
+            Labels of two classes, e.g. 0/1 or "real"/"fake".
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self
+            The fitted detector.
+        """
+        self._validate_params()
+        return super().fit(X, y, sample_weight=sample_weight)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one more epoch, building the network on the first call.
+
+        Parameters
+        ----------
+        X : array-like
+            Training inputs.
+        y : array-like of shape (n_samples,)
+            Labels.
+        classes : array-like of shape (2,), default=None
+            Both labels; needed on the first call if y lacks one.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self
+            The detector.
+        """
+        self._validate_params()
+        return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = ClassifierTags(multi_class=False, poor_score=True)
+        tags.target_tags.required = True
+        tags.input_tags.allow_nan = False
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "model_")
+
+
+def _check_binary(y, name):
+    classes = np.unique(y)
+    if len(classes) != 2 or type_of_target(y) != "binary":
+        raise ValueError(
+            f"{name} is a binary detector and needs y with exactly 2 classes "
+            f"(real and fake); got {len(classes)} class(es): {classes[:5].tolist()}."
+        )
+
+
+def _layer_seeds(random_state):
+    """Endless seeds for the layers' initialisers and dropout (None if unseeded)."""
+    if random_state is None:
+        yield from itertools.repeat(None)
+    rng = check_random_state(random_state)
+    while True:
+        yield int(rng.randint(np.iinfo(np.int32).max))

@@ -1,0 +1,284 @@
+"""The study's Custom-CNN on log-mel spectrograms."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._keras import KerasDetector, keras
+from ._params import KERAS_PARAMETER_CONSTRAINTS
+
+__all__ = ["CustomCNNClassifier", "PerFrequencyScaler", "min_input_size"]
+
+
+def min_input_size(n_blocks=4, kernel_size=3, pool_size=2):
+    """Smallest height and width that survive the CNN's conv/pool blocks.
+
+    Each block is a 'valid' convolution (losing ``kernel_size - 1``) and a
+    'valid' max-pooling (dividing by ``pool_size``, rounding down).
+
+    Parameters
+    ----------
+    n_blocks : int, default=4
+    kernel_size : int, default=3
+    pool_size : int, default=2
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> from skdeepfake.models.cnn import min_input_size
+    >>> min_input_size()
+    46
+    """
+    size = 1
+    for _ in range(n_blocks):
+        size = size * pool_size + kernel_size - 1
+    return size
+
+
+class PerFrequencyScaler(TransformerMixin, BaseEstimator):
+    """Standardise spectrograms per frequency band (and channel).
+
+    Means and standard deviations are learned in ``fit`` over clips and
+    frames, one per row (band) and channel. Input of shape ``(n, bands,
+    frames)`` gains a channel axis; the output is always
+    ``(n, bands, frames, channels)``, float32.
+
+    Attributes
+    ----------
+    mean_ : ndarray of shape (bands, 1, channels)
+    scale_ : ndarray of shape (bands, 1, channels)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepfake.models.cnn import PerFrequencyScaler
+    >>> S = np.random.default_rng(0).normal(3.0, 2.0, size=(5, 4, 6))
+    >>> Z = PerFrequencyScaler().fit_transform(S)
+    >>> Z.shape, bool(abs(Z.mean()) < 1e-6)
+    ((5, 4, 6, 1), True)
+    """
+
+    def fit(self, X, y=None):
+        """Learn per-band means and standard deviations.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, bands, frames) or (n, bands, frames, channels)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : PerFrequencyScaler
+        """
+        X = self._as_4d(validate_data(self, X, allow_nd=True, dtype=[np.float32, np.float64]))
+        self.mean_ = X.mean(axis=(0, 2), keepdims=True)[0].astype(np.float32)
+        std = X.std(axis=(0, 2), keepdims=True)[0]
+        self.scale_ = np.where(std > 1e-8, std, 1.0).astype(np.float32)
+        return self
+
+    def transform(self, X):
+        """Standardise X with the learned statistics.
+
+        Parameters
+        ----------
+        X : array-like of shape (n, bands, frames) or (n, bands, frames, channels)
+
+        Returns
+        -------
+        ndarray of shape (n, bands, frames, channels), float32
+        """
+        check_is_fitted(self)
+        X = self._as_4d(
+            validate_data(self, X, allow_nd=True, dtype=np.float32, reset=False)
+        )
+        return ((X - self.mean_) / self.scale_).astype(np.float32, copy=False)
+
+    @staticmethod
+    def _as_4d(X):
+        if X.ndim == 3:
+            return X[..., np.newaxis]
+        if X.ndim != 4:
+            raise ValueError(
+                f"Expected spectrograms of shape (n, bands, frames) or (n, bands, "
+                f"frames, channels); got X with shape {X.shape}."
+            )
+        return X
+
+
+class CustomCNNClassifier(KerasDetector):
+    """The study's Custom-CNN: four conv/pool blocks on log-mel spectrograms.
+
+    Conv2D(3x3, ReLU) + MaxPooling(2x2) with 32, 64, 128 and 128 filters,
+    then Flatten -> Dense(512, ReLU) -> Dropout(0.5) -> Dense(1, sigmoid);
+    Adam (learning rate 1e-4), binary cross-entropy, batch 32, 50 epochs.
+    Convolutions and pooling use Keras' default 'valid' padding, as the code
+    behind the study's results does (its text says 'same'). On the study's
+    own 224x224x3 images the network has 9,679,041 parameters.
+
+    Inputs are standardised per frequency band with statistics learned in
+    ``fit`` (:class:`PerFrequencyScaler`). Built on scikeras'
+    ``KerasClassifier``; a true scikit-learn classifier.
+
+    Parameters
+    ----------
+    filters : tuple of int, default=(32, 64, 128, 128)
+        Filters of each conv block; one block per entry.
+    kernel_size : int, default=3
+        Height and width of the convolution kernels.
+    pool_size : int, default=2
+        Height and width of the max-pooling windows.
+    dense_units : int, default=512
+        Units of the dense layer after flattening.
+    dropout : float, default=0.5
+        Dropout rate before the output.
+    learning_rate : float, default=1e-4
+        Adam's learning rate.
+    epochs : int, default=50
+        Passes over the training data.
+    batch_size : int, default=32
+        Samples per gradient step (and per predict batch).
+    validation_split : float, default=0.0
+        Fraction of the training data (the last rows) held out to report
+        ``val_loss`` and drive early stopping.
+    early_stopping : bool, default=False
+        Stop when the monitored loss stops improving for ``patience``
+        epochs and keep the best weights.
+    patience : int, default=5
+        Epochs without improvement before early stopping.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, dropout and shuffling.
+    verbose : int, default=0
+        Keras' progress output.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+        The labels; ``predict_proba`` columns follow this order.
+    model_ : keras.Model
+        The trained network.
+    history_ : dict
+        Per-epoch ``loss`` (and ``val_loss``).
+    feature_encoder_ : PerFrequencyScaler
+        The fitted per-band standardiser.
+
+    Notes
+    -----
+    X is ``(n, n_mels, n_frames)`` from :class:`~skdeepfake.MelSpectrogram`,
+    or ``(n, height, width, channels)``. Both height and width must be at
+    least :func:`min_input_size` (46 for the default four blocks); 2-second
+    16 kHz clips give 128 x 63.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepfake import CustomCNNClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(8, 48, 48)).astype(np.float32)
+    >>> y = np.array([0, 1] * 4)
+    >>> cnn = CustomCNNClassifier(filters=(4, 4, 4, 4), dense_units=8, epochs=1,
+    ...                           random_state=0).fit(X, y)
+    >>> cnn.predict_proba(X).shape
+    (8, 2)
+    """
+
+    _parameter_constraints = {
+        **KERAS_PARAMETER_CONSTRAINTS,
+        "filters": [tuple, list],
+        "kernel_size": [Interval(Integral, 1, None, closed="left")],
+        "pool_size": [Interval(Integral, 1, None, closed="left")],
+        "dense_units": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+    }
+
+    def __init__(
+        self,
+        filters=(32, 64, 128, 128),
+        kernel_size=3,
+        pool_size=2,
+        dense_units=512,
+        dropout=0.5,
+        learning_rate=1e-4,
+        epochs=50,
+        batch_size=32,
+        validation_split=0.0,
+        early_stopping=False,
+        patience=5,
+        class_weight=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.pool_size = pool_size
+        self.dense_units = dense_units
+        self.dropout = dropout
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.validation_split = validation_split
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _check_input_shape(self, shape):
+        if len(shape) not in (3, 4):
+            raise ValueError(
+                "CustomCNNClassifier needs spectrograms of shape (n, n_mels, n_frames) "
+                f"or (n, height, width, channels); got X with shape {shape}. Use "
+                "MelSpectrogram() (without flatten)."
+            )
+        smallest = min_input_size(len(self.filters), self.kernel_size, self.pool_size)
+        if min(shape[1], shape[2]) < smallest:
+            raise ValueError(
+                f"CustomCNNClassifier with {len(self.filters)} conv/pool blocks needs "
+                f"inputs of at least {smallest} x {smallest}; got {shape[1]} x "
+                f"{shape[2]}. Use longer clips or more mel bands, or fewer blocks "
+                "(filters=...)."
+            )
+
+    def _make_input_encoder(self):
+        return PerFrequencyScaler()
+
+    def _build_network(self, input_shape, seeds):
+        height, width = input_shape[:2]
+        channels = input_shape[2] if len(input_shape) == 3 else 1
+        model = keras.Sequential(name="custom_cnn")
+        model.add(keras.Input(shape=(height, width, channels)))
+        for n_filters in self.filters:
+            model.add(
+                keras.layers.Conv2D(
+                    n_filters,
+                    self.kernel_size,
+                    activation="relu",
+                    kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+                )
+            )
+            model.add(keras.layers.MaxPooling2D(self.pool_size))
+        model.add(keras.layers.Flatten())
+        model.add(
+            keras.layers.Dense(
+                self.dense_units,
+                activation="relu",
+                kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+            )
+        )
+        model.add(keras.layers.Dropout(self.dropout, seed=next(seeds)))
+        model.add(
+            keras.layers.Dense(
+                1,
+                activation="sigmoid",
+                kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+            )
+        )
+        return model
