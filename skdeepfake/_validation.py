@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse
+from sklearn.utils.validation import _num_samples
 
 
 def _is_path(item):
@@ -27,8 +29,17 @@ def as_clip_list(X, name="X"):
             f"{name} must be a sequence of audio files or waveforms, got a single "
             f"path {str(X)!r}; wrap it in a list: [{str(X)!r}]."
         )
+    if scipy.sparse.issparse(X):
+        raise TypeError(
+            f"{name} is a sparse matrix; sparse input is not supported: pass dense "
+            "waveforms or file paths."
+        )
     if hasattr(X, "to_numpy") and getattr(X, "ndim", 1) == 1:  # pandas Series
         X = X.to_numpy()
+    if not isinstance(X, (np.ndarray, list, tuple)) and hasattr(X, "__array__"):
+        X = np.asarray(X)
+    if isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 2:
+        X = X.astype(np.float64)  # a non-number raises TypeError naming it
     if isinstance(X, np.ndarray):
         if X.dtype.kind in "fc" or X.dtype.kind in "iub":
             return "arrays", _rows_of_numeric_array(X, name)
@@ -70,9 +81,9 @@ def as_clip_list(X, name="X"):
 def _rows_of_numeric_array(X, name):
     if X.ndim == 1:
         raise ValueError(
-            f"{name} is a 1-D array of numbers, which reads as one waveform; pass "
-            f"a 2-D array (n_clips, n_samples) such as {name}[np.newaxis], or a "
-            "list of waveforms."
+            f"{name} is a 1-D array of numbers, which reads as one waveform. Reshape "
+            f"your data: pass a 2-D array (n_clips, n_samples) such as "
+            f"{name}[np.newaxis], or a list of waveforms."
         )
     if X.ndim != 2:
         raise ValueError(
@@ -81,6 +92,11 @@ def _rows_of_numeric_array(X, name):
         )
     if X.shape[0] == 0:
         raise ValueError(f"{name} is empty: it must hold at least one clip.")
+    if X.shape[1] == 0:
+        raise ValueError(
+            f"{name} has 0 feature(s) (shape={X.shape}) while a minimum of 1 is "
+            "required: its clips hold no samples."
+        )
     X = _check_float_waveform(X, name)
     return list(X)
 
@@ -92,6 +108,8 @@ def _check_float_waveform(arr, name):
                 f"{name} has integer dtype {arr.dtype}; waveforms must be floats in "
                 "[-1, 1] (for 16-bit PCM divide by 32768)."
             )
+        if arr.dtype.kind == "c":
+            raise ValueError(f"Complex data not supported: {name} has dtype {arr.dtype}.")
         raise ValueError(f"{name} must hold float samples, got dtype {arr.dtype}.")
     if arr.size == 0:
         raise ValueError(f"{name} is empty (0 samples).")
@@ -113,8 +131,8 @@ def check_finite(arr, name):
 
 def check_same_length(X, y):
     """Raise a ValueError when X and y hold different numbers of clips."""
-    if y is not None and len(X) != len(y):
+    if y is not None and len(X) != _num_samples(y):
         raise ValueError(
-            f"X and y have different lengths: X has {len(X)} clips, y has {len(y)} "
-            "labels."
+            f"X and y have different lengths: X has {len(X)} clips, y has "
+            f"{_num_samples(y)} labels."
         )

@@ -1,5 +1,6 @@
 """Reading audio: files or arrays in, fixed-length mono waveforms out."""
 
+import re
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -11,9 +12,13 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._validation import as_clip_list, check_finite, check_same_length
+from ._validation import as_clip_list, check_same_length
 
 __all__ = ["AudioLoader", "AudioLoadError", "load_audio", "fix_length"]
+
+_TRUNCATED = re.compile(
+    r"^(?:data|SSND)\s*:\s*(?P<declared>\d+) \(should be (?P<actual>\d+)\)", re.MULTILINE
+)
 
 
 class AudioLoadError(ValueError):
@@ -65,20 +70,24 @@ def load_audio(path, sr=None):
         raise AudioLoadError(f"{path}: is a directory, not an audio file.")
     try:
         with sf.SoundFile(path) as f:
-            declared = f.frames
             orig_sr = f.samplerate
             data = f.read(dtype="float32", always_2d=True)
+            log = f.extra_info
     except (sf.LibsndfileError, RuntimeError, TypeError) as err:
         raise AudioLoadError(f"{path}: cannot be decoded as audio ({err}).") from err
     if len(data) == 0:
         raise AudioLoadError(f"{path}: holds no audio samples (empty file).")
-    if len(data) < declared:
+    # libsndfile quietly shortens a WAV/AIFF whose data chunk runs past the
+    # end of the file; its log records the size the header declared.
+    cut = _TRUNCATED.search(log)
+    if cut and int(cut["declared"]) not in (0, 0xFFFFFFFF) and int(cut["declared"]) > int(cut["actual"]):
         raise AudioLoadError(
-            f"{path}: is truncated: its header declares {declared} samples but "
-            f"only {len(data)} could be read."
+            f"{path}: is truncated: its header declares {cut['declared']} bytes of "
+            f"audio but only {cut['actual']} are in the file."
         )
     y = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
-    check_finite(y, str(path))
+    if not np.isfinite(y).all():
+        raise AudioLoadError(f"{path} contains NaN or infinite samples.")
     if sr is not None and sr != orig_sr:
         y = soxr.resample(y, orig_sr, sr, quality="HQ").astype(np.float32, copy=False)
         orig_sr = sr

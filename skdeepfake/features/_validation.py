@@ -7,5 +7,5 @@ def check_waveform_batch(X, min_samples, estimator_name):
         raise ValueError(
             f"{estimator_name} needs clips of at least {min_samples} samples (one "
             f"STFT frame, n_fft={min_samples}); X has {X.shape[1]} samples per "
-            "clip. Make clips longer with AudioLoader(duration=...) or lower n_fft."
+            f"clip (n_features = {X.shape[1]}). Make clips longer with AudioLoader(duration=...) or lower n_fft."
         )

@@ -24,7 +24,7 @@ import itertools
 import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._tags import ClassifierTags
-from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import validate_data
 
 from .._tf import import_keras
@@ -93,7 +93,8 @@ class KerasDetector(KerasClassifier):
 
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         if X is not None:
-            kwargs = dict(allow_nd=True, dtype=[np.float32, np.float64], reset=reset)
+            # Keras computes in float32; one dtype for fit and predict.
+            kwargs = dict(allow_nd=True, dtype=np.float32, reset=reset)
             if y is not None:
                 X, y = validate_data(self, X, y, **kwargs)
             else:
@@ -161,11 +162,13 @@ class KerasDetector(KerasClassifier):
 
 
 def _check_binary(y, name):
+    check_classification_targets(y)
     classes = np.unique(y)
     if len(classes) != 2 or type_of_target(y) != "binary":
         raise ValueError(
-            f"{name} is a binary detector and needs y with exactly 2 classes "
-            f"(real and fake); got {len(classes)} class(es): {classes[:5].tolist()}."
+            f"Only binary classification is supported: {name} needs y with exactly "
+            f"2 classes (real and fake); got {len(classes)} class(es): "
+            f"{classes[:5].tolist()}."
         )
 
 

@@ -7,7 +7,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 __all__ = ["XGBoostClassifier"]
 
@@ -129,6 +129,10 @@ class XGBoostClassifier(ClassifierMixin, BaseEstimator):
                 f"XGBoostClassifier needs at least 2 classes in y; got 1 class: "
                 f"{self.classes_.tolist()}."
             )
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+            if not sample_weight.any():
+                raise ValueError("sample_weight is all zero: no sample would weigh in.")
         self.booster_ = XGBClassifier(
             n_estimators=self.n_estimators,
             max_depth=self.max_depth,
@@ -172,6 +176,7 @@ class XGBoostClassifier(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples,)
         """
+        check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     @property
