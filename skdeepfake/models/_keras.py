@@ -22,6 +22,7 @@ module only.
 import itertools
 
 import numpy as np
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._tags import ClassifierTags
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
@@ -34,6 +35,8 @@ keras = import_keras()
 from scikeras.wrappers import KerasClassifier  # noqa: E402  (after TF is quiet)
 
 __all__ = ["KerasDetector", "keras"]
+
+_PREDICT_CHUNK = 256  # samples per network call in predict
 
 
 class KerasDetector(KerasClassifier):
@@ -103,6 +106,24 @@ class KerasDetector(KerasClassifier):
         if y is not None and reset:
             _check_binary(y, type(self).__name__)
         return super()._validate_data(X, y, reset=reset, y_numeric=y_numeric)
+
+    def _predict_raw(self, X, **kwargs):
+        # Keras' Model.predict costs tens of milliseconds per call (it builds
+        # a data pipeline and traces a function); calling the network on
+        # bounded chunks is as exact and much faster for the usual sizes.
+        if not self.initialized_:
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call "
+                "'fit' with appropriate arguments before using this estimator."
+            )
+        X, _ = self._validate_data(X=X, y=None)
+        X = self.feature_encoder_.transform(X)
+        chunk = _PREDICT_CHUNK
+        outputs = [
+            keras.ops.convert_to_numpy(self.model_(X[i : i + chunk], training=False))
+            for i in range(0, len(X), chunk)
+        ]
+        return np.concatenate(outputs, axis=0)
 
     # -- scikit-learn API -----------------------------------------------
 

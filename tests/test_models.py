@@ -1,0 +1,276 @@
+import pickle
+import subprocess
+import sys
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.base import clone, is_classifier
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import StackingClassifier, VotingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import (
+    GridSearchCV,
+    StratifiedKFold,
+    check_cv,
+    cross_val_score,
+    cross_validate,
+)
+
+from skdeepfake import HandcraftedFeatures, MelSpectrogram
+from skdeepfake.models import CustomCNNClassifier, DNNClassifier, XGBoostClassifier
+from skdeepfake.models.cnn import PerFrequencyScaler, min_input_size
+
+
+@pytest.fixture(scope="module")
+def features(speech):
+    X = HandcraftedFeatures().fit_transform(speech.data)
+    return X, speech.target
+
+
+@pytest.fixture(scope="module")
+def mels(speech):
+    X = MelSpectrogram(n_mels=48).fit_transform(speech.data)
+    return X, speech.target
+
+
+def small_dnn(**params):
+    defaults = dict(hidden_layer_sizes=(32,), epochs=30, learning_rate=3e-3, random_state=0)
+    return DNNClassifier(**{**defaults, **params})
+
+
+def small_cnn(**params):
+    defaults = dict(filters=(4, 8, 8, 8), dense_units=16, epochs=3, learning_rate=1e-3, random_state=0)
+    return CustomCNNClassifier(**{**defaults, **params})
+
+
+# -- the scikeras tag defect, fixed ---------------------------------------------
+
+
+@pytest.mark.parametrize("est", [DNNClassifier(), CustomCNNClassifier(), XGBoostClassifier()])
+def test_is_classifier_and_cv_stratifies(est):
+    y = np.array([0] * 70 + [1] * 30)
+    assert is_classifier(est)
+    assert isinstance(check_cv(5, y, classifier=is_classifier(est)), StratifiedKFold)
+
+
+def test_cross_validation_folds_are_stratified(features):
+    X, y = features
+    keep = np.r_[np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:40]]  # 80 real, 40 fake
+    res = cross_validate(small_dnn(epochs=1), X[keep], y[keep], cv=4, return_indices=True)
+    for test in res["indices"]["test"]:
+        assert y[keep][test].mean() == pytest.approx(1 / 3)
+
+
+def test_scikeras_itself_still_has_the_defect():
+    """Guard: if scikeras ever fixes its tags, our override can be revisited."""
+    from scikeras.wrappers import KerasClassifier
+
+    assert not is_classifier(KerasClassifier())
+
+
+# -- parameters -------------------------------------------------------------------
+
+
+def test_parameters_are_explicit_and_tunable():
+    assert sorted(DNNClassifier().get_params()) == sorted(
+        ["hidden_layer_sizes", "dropout", "learning_rate", "epochs", "batch_size",
+         "validation_split", "early_stopping", "patience", "class_weight",
+         "random_state", "verbose"]
+    )
+    assert {"filters", "kernel_size", "pool_size", "dense_units"} <= set(CustomCNNClassifier().get_params())
+
+
+@pytest.mark.parametrize("est", [small_dnn(), small_cnn()])
+def test_clone_and_params_round_trip(est):
+    params = est.get_params()
+    twin = clone(est)
+    assert twin is not est and twin.get_params() == params
+    est.set_params(epochs=7, dropout=0.25, learning_rate=0.01)
+    assert est.get_params()["epochs"] == 7 and est.get_params()["dropout"] == 0.25
+    assert type(est)(**est.get_params()).get_params() == est.get_params()
+    with pytest.raises(ValueError, match="Invalid parameter"):
+        est.set_params(not_a_parameter=1)
+
+
+def test_bad_parameter_value_is_named(features):
+    X, y = features
+    with pytest.raises(ValueError, match="'dropout' parameter"):
+        small_dnn(dropout=1.5).fit(X, y)
+    with pytest.raises(ValueError, match="hidden_layer_sizes must hold positive ints"):
+        small_dnn(hidden_layer_sizes=(0,)).fit(X, y)
+
+
+# -- meta-estimators ------------------------------------------------------------------
+
+
+def test_dnn_learns_and_cross_val_roc_auc(features):
+    X, y = features
+    scores = cross_val_score(small_dnn(), X, y, cv=3, scoring="roc_auc")
+    assert scores.mean() > 0.85
+
+
+def test_grid_search_with_two_jobs(features):
+    X, y = features
+    grid = GridSearchCV(
+        small_dnn(epochs=10),
+        {"hidden_layer_sizes": [(8,), (32,)], "dropout": [0.0, 0.5]},
+        cv=2,
+        n_jobs=2,
+        scoring="roc_auc",
+    )
+    grid.fit(X, y)
+    assert len(grid.cv_results_["params"]) == 4
+    assert grid.best_params_["hidden_layer_sizes"] in [(8,), (32,)]
+    assert grid.predict_proba(X[:3]).shape == (3, 2)
+
+
+def test_calibrated_classifier(features):
+    X, y = features
+    cal = CalibratedClassifierCV(small_dnn(epochs=10), cv=3).fit(X, y)
+    proba = cal.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    assert roc_auc_score(y, proba[:, 1]) > 0.8
+
+
+def test_voting_and_stacking_with_the_xgboost_baseline(features):
+    X, y = features
+    labels = np.array(["real", "fake"])[y]
+    members = [("dnn", small_dnn(epochs=10)), ("xgb", XGBoostClassifier(n_estimators=30, random_state=0))]
+    vote = VotingClassifier(members, voting="soft").fit(X, labels)
+    assert vote.predict_proba(X).shape == (len(X), 2)
+    assert set(vote.predict(X)) <= {"real", "fake"}
+    stack = StackingClassifier(members, final_estimator=LogisticRegression(), cv=2).fit(X, labels)
+    assert stack.score(X, labels) > 0.8
+
+
+# -- labels, persistence, reproducibility ----------------------------------------------
+
+
+def test_string_labels_and_column_order(features):
+    X, y = features
+    labels = np.array(["real", "fake"])[y]
+    clf = small_dnn().fit(X, labels)
+    assert clf.classes_.tolist() == ["fake", "real"]
+    proba = clf.predict_proba(X)
+    assert roc_auc_score(labels == "fake", proba[:, 0]) > 0.9
+    assert set(clf.predict(X)) <= {"real", "fake"}
+
+
+@pytest.mark.parametrize("make, data", [(small_dnn, "features"), (small_cnn, "mels")])
+def test_pickle_and_joblib_round_trip(make, data, request, tmp_path):
+    X, y = request.getfixturevalue(data)
+    clf = make(epochs=2).fit(X, y)
+    expected = clf.predict_proba(X)
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), expected)
+    joblib.dump(clf, tmp_path / "clf.joblib")
+    np.testing.assert_array_equal(joblib.load(tmp_path / "clf.joblib").predict_proba(X), expected)
+
+
+@pytest.mark.parametrize("make, data", [(small_dnn, "features"), (small_cnn, "mels")])
+def test_same_random_state_same_predictions(make, data, request):
+    X, y = request.getfixturevalue(data)
+    a = make(epochs=3, random_state=7).fit(X, y).predict_proba(X)
+    b = make(epochs=3, random_state=7).fit(X, y).predict_proba(X)
+    c = make(epochs=3, random_state=8).fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c)
+
+
+def test_predictions_do_not_depend_on_batching(features):
+    X, y = features
+    clf = small_dnn(epochs=2).fit(X, y)
+    full = clf.predict_proba(X)
+    one_by_one = np.vstack([clf.predict_proba(X[i : i + 1]) for i in range(5)])
+    np.testing.assert_allclose(one_by_one, full[:5], rtol=1e-6)
+
+
+# -- training options --------------------------------------------------------------------
+
+
+def test_early_stopping_and_validation_split(features):
+    X, y = features
+    clf = small_dnn(epochs=300, learning_rate=0.05, early_stopping=True, patience=2,
+                    validation_split=0.25).fit(X, y)
+    assert "val_loss" in clf.history_
+    assert len(clf.history_["loss"]) < 300
+
+
+def test_class_weight_balanced(features):
+    X, y = features
+    keep = np.r_[np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:20]]
+    clf = small_dnn(class_weight="balanced").fit(X[keep], y[keep])
+    assert clf.predict(X[keep]).mean() > 0.05
+
+
+# -- architectures and input checks --------------------------------------------------------
+
+
+def test_parameter_counts_of_known_architectures():
+    cnn = CustomCNNClassifier().initialize(np.zeros((2, 224, 224, 3), np.float32), [0, 1])
+    assert cnn.model_.count_params() == 9_679_041
+    dnn = DNNClassifier().initialize(np.zeros((2, 128), np.float32), [0, 1])
+    assert dnn.model_.count_params() == 128 * 128 + 128 + 128 * 64 + 64 + 64 + 1
+    layers = [type(layer).__name__ for layer in cnn.model_.layers]
+    assert layers == ["Conv2D", "MaxPooling2D"] * 4 + ["Flatten", "Dense", "Dropout", "Dense"]
+    assert all(layer.padding == "valid" for layer in cnn.model_.layers[:8])
+
+
+def test_study_sized_mel_input():
+    cnn = CustomCNNClassifier().initialize(np.zeros((2, 128, 63), np.float32), [0, 1])
+    assert cnn.model_.input_shape == (None, 128, 63, 1)
+
+
+def test_cnn_input_too_small_states_the_minimum():
+    assert min_input_size() == 46
+    with pytest.raises(ValueError, match="at least 46 x 46; got 40 x 63"):
+        small_cnn().fit(np.zeros((4, 40, 63), np.float32), [0, 1, 0, 1])
+    with pytest.raises(ValueError, match="at least 22 x 22"):
+        small_cnn(filters=(4, 4, 4)).fit(np.zeros((4, 20, 63), np.float32), [0, 1, 0, 1])
+
+
+def test_wrong_input_ranks_are_explained():
+    with pytest.raises(ValueError, match="DNNClassifier needs a 2-D feature matrix"):
+        small_dnn().fit(np.zeros((4, 50, 50), np.float32), [0, 1, 0, 1])
+    with pytest.raises(ValueError, match="CustomCNNClassifier needs spectrograms"):
+        small_cnn().fit(np.zeros((4, 50), np.float32), [0, 1, 0, 1])
+
+
+def test_multiclass_and_length_mismatch_are_refused(features):
+    X, _ = features
+    with pytest.raises(ValueError, match="Only binary classification is supported"):
+        small_dnn().fit(X[:9], [0, 1, 2] * 3)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        small_dnn().fit(X[:9], [0, 1] * 5)
+
+
+def test_predict_before_fit_raises():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        small_dnn().predict_proba(np.zeros((2, 3), np.float32))
+
+
+def test_per_frequency_scaler():
+    rng = np.random.default_rng(0)
+    S = rng.normal(size=(20, 6, 30)) * np.arange(1, 7)[:, None] + np.arange(6)[:, None]
+    scaler = PerFrequencyScaler().fit(S)
+    Z = scaler.transform(S)
+    assert Z.shape == (20, 6, 30, 1) and Z.dtype == np.float32
+    np.testing.assert_allclose(Z.mean(axis=(0, 2)).ravel(), 0, atol=1e-5)
+    np.testing.assert_allclose(Z.std(axis=(0, 2)).ravel(), 1, atol=1e-4)
+    constant = PerFrequencyScaler().fit_transform(np.ones((3, 4, 5)))
+    assert np.isfinite(constant).all()
+
+
+def test_importing_skdeepfake_does_not_load_tensorflow():
+    code = (
+        "import sys, skdeepfake, skdeepfake.features, skdeepfake.datasets, "
+        "skdeepfake.pipelines, skdeepfake.models;"
+        "from skdeepfake.models import XGBoostClassifier;"
+        "assert 'tensorflow' not in sys.modules, 'tensorflow was imported';"
+        "assert 'keras' not in sys.modules, 'keras was imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
