@@ -15,7 +15,7 @@ SR = 16000
 @pytest.fixture(scope="session")
 def speech():
     """A small, balanced synthetic corpus of 2-second clips (shared, read-only)."""
-    data = make_synthetic_speech(n_samples=160, duration=2.0, random_state=0)
+    data = make_synthetic_speech(n_samples=320, duration=2.0, random_state=0)
     data.data.setflags(write=False)
     return data
 

@@ -1,0 +1,32 @@
+# The two commands of the README: `make demo` and `make test`.
+# Both create .venv and install skdeepfake into it on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test bench venv clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## demo: compare the CNN, DNN and XGBoost pipelines on built-in synthetic speech
+demo: $(STAMP)
+	$(VENV)/bin/skdeepfake benchmark --epochs 20 --learning-rate 1e-3 --out demo-results
+
+## test: the whole test suite, doctests included
+test: $(STAMP)
+	$(PY) -m pytest
+
+## bench: speed benchmarks (not part of test)
+bench: $(STAMP)
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) demo-results benchmark-results .pytest_cache

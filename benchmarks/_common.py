@@ -1,0 +1,31 @@
+"""Shared reporting for the benchmark scripts.
+
+Each script measures our code and its reference in the same run and prints
+one JSON line per figure, prefixed with ``RESULT``; ``run_all.py`` gathers
+them into one table.
+"""
+
+import json
+import time
+
+
+def best_time(fn, repeat=3):
+    """Best wall time of ``repeat`` calls of ``fn`` (seconds)."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def report(name, ours, reference, unit, goal=None, higher_is_better=True):
+    """Print one measured figure, its reference and the ratio."""
+    ratio = ours / reference if higher_is_better else reference / ours
+    row = {
+        "name": name, "ours": ours, "reference": reference, "unit": unit,
+        "ratio": ratio, "goal": goal,
+        "met": None if goal is None else ratio >= goal,
+    }
+    print("RESULT " + json.dumps(row), flush=True)
+    return row

@@ -1,0 +1,439 @@
+"""Compare detectors on a dataset, and audit the dataset for shortcuts."""
+
+import json
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from sklearn.base import clone
+from sklearn.metrics import accuracy_score, balanced_accuracy_score, roc_auc_score
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.tree import DecisionTreeClassifier
+from tqdm.auto import tqdm
+
+from ._validation import as_clip_list
+from .metrics import _positive_label, eer_scorer, equal_error_rate, min_dcf
+
+__all__ = [
+    "run_benchmark",
+    "BenchmarkResults",
+    "shortcut_audit",
+    "audio_cues",
+    "ShortcutWarning",
+    "SHORTCUT_AUC_THRESHOLD",
+]
+
+#: A cue whose ROC AUC reaches this separates the classes by itself.
+SHORTCUT_AUC_THRESHOLD = 0.75
+
+METRICS = ["accuracy", "balanced_accuracy", "roc_auc", "eer", "min_dcf"]
+
+
+class ShortcutWarning(UserWarning):
+    """A trivial property of the recordings separates real from fake."""
+
+
+# -- shortcut cues ---------------------------------------------------------------
+
+
+def _cues_of_clip(y, sr, silence_db):
+    n = len(y)
+    rms = float(np.sqrt(np.mean(np.square(y, dtype=np.float64))))
+    peak = float(np.max(np.abs(y))) if n else 0.0
+    loud = np.flatnonzero(np.abs(y) > peak * 10 ** (silence_db / 20)) if peak > 0 else np.array([], int)
+    lead = loud[0] if len(loud) else n
+    trail = n - 1 - loud[-1] if len(loud) else n
+    return {
+        "duration": n / sr,
+        "rms_db": 20 * np.log10(max(rms, 1e-10)),
+        "leading_silence": lead / sr,
+        "trailing_silence": trail / sr,
+        "sample_rate": float(sr),
+    }
+
+
+def _cues_of_file(path, silence_db):
+    from .io import load_audio
+
+    y, sr = load_audio(path)
+    return _cues_of_clip(y, sr, silence_db)
+
+
+def audio_cues(X, sr=16000, silence_db=-40.0, n_jobs=None):
+    """Trivial properties of each recording, measured before any cropping.
+
+    Parameters
+    ----------
+    X : sequence of paths, list of 1-D arrays or 2-D array
+        Raw audio, as given to a pipeline.
+    sr : int, default=16000
+        Sample rate of waveform arrays (files carry their own).
+    silence_db : float, default=-40.0
+        Samples quieter than this, relative to the clip's peak, count as
+        silence.
+    n_jobs : int or None, default=None
+        Parallel jobs for decoding files.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``duration``, ``rms_db``, ``leading_silence``,
+        ``trailing_silence`` (seconds) and ``sample_rate`` (Hz).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepfake.benchmark import audio_cues
+    >>> clip = np.r_[np.zeros(1600), np.ones(1600), np.zeros(800)]
+    >>> audio_cues([clip]).round(2).iloc[0].tolist()
+    [0.25, -6.02, 0.1, 0.05, 16000.0]
+    """
+    kind, clips = as_clip_list(X)
+    if kind == "paths":
+        rows = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(_cues_of_file)(p, silence_db) for p in clips
+        )
+    else:
+        rows = [_cues_of_clip(np.asarray(c), sr, silence_db) for c in clips]
+    return pd.DataFrame(rows)
+
+
+def _cue_auc(values, y, train, test, pos):
+    if np.ptp(values[train]) == 0:  # a constant cue cannot separate anything
+        return 0.5
+    tree = DecisionTreeClassifier(max_depth=3, random_state=0)
+    tree.fit(values[train].reshape(-1, 1), y[train])
+    column = list(tree.classes_).index(pos)
+    scores = tree.predict_proba(values[test].reshape(-1, 1))[:, column]
+    return roc_auc_score(y[test] == pos, scores)
+
+
+def shortcut_audit(X, y, *, cues=None, splits=None, cv=5, sr=16000, random_state=0, n_jobs=None):
+    """How well each trivial cue alone separates real from fake.
+
+    Each cue (clip duration, loudness, leading and trailing silence, sample
+    rate) is given to a depth-3 decision tree under the same protocol as the
+    models: the same train/test splits or the same stratified folds. A cue
+    with a held-out ROC AUC of :data:`SHORTCUT_AUC_THRESHOLD` (0.75) or more
+    is a shortcut: a model can score well by learning it instead of the
+    voice. On FoR for-norm, clip duration is such a cue.
+
+    Parameters
+    ----------
+    X : sequence of paths, list of 1-D arrays or 2-D array
+        Raw audio.
+    y : array-like of shape (n_samples,)
+        Labels.
+    cues : pandas.DataFrame or None, default=None
+        Precomputed :func:`audio_cues`.
+    splits : list of (train, test) index arrays or None, default=None
+        The protocol's splits; ``None`` means stratified ``cv``-fold.
+    cv : int, default=5
+        Folds when ``splits`` is None.
+    sr : int, default=16000
+        Sample rate of waveform arrays.
+    random_state : int, default=0
+        Seeds the folds.
+    n_jobs : int or None, default=None
+        Parallel jobs for decoding files.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cue: ``roc_auc`` (mean over splits, folded so that 0.5
+        is chance and 1 is perfect separation) and ``shortcut`` (bool).
+        A :class:`ShortcutWarning` names every shortcut.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepfake.benchmark import shortcut_audit
+    >>> rng = np.random.default_rng(0)
+    >>> X = [rng.normal(size=16000 if i % 2 else 8000) for i in range(40)]
+    >>> y = np.arange(40) % 2
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     audit = shortcut_audit(X, y, cv=4)
+    >>> bool(audit.loc["duration", "shortcut"]), bool(audit.loc["rms_db", "shortcut"])
+    (True, False)
+    """
+    y = np.asarray(y)
+    if cues is None:
+        cues = audio_cues(X, sr=sr, n_jobs=n_jobs)
+    if splits is None:
+        folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
+        splits = list(folds.split(np.zeros(len(y)), y))
+    pos = _positive_label(y, None)
+    rows = {}
+    for cue in cues.columns:
+        values = cues[cue].to_numpy(dtype=float)
+        aucs = [_cue_auc(values, y, train, test, pos) for train, test in splits]
+        auc = float(np.mean(aucs))
+        auc = max(auc, 1 - auc)
+        rows[cue] = {"roc_auc": auc, "shortcut": auc >= SHORTCUT_AUC_THRESHOLD}
+    audit = pd.DataFrame.from_dict(rows, orient="index")
+    audit.index.name = "cue"
+    for cue in audit.index[audit["shortcut"]]:
+        warnings.warn(
+            f"Shortcut: '{cue}' alone separates real from fake with ROC AUC "
+            f"{audit.loc[cue, 'roc_auc']:.2f} (>= {SHORTCUT_AUC_THRESHOLD}). Models "
+            "can score well by learning it instead of the voice; fix the data or "
+            "load clips at a fixed length (AudioLoader) and check this cue's "
+            "influence.",
+            ShortcutWarning,
+            stacklevel=2,
+        )
+    return audit
+
+
+# -- results ------------------------------------------------------------------------
+
+
+class BenchmarkResults:
+    """Results of :func:`run_benchmark`.
+
+    Attributes
+    ----------
+    scores : pandas.DataFrame
+        One row per model and split with the metrics and timings.
+    audit : pandas.DataFrame or None
+        The shortcut audit.
+    predictions : dict
+        ``{model: (y_true, y_score)}`` of the held-out predictions, P(fake)
+        as score, pooled over folds; for ROC and DET curves.
+    histories : dict
+        ``{model: [history per split]}`` for Keras models.
+    best_params : dict
+        ``{model: [best parameters per split]}`` when grid search was used.
+    """
+
+    def __init__(self, scores, audit=None, predictions=None, histories=None, best_params=None, pos_label=1):
+        self.scores = scores
+        self.audit = audit
+        self.predictions = predictions or {}
+        self.histories = histories or {}
+        self.best_params = best_params or {}
+        self.pos_label = pos_label
+
+    def to_frame(self):
+        """Per-model summary: the mean over splits (and std when several).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        numeric = self.scores.drop(columns=["split"])
+        grouped = numeric.groupby("model", sort=False)
+        summary = grouped.mean()
+        if self.scores["split"].nunique() > 1:
+            std = grouped.std(ddof=0).add_suffix("_std")
+            summary = summary.join(std[[f"{m}_std" for m in METRICS]])
+        return summary
+
+    def to_csv(self, path):
+        """Write the per-model summary as CSV."""
+        self.to_frame().to_csv(path)
+
+    def to_markdown(self):
+        """The summary (and the audit) as Markdown tables.
+
+        Returns
+        -------
+        str
+        """
+        text = _markdown_table(self.to_frame().round(4))
+        if self.audit is not None:
+            text += "\n\nShortcut audit (ROC AUC of each cue alone):\n\n"
+            text += _markdown_table(self.audit.round(3))
+        return text
+
+    def to_dict(self):
+        """Everything as plain JSON-serialisable data.
+
+        Returns
+        -------
+        dict
+        """
+        return {
+            "summary": json.loads(self.to_frame().to_json(orient="index")),
+            "scores": json.loads(self.scores.to_json(orient="records")),
+            "audit": None if self.audit is None else json.loads(self.audit.to_json(orient="index")),
+            "best_params": {k: [_jsonable(p) for p in v] for k, v in self.best_params.items()},
+        }
+
+    def to_json(self, path=None):
+        """JSON text of :meth:`to_dict`; written to ``path`` if given."""
+        text = json.dumps(self.to_dict(), indent=2)
+        if path is not None:
+            with open(path, "w") as f:
+                f.write(text)
+        return text
+
+    def __repr__(self):
+        return self.to_frame().round(4).to_string()
+
+
+def _jsonable(params):
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
+
+
+def _markdown_table(df):
+    header = [df.index.name or ""] + [str(c) for c in df.columns]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for idx, row in df.iterrows():
+        lines.append("| " + " | ".join([str(idx)] + [str(v) for v in row.tolist()]) + " |")
+    return "\n".join(lines)
+
+
+# -- runner ------------------------------------------------------------------------------
+
+
+def _subset(X, idx):
+    if isinstance(X, np.ndarray):
+        return X[idx]
+    return [X[i] for i in idx]
+
+
+def _evaluate(name, estimator, X, y, train, test, split, grid, pos):
+    est = clone(estimator)
+    if grid:
+        est = GridSearchCV(est, grid, scoring=eer_scorer, cv=3, refit=True)
+    X_train, X_test = _subset(X, train), _subset(X, test)
+    start = time.perf_counter()
+    est.fit(X_train, y[train])
+    fit_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    proba = est.predict_proba(X_test)
+    predict_seconds = time.perf_counter() - start
+    classes = list(est.classes_)
+    y_pred = np.asarray(classes)[np.argmax(proba, axis=1)]
+    score = proba[:, classes.index(pos)]
+    y_test = y[test]
+    row = {
+        "model": name,
+        "split": split,
+        "accuracy": accuracy_score(y_test, y_pred),
+        "balanced_accuracy": balanced_accuracy_score(y_test, y_pred),
+        "roc_auc": roc_auc_score(y_test == pos, score),
+        "eer": equal_error_rate(y_test, score, pos_label=pos)[0],
+        "min_dcf": min_dcf(y_test, score, pos_label=pos),
+        "fit_seconds": fit_seconds,
+        "predict_seconds": predict_seconds,
+    }
+    final = est.best_estimator_ if grid else est
+    model = final[-1] if hasattr(final, "steps") else final
+    history = dict(getattr(model, "history_", {}) or {})
+    best = est.best_params_ if grid else None
+    return row, (y_test, score), history, best
+
+
+def run_benchmark(
+    estimators,
+    X,
+    y,
+    *,
+    X_test=None,
+    y_test=None,
+    cv=5,
+    param_grids=None,
+    audit=True,
+    sr=16000,
+    random_state=0,
+    progress=True,
+):
+    """Fit and score several detectors under one protocol.
+
+    With ``X_test`` the protocol is the given split (train on X, test on
+    ``X_test``, as FoR ships its training and testing folders); otherwise
+    stratified ``cv``-fold cross-validation on X. Every estimator takes raw
+    audio (paths or waveforms), e.g. the ready-made pipelines.
+
+    Parameters
+    ----------
+    estimators : dict of str to estimator
+        The detectors, by name.
+    X : sequence of paths, list of 1-D arrays or 2-D array
+        Raw audio (the training part when ``X_test`` is given).
+    y : array-like of shape (n_samples,)
+        Labels.
+    X_test, y_test : optional
+        A held-out test set.
+    cv : int, default=5
+        Folds when no test set is given.
+    param_grids : dict of str to dict or None, default=None
+        Optional ``{name: param_grid}``: that model is tuned by
+        :class:`~sklearn.model_selection.GridSearchCV` (3-fold, EER) inside
+        each training split.
+    audit : bool, default=True
+        Run :func:`shortcut_audit` under the same protocol.
+    sr : int, default=16000
+        Sample rate of waveform arrays, for the audit.
+    random_state : int, default=0
+        Seeds the folds.
+    progress : bool, default=True
+        Show a progress bar.
+
+    Returns
+    -------
+    BenchmarkResults
+
+    Examples
+    --------
+    >>> from skdeepfake.benchmark import run_benchmark
+    >>> from skdeepfake.datasets import make_synthetic_speech
+    >>> from skdeepfake.pipelines import make_xgb_pipeline
+    >>> data = make_synthetic_speech(n_samples=30, duration=0.5, random_state=0)
+    >>> results = run_benchmark({"xgb": make_xgb_pipeline(n_estimators=10)},
+    ...                         data.data, data.target, cv=3, progress=False)
+    >>> results.to_frame().columns[:5].tolist()
+    ['accuracy', 'balanced_accuracy', 'roc_auc', 'eer', 'min_dcf']
+    """
+    y = np.asarray(y)
+    param_grids = param_grids or {}
+    unknown = set(param_grids) - set(estimators)
+    if unknown:
+        raise ValueError(f"param_grids names unknown models: {sorted(unknown)}.")
+    if (X_test is None) != (y_test is None):
+        raise ValueError("Pass both X_test and y_test, or neither.")
+    if X_test is not None:
+        y_test = np.asarray(y_test)
+        n_train = len(y)
+        _, train_clips = as_clip_list(X)
+        _, test_clips = as_clip_list(X_test)
+        X_all = train_clips + test_clips
+        y_all = np.concatenate([y, y_test])
+        splits = [(np.arange(n_train), np.arange(n_train, len(y_all)))]
+        split_names = ["test"]
+    else:
+        X_all, y_all = X, y
+        folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
+        splits = list(folds.split(np.zeros(len(y)), y))
+        split_names = [f"fold{i}" for i in range(len(splits))]
+    pos = _positive_label(y_all, None)
+
+    audit_frame = None
+    if audit:
+        audit_frame = shortcut_audit(X_all, y_all, splits=splits, sr=sr, random_state=random_state)
+
+    rows, predictions, histories, best_params = [], {}, {}, {}
+    jobs = [(name, est, split) for name, est in estimators.items() for split in range(len(splits))]
+    bar = tqdm(jobs, desc="benchmark", disable=not progress, unit="fit")
+    for name, est, split in bar:
+        bar.set_postfix_str(f"{name} {split_names[split]}")
+        train, test = splits[split]
+        row, pred, history, best = _evaluate(
+            name, est, X_all, y_all, train, test, split_names[split], param_grids.get(name), pos
+        )
+        rows.append(row)
+        y_true, score = predictions.get(name, (np.array([], dtype=y_all.dtype), np.array([])))
+        predictions[name] = (np.concatenate([y_true, pred[0]]), np.concatenate([score, pred[1]]))
+        if history:
+            histories.setdefault(name, []).append(history)
+        if best is not None:
+            best_params.setdefault(name, []).append(best)
+    return BenchmarkResults(
+        pd.DataFrame(rows), audit_frame, predictions, histories, best_params, pos_label=pos
+    )

@@ -1,0 +1,213 @@
+"""The ``skdeepfake`` command line: benchmark, train and predict.
+
+Heavy modules (TensorFlow, matplotlib) are imported by the commands that
+need them, so ``skdeepfake --help`` answers at once.
+"""
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from ._version import __version__
+
+MODELS = ("cnn", "dnn", "xgb")
+
+
+def _model_list(text):
+    names = [m.strip() for m in text.split(",") if m.strip()]
+    bad = sorted(set(names) - set(MODELS))
+    if bad or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown model(s) {', '.join(bad) or '(none)'}; choose from {', '.join(MODELS)}"
+        )
+    return names
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(
+        prog="skdeepfake",
+        description="Detect synthetic (deepfake) speech with scikit-learn pipelines.",
+    )
+    parser.add_argument("--version", action="version", version=f"skdeepfake {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    bench = sub.add_parser(
+        "benchmark",
+        help="compare the detectors on a dataset (built-in synthetic data by default)",
+        description="Fit and score the detectors under one protocol, with a shortcut "
+        "audit, and write results.csv, results.md, results.json and figures to --out.",
+    )
+    bench.add_argument("--data", type=Path, help="dataset folder (default: built-in synthetic speech)")
+    bench.add_argument("--layout", choices=["folder", "for"], default="folder",
+                       help="'folder': DATA/real and DATA/fake; 'for': the FoR corpus (default: folder)")
+    bench.add_argument("--version", dest="for_version", default="for-norm",
+                       help="FoR version with --layout for (default: for-norm)")
+    bench.add_argument("--models", type=_model_list, default=list(MODELS),
+                       help="comma-separated models (default: cnn,dnn,xgb)")
+    bench.add_argument("--epochs", type=int, default=50, help="epochs of the neural models (default: 50)")
+    bench.add_argument("--learning-rate", type=float, default=1e-4,
+                       help="Adam learning rate of the neural models (default: 1e-4, the study's)")
+    bench.add_argument("--cv", type=int, default=0,
+                       help="stratified K-fold cross-validation; 0 (default) uses the dataset's "
+                       "test split (FoR) or one stratified 70/30 split")
+    bench.add_argument("--n-samples", type=int, default=300,
+                       help="clips of built-in synthetic data (default: 300)")
+    bench.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    bench.add_argument("--out", type=Path, default=Path("benchmark-results"),
+                       help="output folder (default: ./benchmark-results)")
+    bench.add_argument("--no-audit", action="store_true", help="skip the shortcut audit")
+    bench.set_defaults(func=cmd_benchmark)
+    return parser
+
+
+def _pipelines(models, epochs, learning_rate, seed):
+    from .pipelines import make_cnn_pipeline, make_dnn_pipeline, make_xgb_pipeline
+
+    makers = {
+        "cnn": lambda: make_cnn_pipeline(epochs=epochs, learning_rate=learning_rate, random_state=seed),
+        "dnn": lambda: make_dnn_pipeline(epochs=epochs, learning_rate=learning_rate, random_state=seed),
+        "xgb": lambda: make_xgb_pipeline(random_state=seed),
+    }
+    return {name: makers[name]() for name in models}
+
+
+def _load_dataset(args):
+    """(X, y, X_test, y_test, description); X_test is None without a given split."""
+    import numpy as np
+
+    from .datasets import load_audio_folder, load_for, make_synthetic_speech
+
+    if args.data is None:
+        data = make_synthetic_speech(n_samples=args.n_samples, random_state=args.seed)
+        return data.data, data.target_names[data.target], None, None, (
+            f"built-in synthetic speech, {args.n_samples} clips"
+        )
+    if args.layout == "for":
+        train = load_for(args.data, args.for_version, "training")
+        test = load_for(args.data, args.for_version, "testing")
+        skipped = train.skipped + test.skipped
+        _report_skipped(skipped)
+        names = train.target_names
+        if args.cv:
+            X = np.concatenate([train.filenames, test.filenames])
+            y = names[np.concatenate([train.target, test.target])]
+            return X, y, None, None, f"FoR {args.for_version}, training+testing"
+        return (train.filenames, names[train.target], test.filenames, names[test.target],
+                f"FoR {args.for_version}, training -> testing")
+    data = load_audio_folder(args.data)
+    _report_skipped(data.skipped)
+    return data.filenames, data.target_names[data.target], None, None, f"folder {args.data}"
+
+
+def _report_skipped(skipped):
+    for path, reason in skipped:
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+    if skipped:
+        print(f"skipped {len(skipped)} unreadable file(s) in all", file=sys.stderr)
+
+
+def cmd_benchmark(args):
+    import numpy as np
+    from sklearn.model_selection import train_test_split
+
+    from .benchmark import ShortcutWarning, run_benchmark
+
+    X, y, X_test, y_test, description = _load_dataset(args)
+    if X_test is None and not args.cv:
+        X, X_test, y, y_test = train_test_split(
+            X, y, test_size=0.3, stratify=y, random_state=args.seed
+        )
+    print(f"Data: {description}; models: {', '.join(args.models)}; "
+          f"epochs {args.epochs}, learning rate {args.learning_rate:g}", flush=True)
+    estimators = _pipelines(args.models, args.epochs, args.learning_rate, args.seed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ShortcutWarning)
+        results = run_benchmark(
+            estimators, X, np.asarray(y), X_test=X_test, y_test=y_test,
+            cv=args.cv or 5, audit=not args.no_audit, random_state=args.seed,
+        )
+    args.out.mkdir(parents=True, exist_ok=True)
+    results.to_csv(args.out / "results.csv")
+    (args.out / "results.md").write_text(results.to_markdown() + "\n")
+    results.to_json(args.out / "results.json")
+    figures = write_figures(results, args.out)
+
+    summary = results.to_frame()
+    columns = ["accuracy", "balanced_accuracy", "roc_auc", "eer", "min_dcf", "fit_seconds", "predict_seconds"]
+    print()
+    print(summary[columns].round(3).to_string())
+    if results.audit is not None:
+        print("\nShortcut audit (ROC AUC of each cue alone; 0.5 = chance):")
+        print(results.audit.round(3).to_string())
+    for w in caught:
+        if issubclass(w.category, ShortcutWarning):
+            print(f"WARNING: {w.message}")
+    print(f"\nWrote results.csv, results.md, results.json and {len(figures)} figures to {args.out}/")
+    return 0
+
+
+def write_figures(results, out):
+    """ROC, DET, confusion-matrix and training-curve PNGs; returns their paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from sklearn.metrics import ConfusionMatrixDisplay, DetCurveDisplay, RocCurveDisplay
+
+    written = []
+    pos = results.pos_label
+    for display, name in [(RocCurveDisplay, "roc.png"), (DetCurveDisplay, "det.png")]:
+        fig, ax = plt.subplots(figsize=(5, 5))
+        for model, (y_true, score) in results.predictions.items():
+            display.from_predictions(y_true, score, pos_label=pos, name=model, ax=ax)
+        ax.set_title(f"{'ROC' if display is RocCurveDisplay else 'DET'} curves (positive: {pos})")
+        fig.tight_layout()
+        fig.savefig(out / name, dpi=100)
+        plt.close(fig)
+        written.append(out / name)
+    for model, (y_true, score) in results.predictions.items():
+        labels = np.unique(y_true)
+        negative = [label for label in labels if label != pos][0]
+        y_pred = np.where(score >= 0.5, pos, negative)
+        fig, ax = plt.subplots(figsize=(4, 4))
+        ConfusionMatrixDisplay.from_predictions(y_true, y_pred, ax=ax, colorbar=False)
+        ax.set_title(f"{model}: confusion matrix")
+        fig.tight_layout()
+        path = out / f"confusion_{model}.png"
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+        written.append(path)
+    for model, histories in results.histories.items():
+        fig, ax = plt.subplots(figsize=(5, 3.5))
+        for i, history in enumerate(histories):
+            for key in ("loss", "val_loss"):
+                if key in history:
+                    ax.plot(np.arange(1, len(history[key]) + 1), history[key],
+                            label=f"{key} (split {i})", linestyle="-" if key == "loss" else "--")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("binary cross-entropy")
+        ax.set_title(f"{model}: training curve")
+        ax.legend(fontsize="small")
+        fig.tight_layout()
+        path = out / f"training_{model}.png"
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+        written.append(path)
+    return written
+
+
+def main(argv=None):
+    """Entry point of the ``skdeepfake`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, FileNotFoundError) as err:
+        print(f"skdeepfake {args.command}: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

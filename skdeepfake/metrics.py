@@ -1,0 +1,269 @@
+"""Metrics of the anti-spoofing field: EER, minimum DCF and Cllr.
+
+Scores are P(fake) (or any score that grows with the evidence for the
+positive class); the positive class is the spoofed one ("fake" or 1) unless
+``pos_label`` says otherwise.
+"""
+
+import numpy as np
+
+__all__ = [
+    "det_curve_asvspoof",
+    "equal_error_rate",
+    "min_dcf",
+    "cllr",
+    "eer_scorer",
+    "min_dcf_scorer",
+    "cllr_scorer",
+]
+
+
+def _positive_label(labels, pos_label):
+    labels = np.unique(labels)
+    if pos_label is not None:
+        if pos_label not in labels:
+            raise ValueError(f"pos_label={pos_label!r} is not among the labels {labels.tolist()}.")
+        return pos_label
+    for candidate in ("fake", 1):
+        if candidate in labels.tolist():
+            return candidate
+    raise ValueError(
+        f"Cannot tell which of the labels {labels.tolist()} is the spoofed class; "
+        "pass pos_label (by convention 1 or 'fake')."
+    )
+
+
+def _split_scores(y_true, y_score, pos_label):
+    y_true = np.asarray(y_true)
+    y_score = np.asarray(y_score, dtype=float)
+    if y_true.shape != y_score.shape or y_true.ndim != 1:
+        raise ValueError(
+            f"y_true and y_score must be 1-D of the same length; got shapes "
+            f"{y_true.shape} and {y_score.shape}."
+        )
+    if not np.isfinite(y_score).all():
+        raise ValueError("y_score contains NaN or infinite values.")
+    pos = _positive_label(y_true, pos_label)
+    is_pos = y_true == pos
+    if is_pos.all() or not is_pos.any():
+        raise ValueError(
+            "y_true must hold both classes (spoofed and bona fide) to compute this "
+            f"metric; it holds only {np.unique(y_true).tolist()}."
+        )
+    return y_score[is_pos], y_score[~is_pos]
+
+
+def det_curve_asvspoof(y_true, y_score, *, pos_label=None):
+    """Miss and false-alarm rates at every threshold, as ASVspoof computes them.
+
+    A clip is flagged as positive (spoofed) when its score is above the
+    threshold.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Labels.
+    y_score : array-like of shape (n_samples,)
+        Scores that grow with the evidence for the positive class.
+    pos_label : label, default=None
+        The positive (spoofed) class; ``None`` means ``"fake"`` or ``1``.
+
+    Returns
+    -------
+    fnr : ndarray
+        Fraction of positives scored at or below each threshold (missed).
+    fpr : ndarray
+        Fraction of negatives scored above each threshold (false alarms).
+    thresholds : ndarray
+        Increasing thresholds.
+
+    Examples
+    --------
+    >>> from skdeepfake.metrics import det_curve_asvspoof
+    >>> fnr, fpr, thr = det_curve_asvspoof([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.9])
+    >>> fnr.tolist(), fpr.tolist()
+    ([0.0, 0.0, 0.5, 0.5, 1.0], [1.0, 0.5, 0.5, 0.0, 0.0])
+    """
+    pos_scores, neg_scores = _split_scores(y_true, y_score, pos_label)
+    all_scores = np.concatenate([pos_scores, neg_scores])
+    labels = np.concatenate([np.ones(len(pos_scores)), np.zeros(len(neg_scores))])
+    order = np.argsort(all_scores, kind="mergesort")
+    labels = labels[order]
+    pos_below = np.cumsum(labels)
+    neg_above = len(neg_scores) - (np.arange(1, len(all_scores) + 1) - pos_below)
+    fnr = np.concatenate([[0.0], pos_below / len(pos_scores)])
+    fpr = np.concatenate([[1.0], neg_above / len(neg_scores)])
+    thresholds = np.concatenate([[all_scores[order[0]] - 0.001], all_scores[order]])
+    return fnr, fpr, thresholds
+
+
+def equal_error_rate(y_true, y_score, *, pos_label=None):
+    """Equal error rate and its threshold, as the ASVspoof evaluation computes it.
+
+    The EER is where the miss rate (spoofed clips let through) equals the
+    false-alarm rate (bona fide clips flagged); on the discrete curve, the
+    mean of the two rates at the threshold where they are closest.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Labels.
+    y_score : array-like of shape (n_samples,)
+        Scores, e.g. P(fake).
+    pos_label : label, default=None
+        The spoofed class; ``None`` means ``"fake"`` or ``1``.
+
+    Returns
+    -------
+    eer : float
+        The equal error rate, in [0, 1].
+    threshold : float
+        Flag clips scoring above it as spoofed to operate at the EER.
+
+    Examples
+    --------
+    >>> from skdeepfake.metrics import equal_error_rate
+    >>> eer, thr = equal_error_rate([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.9])
+    >>> float(eer), float(thr)
+    (0.5, 0.4)
+    >>> eer, _ = equal_error_rate(["real", "fake"], [0.2, 0.8])
+    >>> float(eer)
+    0.0
+    """
+    fnr, fpr, thresholds = det_curve_asvspoof(y_true, y_score, pos_label=pos_label)
+    i = np.argmin(np.abs(fnr - fpr))
+    return float(np.mean([fnr[i], fpr[i]])), float(thresholds[i])
+
+
+def min_dcf(y_true, y_score, *, pos_label=None, p_spoof=0.05, c_miss=1.0, c_fa=10.0):
+    """Normalised minimum detection cost, in the ASVspoof 5 style.
+
+    The cost of a threshold is ``c_miss * (1 - p_spoof) * P_miss + c_fa *
+    p_spoof * P_fa``, where ``P_miss`` is the rate of bona fide clips
+    rejected (flagged as spoofed) and ``P_fa`` the rate of spoofed clips
+    accepted. It is divided by the cost of the best trivial system,
+    ``min(c_miss * (1 - p_spoof), c_fa * p_spoof)``, and minimised over
+    thresholds. The defaults are the ASVspoof 5 countermeasure parameters:
+    ``p_spoof=0.05``, ``c_miss=1``, ``c_fa=10``. 0 is perfect; 1 is no better
+    than always accepting (or always rejecting).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Labels.
+    y_score : array-like of shape (n_samples,)
+        Scores, e.g. P(fake).
+    pos_label : label, default=None
+        The spoofed class; ``None`` means ``"fake"`` or ``1``.
+    p_spoof : float, default=0.05
+        Prior probability of a spoofing attack.
+    c_miss : float, default=1.0
+        Cost of rejecting a bona fide clip.
+    c_fa : float, default=10.0
+        Cost of accepting a spoofed clip.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from skdeepfake.metrics import min_dcf
+    >>> float(min_dcf([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]))
+    0.0
+    >>> float(min_dcf([0, 1], [0.9, 0.1]))
+    1.0
+    """
+    if not 0 < p_spoof < 1:
+        raise ValueError(f"p_spoof must be in (0, 1), got {p_spoof!r}.")
+    if c_miss <= 0 or c_fa <= 0:
+        raise ValueError(f"c_miss and c_fa must be positive, got {c_miss!r} and {c_fa!r}.")
+    # spoof_missed: spoofed accepted (P_fa of the bona fide detector);
+    # real_flagged: bona fide rejected (its P_miss).
+    spoof_missed, real_flagged, _ = det_curve_asvspoof(y_true, y_score, pos_label=pos_label)
+    cost = c_miss * (1 - p_spoof) * real_flagged + c_fa * p_spoof * spoof_missed
+    default = min(c_miss * (1 - p_spoof), c_fa * p_spoof)
+    return float(np.min(cost) / default)
+
+
+def cllr(y_true, y_score, *, pos_label=None, scores="probability", eps=1e-12):
+    """Log-likelihood-ratio cost, a measure of calibration and discrimination.
+
+    ``Cllr = (mean(log2(1 + exp(-llr))) over spoofed + mean(log2(1 +
+    exp(llr))) over bona fide) / 2``, where ``llr`` is the log-likelihood
+    ratio in favour of the spoofed class. 0 is perfect; 1 is an
+    uninformative system that always outputs ``llr = 0`` (P(fake) = 0.5);
+    badly calibrated scores cost more than 1.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Labels.
+    y_score : array-like of shape (n_samples,)
+        P(fake) when ``scores="probability"`` (turned into log-odds, i.e.
+        LLRs under equal priors), or LLRs when ``scores="llr"``.
+    pos_label : label, default=None
+        The spoofed class; ``None`` means ``"fake"`` or ``1``.
+    scores : {"probability", "llr"}, default="probability"
+        What ``y_score`` holds.
+    eps : float, default=1e-12
+        Probabilities are clipped to ``[eps, 1 - eps]``.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from skdeepfake.metrics import cllr
+    >>> float(cllr([0, 1], [0.5, 0.5]))
+    1.0
+    >>> round(float(cllr([0, 1], [0.01, 0.99])), 4)
+    0.0145
+    """
+    if scores not in ("probability", "llr"):
+        raise ValueError(f"scores must be 'probability' or 'llr', got {scores!r}.")
+    pos_scores, neg_scores = _split_scores(y_true, y_score, pos_label)
+    if scores == "probability":
+        if min(pos_scores.min(), neg_scores.min()) < 0 or max(pos_scores.max(), neg_scores.max()) > 1:
+            raise ValueError("y_score must hold probabilities in [0, 1] when scores='probability'.")
+        pos_scores, neg_scores = (_logit(np.clip(s, eps, 1 - eps)) for s in (pos_scores, neg_scores))
+    pos_cost = np.mean(np.logaddexp(0, -pos_scores)) / np.log(2)
+    neg_cost = np.mean(np.logaddexp(0, neg_scores)) / np.log(2)
+    return float((pos_cost + neg_cost) / 2)
+
+
+def _logit(p):
+    return np.log(p) - np.log1p(-p)
+
+
+def _spoof_scores(estimator, X):
+    """P(spoofed class) from a fitted classifier, and that class's label."""
+    classes = estimator.classes_
+    pos = _positive_label(classes, None)
+    column = list(classes).index(pos)
+    return estimator.predict_proba(X)[:, column], pos
+
+
+def _make_scorer(metric, name):
+    def scorer(estimator, X, y_true):
+        scores, pos = _spoof_scores(estimator, X)
+        value = metric(y_true, scores, pos_label=pos)
+        return -(value[0] if isinstance(value, tuple) else value)
+
+    scorer.__name__ = name
+    scorer.__qualname__ = name
+    scorer.__doc__ = (
+        f"Scorer for GridSearchCV and cross_validate: minus the {metric.__name__} "
+        "of P(fake) from ``predict_proba`` (greater is better, as scikit-learn's "
+        "``neg_*`` scorers). The spoofed class is 'fake' or 1 among ``classes_``."
+    )
+    return scorer
+
+
+#: Scorer returning minus the EER (use as ``scoring=eer_scorer``).
+eer_scorer = _make_scorer(equal_error_rate, "eer_scorer")
+#: Scorer returning minus the normalised minimum DCF.
+min_dcf_scorer = _make_scorer(min_dcf, "min_dcf_scorer")
+#: Scorer returning minus Cllr.
+cllr_scorer = _make_scorer(cllr, "cllr_scorer")
