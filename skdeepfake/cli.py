@@ -58,6 +58,38 @@ def build_parser():
                        help="output folder (default: ./benchmark-results)")
     bench.add_argument("--no-audit", action="store_true", help="skip the shortcut audit")
     bench.set_defaults(func=cmd_benchmark)
+
+    train = sub.add_parser(
+        "train",
+        help="fit a detector on a dataset folder and save it",
+        description="Fit a pipeline on DATA/real and DATA/fake (or FoR's training split) "
+        "and save it in skdeepfake's safe model format (no pickle).",
+    )
+    train.add_argument("--data", type=Path, required=True, help="dataset folder")
+    train.add_argument("--layout", choices=["folder", "for"], default="folder")
+    train.add_argument("--version", dest="for_version", default="for-norm")
+    train.add_argument("--model", choices=MODELS, required=True)
+    train.add_argument("--epochs", type=int, default=50)
+    train.add_argument("--learning-rate", type=float, default=1e-4)
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--out", type=Path, required=True, help="model file to write, e.g. detector.skdf")
+    train.set_defaults(func=cmd_train)
+
+    predict = sub.add_parser(
+        "predict",
+        help="score audio files or folders with a saved detector",
+        description="Print file, P(fake) and label for each recording. Recordings "
+        "longer than the model's input are scored in windows and aggregated.",
+    )
+    predict.add_argument("paths", nargs="+", type=Path, help="audio files or folders")
+    predict.add_argument("--model", type=Path, required=True, help="model file from 'skdeepfake train'")
+    predict.add_argument("--window", type=float, help="window seconds (default: the model's input length)")
+    predict.add_argument("--hop", type=float, help="hop seconds (default: half a window)")
+    predict.add_argument("--aggregate", choices=["mean", "max", "median"], default="mean")
+    predict.add_argument("--threshold", type=float, default=0.5,
+                         help="label as fake when P(fake) >= threshold (default: 0.5)")
+    predict.add_argument("--windows", action="store_true", help="also print every window's score")
+    predict.set_defaults(func=cmd_predict)
     return parser
 
 
@@ -83,6 +115,11 @@ def _load_dataset(args):
         return data.data, data.target_names[data.target], None, None, (
             f"built-in synthetic speech, {args.n_samples} clips"
         )
+    if args.layout == "for" and getattr(args, "data_split", None) == "training":
+        train = load_for(args.data, args.for_version, "training")
+        _report_skipped(train.skipped)
+        return (train.filenames, train.target_names[train.target], None, None,
+                f"FoR {args.for_version}, training")
     if args.layout == "for":
         train = load_for(args.data, args.for_version, "training")
         test = load_for(args.data, args.for_version, "testing")
@@ -145,6 +182,63 @@ def cmd_benchmark(args):
             print(f"WARNING: {w.message}")
     print(f"\nWrote results.csv, results.md, results.json and {len(figures)} figures to {args.out}/")
     return 0
+
+
+def cmd_train(args):
+    import time
+
+    from .persistence import save_model
+
+    args.data_split = "training"
+    X, y, _, _, description = _load_dataset(args)
+    print(f"Training {args.model} on {description}: {len(X)} clips", flush=True)
+    pipeline = _pipelines([args.model], args.epochs, args.learning_rate, args.seed)[args.model]
+    start = time.perf_counter()
+    pipeline.fit(X, y)
+    save_model(pipeline, args.out)
+    print(f"Fitted in {time.perf_counter() - start:.1f} s; saved to {args.out}")
+    return 0
+
+
+def _audio_files(paths):
+    """Files named, plus the non-hidden files below folders named."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            yield path
+
+
+def cmd_predict(args):
+    from .io import AudioLoadError, load_audio
+    from .persistence import load_model
+    from .windows import predict_recording
+
+    pipeline = load_model(args.model)
+    sr = pipeline.steps[0][1].sr
+    scored, skipped = 0, []
+    print("file\tp_fake\tlabel")
+    for path in _audio_files(args.paths):
+        try:
+            y, _ = load_audio(path, sr=sr)
+        except AudioLoadError as err:
+            skipped.append(str(err))
+            print(f"skipped {err}", file=sys.stderr)
+            continue
+        p_fake, windows = predict_recording(
+            pipeline, y, window=args.window, hop=args.hop, aggregate=args.aggregate
+        )
+        label = "fake" if p_fake >= args.threshold else "real"
+        print(f"{path}\t{p_fake:.4f}\t{label}", flush=True)
+        if args.windows:
+            for row in windows.itertuples():
+                print(f"  {row.start:8.2f}-{row.end:8.2f} s\t{row.p_fake:.4f}")
+        scored += 1
+    print(f"scored {scored} file(s); skipped {len(skipped)}", file=sys.stderr)
+    return 0 if scored else 1
 
 
 def write_figures(results, out):

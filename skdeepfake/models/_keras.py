@@ -183,6 +183,41 @@ class KerasDetector(KerasClassifier):
         self._validate_params()
         return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
 
+    # -- persistence without pickle (see skdeepfake.persistence) ------------
+
+    def _export_fitted_state(self):
+        """(jsonable metadata, {name: ndarray}, keras.Model) of a fitted detector."""
+        if not self.initialized_:
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet.")
+        encoder = self.feature_encoder_
+        arrays = {
+            f"encoder.{k}": np.asarray(v)
+            for k, v in vars(encoder).items()
+            if k.endswith("_") and not k.startswith("_") and np.asarray(v).dtype.kind in "fiu"
+        }
+        meta = {
+            "classes": self.classes_.tolist(),
+            "input_shape": list(self.X_shape_[1:]),
+            "history": {k: [float(x) for x in v] for k, v in self.history_.items()}
+            if hasattr(self, "history_") else {},
+        }
+        return meta, arrays, self.model_
+
+    @classmethod
+    def _from_fitted_state(cls, params, meta, arrays, network):
+        """Rebuild a fitted detector from :meth:`_export_fitted_state` output."""
+        detector = cls(**params)
+        shape = [2, *meta["input_shape"]]
+        classes = np.asarray(meta["classes"])
+        detector.initialize(np.zeros(shape, np.float32), classes)
+        detector.model_ = network
+        for key, value in arrays.items():
+            if key.startswith("encoder."):
+                value = value.item() if value.ndim == 0 else value
+                setattr(detector.feature_encoder_, key[len("encoder."):], value)
+        detector.history_ = meta.get("history", {})
+        return detector
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.estimator_type = "classifier"
