@@ -88,7 +88,7 @@ def audio_cues(X, sr=16000, silence_db=-40.0, n_jobs=None):
     >>> from skdeepfake.benchmark import audio_cues
     >>> clip = np.r_[np.zeros(1600), np.ones(1600), np.zeros(800)]
     >>> audio_cues([clip]).round(2).iloc[0].tolist()
-    [0.25, -6.02, 0.1, 0.05, 16000.0]
+    [0.25, -3.98, 0.1, 0.05, 16000.0]
     """
     kind, clips = as_clip_list(X)
     if kind == "paths":

@@ -57,7 +57,7 @@ def test_is_classifier_and_cv_stratifies(est):
 
 def test_cross_validation_folds_are_stratified(features):
     X, y = features
-    keep = np.r_[np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:40]]  # 80 real, 40 fake
+    keep = np.r_[np.flatnonzero(y == 0)[:80], np.flatnonzero(y == 1)[:40]]  # 80 real, 40 fake
     res = cross_validate(small_dnn(epochs=1), X[keep], y[keep], cv=4, return_indices=True)
     for test in res["indices"]["test"]:
         assert y[keep][test].mean() == pytest.approx(1 / 3)
@@ -183,8 +183,10 @@ def test_predictions_do_not_depend_on_batching(features):
     X, y = features
     clf = small_dnn(epochs=2).fit(X, y)
     full = clf.predict_proba(X)
-    one_by_one = np.vstack([clf.predict_proba(X[i : i + 1]) for i in range(5)])
-    np.testing.assert_allclose(one_by_one, full[:5], rtol=1e-6)
+    singles = [clf.predict_proba(X[i : i + 1]) for i in range(5)]
+    assert all(p.shape == (1, 2) for p in singles)
+    assert clf.predict(X[:1]).shape == (1,)
+    np.testing.assert_allclose(np.vstack(singles), full[:5], rtol=1e-6)
 
 
 # -- training options --------------------------------------------------------------------

@@ -54,7 +54,7 @@ def load_audio_folder(root, check=True, n_jobs=None):
     ...     sf.write(root / label / "a.wav", np.zeros(1600), 16000)
     >>> data = load_audio_folder(root)
     >>> data.target.tolist(), data.skipped
-    ([1, 0], [])
+    ([0, 1], [])
     """
     root = Path(root)
     if not root.is_dir():

@@ -141,6 +141,37 @@ class KerasDetector(KerasClassifier):
 
     # -- scikit-learn API -----------------------------------------------
 
+    def predict_proba(self, X):
+        """Probability of each class, columns in ``classes_`` order.
+
+        Parameters
+        ----------
+        X : array-like
+            Inputs shaped as in ``fit``.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, 2)
+            Column 1 is the network's sigmoid output, P(``classes_[1]``).
+        """
+        # scikeras squeezes its output, returning shape (2,) for one sample.
+        p = self._predict_raw(X)[:, 0].astype(np.float64)
+        return np.column_stack([1.0 - p, p])
+
+    def predict(self, X):
+        """The more probable class of each sample.
+
+        Parameters
+        ----------
+        X : array-like
+            Inputs shaped as in ``fit``.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
     def fit(self, X, y, sample_weight=None):
         """Build a new network and train it on (X, y).
 

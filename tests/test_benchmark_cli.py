@@ -1,0 +1,268 @@
+import json
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import soundfile as sf
+import soxr
+
+from skdeepfake.benchmark import ShortcutWarning, audio_cues, run_benchmark, shortcut_audit
+from skdeepfake.cli import main
+from skdeepfake.persistence import FORMAT_VERSION, ModelFileError, load_model, save_model
+from skdeepfake.pipelines import make_cnn_pipeline, make_dnn_pipeline, make_xgb_pipeline
+from skdeepfake.windows import predict_recording, predict_windows, window_bounds
+
+from .conftest import write_audio
+
+
+@pytest.fixture(scope="module")
+def xgb(speech):
+    return make_xgb_pipeline(n_estimators=30, random_state=0).fit(speech.data, speech.target)
+
+
+# -- shortcut audit and runner ------------------------------------------------------
+
+
+def test_audit_finds_a_length_shortcut_and_warns():
+    rng = np.random.default_rng(0)
+    y = np.arange(60) % 2
+    X = [0.1 * rng.normal(size=int(16000 * (1.0 if label else 2.0) * rng.uniform(0.9, 1.1))) for label in y]
+    with pytest.warns(ShortcutWarning, match="'duration' alone separates"):
+        audit = shortcut_audit(X, y, cv=3)
+    assert audit.loc["duration", "shortcut"]
+    assert audit.loc["duration", "roc_auc"] > 0.9
+    assert not audit.loc["rms_db", "shortcut"]
+
+
+def test_audit_measures_silence_and_sample_rate_from_files(tmp_path):
+    quiet = np.r_[np.zeros(8000), 0.5 * np.ones(16000), np.zeros(4000)].astype(np.float32)
+    path = write_audio(tmp_path / "a.wav", quiet, sr=16000)
+    path2 = write_audio(tmp_path / "b.wav", quiet, sr=8000)
+    cues = audio_cues([path, path2])
+    assert cues.loc[0, "leading_silence"] == pytest.approx(0.5)
+    assert cues.loc[0, "trailing_silence"] == pytest.approx(0.25)
+    assert cues["sample_rate"].tolist() == [16000.0, 8000.0]
+    assert cues.loc[1, "duration"] == pytest.approx(3.5)
+
+
+def test_run_benchmark_cv_and_given_split(speech):
+    X, y = speech.data[:120], speech.target[:120]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ShortcutWarning)  # synthetic data has no shortcut
+        results = run_benchmark({"xgb": make_xgb_pipeline(n_estimators=20)}, X, y, cv=3, progress=False)
+    frame = results.to_frame()
+    assert list(frame.index) == ["xgb"]
+    assert {"accuracy", "balanced_accuracy", "roc_auc", "eer", "min_dcf", "fit_seconds",
+            "predict_seconds", "eer_std"} <= set(frame.columns)
+    assert frame.loc["xgb", "roc_auc"] > 0.8
+    assert len(results.scores) == 3
+    assert len(results.predictions["xgb"][0]) == 120
+    assert "| xgb |" in results.to_markdown() and "Shortcut audit" in results.to_markdown()
+    assert json.loads(results.to_json())["summary"]["xgb"]["accuracy"] > 0.5
+
+    split = run_benchmark(
+        {"xgb": make_xgb_pipeline(n_estimators=20)}, X[:80], y[:80], X_test=X[80:], y_test=y[80:],
+        param_grids={"xgb": {"model__max_depth": [2, 3]}}, audit=False, progress=False,
+    )
+    assert split.scores["split"].tolist() == ["test"]
+    assert split.best_params["xgb"][0]["model__max_depth"] in (2, 3)
+    assert split.audit is None
+
+
+def test_run_benchmark_argument_errors(speech):
+    with pytest.raises(ValueError, match="param_grids names unknown"):
+        run_benchmark({"a": make_xgb_pipeline()}, speech.data, speech.target, param_grids={"b": {}})
+    with pytest.raises(ValueError, match="both X_test and y_test"):
+        run_benchmark({"a": make_xgb_pipeline()}, speech.data, speech.target, X_test=speech.data)
+
+
+# -- windows -------------------------------------------------------------------------
+
+
+def test_window_bounds_cover_the_recording():
+    bounds = window_bounds(16000 * 7 + 5, 16000, window=2.0, hop=1.0)
+    assert bounds[0] == (0, 32000)
+    assert bounds[-1][1] == 16000 * 7 + 5
+    assert all(e - s == 32000 for s, e in bounds)
+    with pytest.raises(ValueError, match="positive"):
+        window_bounds(10, 10, window=0, hop=1)
+
+
+def test_windowed_scores_equal_clip_scores(xgb, speech):
+    long = np.concatenate(speech.data[:4])
+    windows = predict_windows(xgb, long, window=2.0, hop=2.0)
+    np.testing.assert_allclose(windows["p_fake"], xgb.predict_proba(speech.data[:4])[:, 1], rtol=1e-6)
+    assert windows["start"].tolist() == [0.0, 2.0, 4.0, 6.0]
+    for aggregate, fn in [("mean", np.mean), ("max", np.max), ("median", np.median)]:
+        p, _ = predict_recording(xgb, long, window=2.0, hop=2.0, aggregate=aggregate)
+        assert p == pytest.approx(fn(windows["p_fake"]))
+    short, w = predict_recording(xgb, speech.data[0][:8000])
+    assert len(w) == 1
+
+
+# -- model files ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: make_xgb_pipeline(n_estimators=10, random_state=0),
+        lambda: make_dnn_pipeline(epochs=2, random_state=0, features=("mfcc", "zcr")),
+        lambda: make_cnn_pipeline(epochs=1, filters=(4, 4, 4, 4), dense_units=8, random_state=0),
+    ],
+)
+def test_save_load_round_trip_gives_identical_scores(make, speech, tmp_path):
+    X, y = speech.data[:40], speech.target_names[speech.target[:40]]
+    pipe = make().fit(X, y)
+    save_model(pipe, tmp_path / "m.skdf")
+    loaded = load_model(tmp_path / "m.skdf")
+    np.testing.assert_array_equal(loaded.predict_proba(X), pipe.predict_proba(X))
+    assert loaded.classes_.tolist() == pipe.classes_.tolist()
+    assert loaded.get_params()["model__random_state"] == 0
+
+
+def test_model_file_holds_no_pickle(xgb, tmp_path):
+    import zipfile
+
+    save_model(xgb, tmp_path / "m.skdf")
+    with zipfile.ZipFile(tmp_path / "m.skdf") as zf:
+        assert sorted(zf.namelist()) == ["arrays.npz", "booster.json", "manifest.json"]
+        manifest = json.loads(zf.read("manifest.json"))
+    assert manifest["format_version"] == FORMAT_VERSION
+    assert [s["class"] for s in manifest["steps"]] == ["AudioLoader", "HandcraftedFeatures", "XGBoostClassifier"]
+
+
+def test_newer_format_and_damaged_files_are_refused(xgb, tmp_path):
+    import zipfile
+
+    path = tmp_path / "m.skdf"
+    save_model(xgb, path)
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    manifest = json.loads(members["manifest.json"])
+    manifest["format_version"] = FORMAT_VERSION + 1
+    newer = tmp_path / "newer.skdf"
+    with zipfile.ZipFile(newer, "w") as zf:
+        for n, data in members.items():
+            zf.writestr(n, json.dumps(manifest) if n == "manifest.json" else data)
+    with pytest.raises(ModelFileError, match="format version 2.*Upgrade skdeepfake"):
+        load_model(newer)
+    damaged = tmp_path / "damaged.skdf"
+    damaged.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(ModelFileError, match="damaged or not a skdeepfake model"):
+        load_model(damaged)
+    with pytest.raises(ModelFileError, match="no such model file"):
+        load_model(tmp_path / "missing.skdf")
+
+
+def test_foreign_steps_cannot_be_saved(speech, tmp_path):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    from skdeepfake import AudioLoader, HandcraftedFeatures
+
+    pipe = Pipeline([("loader", AudioLoader()), ("features", HandcraftedFeatures(features=("zcr",))),
+                     ("model", LogisticRegression())]).fit(speech.data[:20], speech.target[:20])
+    with pytest.raises(ModelFileError, match="only skdeepfake's own classes"):
+        save_model(pipe, tmp_path / "m.skdf")
+
+
+# -- command line --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, speech):
+    root = tmp_path_factory.mktemp("cli") / "corpus"
+    for i, (clip, label) in enumerate(zip(speech.data[:60], speech.target[:60])):
+        write_audio(root / speech.target_names[label] / f"c{i:02d}.wav", clip)
+    (root / "fake" / "corrupt.wav").write_bytes(b"RIFF....WAVEgarbage")
+    return root
+
+
+def test_cli_help_is_fast_and_light():
+    code = "import sys; from skdeepfake.cli import build_parser; build_parser(); assert 'tensorflow' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+    out = subprocess.run([sys.executable, "-m", "skdeepfake", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "benchmark" in out.stdout
+
+
+def test_cli_benchmark_on_builtin_data(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["benchmark", "--models", "xgb", "--n-samples", "40", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "xgb" in printed and "Shortcut audit" in printed
+    for name in ["results.csv", "results.md", "results.json", "roc.png", "det.png", "confusion_xgb.png"]:
+        assert (out / name).stat().st_size > 0
+    assert pd.read_csv(out / "results.csv")["model"].tolist() == ["xgb"]
+
+
+def test_cli_benchmark_on_a_folder_reports_bad_files(corpus, tmp_path, capsys):
+    out = tmp_path / "out"
+    with pytest.warns(UserWarning, match="skipped 1"):
+        assert main(["benchmark", "--data", str(corpus), "--models", "xgb", "--cv", "3",
+                     "--no-audit", "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "corrupt.wav" in captured.err and "skipped 1 unreadable" in captured.err
+    assert (out / "results.md").exists()
+
+
+def test_cli_benchmark_on_a_for_tree_with_keras_training_curves(tmp_path, speech, capsys):
+    root = tmp_path / "for"
+    for split, rows in [("training", range(0, 40)), ("testing", range(40, 60))]:
+        for i in rows:
+            label = speech.target_names[speech.target[i]]
+            write_audio(root / "for-2seconds" / split / label / f"{i}.wav", speech.data[i])
+    out = tmp_path / "out"
+    assert main(["benchmark", "--data", str(root), "--layout", "for", "--version", "for-2sec",
+                 "--models", "dnn,xgb", "--epochs", "2", "--out", str(out)]) == 0
+    assert "FoR for-2sec, training -> testing" in capsys.readouterr().out
+    assert (out / "training_dnn.png").exists()
+    assert json.loads((out / "results.json").read_text())["scores"][0]["split"] == "test"
+
+
+def test_cli_train_then_predict_long_stereo_44k_and_bad_files(corpus, tmp_path, speech, capsys):
+    model = tmp_path / "detector.skdf"
+    with pytest.warns(UserWarning):
+        assert main(["train", "--data", str(corpus), "--model", "xgb", "--out", str(model)]) == 0
+    # two minutes of stereo 44.1 kHz audio
+    mono = np.resize(np.concatenate(speech.data[:20]), 16000 * 120)
+    y44 = soxr.resample(mono, 16000, 44100)
+    long_path = tmp_path / "long.wav"
+    sf.write(long_path, np.stack([y44, 0.5 * y44], axis=1), 44100)
+    flac = write_audio(tmp_path / "clip.flac", speech.data[1])
+    capsys.readouterr()
+    rc = main(["predict", "--model", str(model), "--windows", "--window", "2", "--hop", "2",
+               str(long_path), str(flac), str(corpus / "fake"), str(tmp_path / "missing.wav")])
+    captured = capsys.readouterr()
+    assert rc == 0
+    lines = captured.out.splitlines()
+    assert lines[0] == "file\tp_fake\tlabel"
+    long_line = next(line for line in lines if line.startswith(str(long_path)))
+    assert 0.0 <= float(long_line.split("\t")[1]) <= 1.0
+    assert sum(" s\t" in line for line in lines) >= 60  # 60 two-second windows, and more
+    assert "corrupt.wav" in captured.err and "missing.wav: file does not exist" in captured.err
+    assert "skipped 2" in captured.err
+    assert any(line.startswith(str(flac)) for line in lines)
+
+
+def test_cli_train_and_predict_round_trip_with_a_keras_model(corpus, tmp_path, capsys):
+    model = tmp_path / "dnn.skdf"
+    with pytest.warns(UserWarning):
+        assert main(["train", "--data", str(corpus), "--model", "dnn", "--epochs", "3",
+                     "--out", str(model)]) == 0
+    clip = sorted((corpus / "real").glob("*.wav"))[0]
+    capsys.readouterr()
+    assert main(["predict", "--model", str(model), str(clip)]) == 0
+    first = capsys.readouterr().out.splitlines()[1]
+    assert main(["predict", "--model", str(model), str(clip)]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == first
+
+
+def test_cli_errors_are_reported_not_raised(tmp_path, capsys):
+    assert main(["predict", "--model", str(tmp_path / "nope.skdf"), "x.wav"]) == 2
+    assert "no such model file" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["benchmark", "--models", "cnn,svm"])

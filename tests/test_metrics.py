@@ -1,0 +1,115 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import roc_curve
+from sklearn.model_selection import GridSearchCV, cross_validate
+
+from skdeepfake.metrics import (
+    cllr,
+    cllr_scorer,
+    det_curve_asvspoof,
+    eer_scorer,
+    equal_error_rate,
+    min_dcf,
+    min_dcf_scorer,
+)
+from skdeepfake.models import XGBoostClassifier
+
+
+def test_eer_hand_computed_cases():
+    assert equal_error_rate([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]) == (0.0, 0.2)
+    assert equal_error_rate([0, 0, 1, 1], [0.9, 0.8, 0.2, 0.1])[0] == 1.0
+    # 4 real, 4 fake; one fake scored below one real: EER 1/4
+    y = [0, 0, 0, 0, 1, 1, 1, 1]
+    s = [0.1, 0.2, 0.3, 0.6, 0.5, 0.7, 0.8, 0.9]
+    eer, thr = equal_error_rate(y, s)
+    assert eer == 0.25 and thr in (0.3, 0.5)
+
+
+def test_eer_label_conventions_and_pos_label():
+    s = [0.1, 0.7, 0.4, 0.9]
+    assert equal_error_rate(["real", "real", "fake", "fake"], s) == equal_error_rate([0, 0, 1, 1], s)
+    # P(real) with the real class as positive gives the same EER
+    eer_real, _ = equal_error_rate([0, 0, 1, 1], 1 - np.array(s), pos_label=0)
+    assert eer_real == pytest.approx(equal_error_rate([0, 0, 1, 1], s)[0])
+    with pytest.raises(ValueError, match="pass pos_label"):
+        equal_error_rate(["a", "b"], [0.1, 0.2])
+    with pytest.raises(ValueError, match="both classes"):
+        equal_error_rate([1, 1], [0.1, 0.2])
+    with pytest.raises(ValueError, match="same length"):
+        equal_error_rate([0, 1], [0.1])
+    with pytest.raises(ValueError, match="NaN"):
+        equal_error_rate([0, 1], [0.1, np.nan])
+
+
+@settings(max_examples=60, deadline=None)
+@given(n_real=st.integers(1, 40), n_fake=st.integers(1, 40), seed=st.integers(0, 10_000))
+def test_eer_agrees_with_sklearn_roc_curve(n_real, n_fake, seed):
+    rng = np.random.default_rng(seed)
+    y = np.r_[np.zeros(n_real, int), np.ones(n_fake, int)]
+    s = rng.normal(size=len(y)) + y  # continuous: no tied scores
+    eer, _ = equal_error_rate(y, s)
+    # Without ties both curves visit the same operating points; the EER is the
+    # mean of the two error rates at a point where they are closest.
+    fpr, tpr, _ = roc_curve(y, s, drop_intermediate=False)
+    gap = np.abs((1 - tpr) - fpr)
+    closest = np.flatnonzero(np.isclose(gap, gap.min()))
+    assert any(np.isclose(eer, ((1 - tpr[i]) + fpr[i]) / 2) for i in closest)
+
+
+def test_det_curve_matches_sklearn_rates_at_shared_thresholds():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    s = rng.normal(size=200) + y
+    fnr, fpr, thr = det_curve_asvspoof(y, s)
+    sk_fpr, sk_tpr, sk_thr = roc_curve(y, s)
+    for t, a, b in zip(thr[1:], fnr[1:], fpr[1:]):
+        # sklearn flags score >= threshold; ASVspoof flags score > threshold
+        flagged = s > t
+        assert b == pytest.approx(np.mean(flagged[y == 0]))
+        assert a == pytest.approx(np.mean(~flagged[y == 1]))
+
+
+def test_min_dcf_hand_computed():
+    assert min_dcf([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]) == 0.0
+    assert min_dcf([0, 1], [0.9, 0.1]) == 1.0  # no better than accepting everything
+    # one bona fide clip above every spoof: rejecting it costs 0.95 * 1/2
+    y = [0, 0, 1, 1]
+    s = [0.1, 0.95, 0.8, 0.9]
+    costs = [0.95 * fr + 0.5 * sm for fr, sm in [(0.5, 0.0), (0.0, 1.0), (1.0, 0.0)]]
+    assert min_dcf(y, s) == pytest.approx(min(costs) / 0.5)
+    assert min_dcf(y, s, p_spoof=0.5, c_fa=1) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="p_spoof"):
+        min_dcf(y, s, p_spoof=0)
+
+
+def test_cllr_hand_computed():
+    assert cllr([0, 1], [0.5, 0.5]) == pytest.approx(1.0)
+    assert cllr([0, 1], [0.01, 0.99]) == pytest.approx(np.log2(1 + 1 / 99))
+    assert cllr([0, 1], [0.99, 0.01]) > 1  # confidently wrong costs more than nothing
+    assert cllr([0, 1], [-2.0, 2.0], scores="llr") == pytest.approx(np.log2(1 + np.exp(-2)))
+    with pytest.raises(ValueError, match="probabilities"):
+        cllr([0, 1], [-2.0, 2.0])
+
+
+@pytest.mark.parametrize("scorer", [eer_scorer, min_dcf_scorer, cllr_scorer])
+def test_scorers_in_model_selection(scorer):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3))
+    y = np.where(X[:, 0] + 0.3 * rng.normal(size=120) > 0, "fake", "real")
+    res = cross_validate(XGBoostClassifier(n_estimators=20), X, y, scoring=scorer, cv=3)
+    assert (res["test_score"] <= 0).all()  # minus an error: greater is better
+    grid = GridSearchCV(XGBoostClassifier(n_estimators=20), {"max_depth": [1, 3]}, scoring=scorer, cv=3)
+    grid.fit(X, y)
+    assert grid.best_score_ == max(grid.cv_results_["mean_test_score"])
+
+
+def test_eer_scorer_uses_p_fake_whatever_the_label_order():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(100, 2))
+    y01 = (X[:, 0] > 0).astype(int)
+    ystr = np.array(["real", "fake"])[y01]
+    a = eer_scorer(XGBoostClassifier(n_estimators=10, random_state=0).fit(X, y01), X, y01)
+    b = eer_scorer(XGBoostClassifier(n_estimators=10, random_state=0).fit(X, ystr), X, ystr)
+    assert a == pytest.approx(b) and a > -0.1
