@@ -10,7 +10,66 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._keras import KerasDetector, keras
 from ._params import KERAS_PARAMETER_CONSTRAINTS
 
-__all__ = ["CustomCNNClassifier", "PerFrequencyScaler", "min_input_size"]
+__all__ = ["CustomCNNClassifier", "PerFrequencyScaler", "SpecAugment", "min_input_size"]
+
+
+@keras.saving.register_keras_serializable(package="skdeepfake")
+class SpecAugment(keras.layers.Layer):
+    """SpecAugment-style masking, active only while training.
+
+    Each call masks ``n_masks`` random bands of frequency rows and
+    ``n_masks`` random spans of time frames in every sample, each up to
+    ``max_fraction`` of that axis, by setting them to 0 (the mean after
+    standardisation). At inference the layer passes its input through.
+
+    Parameters
+    ----------
+    n_masks : int, default=2
+        Frequency masks and time masks per sample.
+    max_fraction : float, default=0.1
+        Largest mask width as a fraction of the axis.
+    seed : int or None, default=None
+        Seed of the masks.
+    """
+
+    def __init__(self, n_masks=2, max_fraction=0.1, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.n_masks = n_masks
+        self.max_fraction = max_fraction
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def _mask(self, x, axis):
+        ops = keras.ops
+        batch, size = ops.shape(x)[0], ops.shape(x)[axis]
+        max_width = max(int(size * self.max_fraction), 1)
+        widths = ops.floor(
+            keras.random.uniform((batch, 1), 0, max_width + 1, seed=self.seed_generator)
+        )
+        starts = ops.floor(
+            keras.random.uniform((batch, 1), seed=self.seed_generator) * (size - widths + 1)
+        )
+        position = ops.cast(ops.arange(size), "float32")[None, :]
+        masked = ops.logical_and(position >= starts, position < starts + widths)
+        shape = (-1, size, 1, 1) if axis == 1 else (-1, 1, size, 1)
+        return ops.where(ops.reshape(masked, shape), ops.zeros_like(x), x)
+
+    def call(self, inputs, training=None):
+        if not training:
+            return inputs
+        x = inputs
+        for _ in range(self.n_masks):
+            x = self._mask(x, axis=1)
+            x = self._mask(x, axis=2)
+        return x
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(n_masks=self.n_masks, max_fraction=self.max_fraction, seed=self.seed)
+        return config
 
 
 def min_input_size(n_blocks=4, kernel_size=3, pool_size=2):
@@ -138,6 +197,9 @@ class CustomCNNClassifier(KerasDetector):
         Units of the dense layer after flattening.
     dropout : float, default=0.5
         Dropout rate before the output.
+    spec_augment : bool, default=False
+        Mask random frequency bands and time spans of each training input
+        (:class:`SpecAugment`); inactive at prediction.
     learning_rate : float, default=1e-4
         Adam's learning rate.
     epochs : int, default=50
@@ -197,6 +259,7 @@ class CustomCNNClassifier(KerasDetector):
         "pool_size": [Interval(Integral, 1, None, closed="left")],
         "dense_units": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "spec_augment": ["boolean"],
     }
 
     def __init__(
@@ -206,6 +269,7 @@ class CustomCNNClassifier(KerasDetector):
         pool_size=2,
         dense_units=512,
         dropout=0.5,
+        spec_augment=False,
         learning_rate=1e-4,
         epochs=50,
         batch_size=32,
@@ -221,6 +285,7 @@ class CustomCNNClassifier(KerasDetector):
         self.pool_size = pool_size
         self.dense_units = dense_units
         self.dropout = dropout
+        self.spec_augment = spec_augment
         self.learning_rate = learning_rate
         self.epochs = epochs
         self.batch_size = batch_size
@@ -255,6 +320,8 @@ class CustomCNNClassifier(KerasDetector):
         channels = input_shape[2] if len(input_shape) == 3 else 1
         model = keras.Sequential(name="custom_cnn")
         model.add(keras.Input(shape=(height, width, channels)))
+        if self.spec_augment:
+            model.add(SpecAugment(seed=next(seeds)))
         for n_filters in self.filters:
             model.add(
                 keras.layers.Conv2D(
