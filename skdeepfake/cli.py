@@ -101,7 +101,12 @@ def _pipelines(models, epochs, learning_rate, seed):
         "dnn": lambda: make_dnn_pipeline(epochs=epochs, learning_rate=learning_rate, random_state=seed),
         "xgb": lambda: make_xgb_pipeline(random_state=seed),
     }
-    return {name: makers[name]() for name in models}
+    pipelines = {name: makers[name]() for name in models}
+    for name, pipe in pipelines.items():
+        pipe.set_params(loader__verbose=True, features__verbose=True)
+        if name != "xgb":
+            pipe.set_params(model__verbose="tqdm")
+    return pipelines
 
 
 def _load_dataset(args):
@@ -195,6 +200,10 @@ def cmd_train(args):
     pipeline = _pipelines([args.model], args.epochs, args.learning_rate, args.seed)[args.model]
     start = time.perf_counter()
     pipeline.fit(X, y)
+    # Progress bars are for this run, not for whoever loads the model.
+    pipeline.set_params(loader__verbose=False, features__verbose=False)
+    if args.model != "xgb":
+        pipeline.set_params(model__verbose=0)
     save_model(pipeline, args.out)
     print(f"Fitted in {time.perf_counter() - start:.1f} s; saved to {args.out}")
     return 0

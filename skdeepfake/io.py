@@ -12,6 +12,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ._progress import progress
 from ._validation import as_clip_list, check_same_length
 
 __all__ = ["AudioLoader", "AudioLoadError", "load_audio", "fix_length"]
@@ -170,6 +171,8 @@ class AudioLoader(TransformerMixin, BaseEstimator):
     n_jobs : int or None, default=None
         Number of parallel jobs to decode files with (joblib; ``-1`` means all
         cores). Arrays are not decoded and ignore it.
+    verbose : bool, default=False
+        Show a progress bar while decoding files.
 
     Attributes
     ----------
@@ -205,6 +208,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         "pad_mode": [StrOptions({"repeat", "constant"})],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
+        "verbose": ["boolean"],
     }
 
     def __init__(
@@ -215,6 +219,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         pad_mode="repeat",
         random_state=None,
         n_jobs=None,
+        verbose=False,
     ):
         self.sr = sr
         self.duration = duration
@@ -222,6 +227,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         self.pad_mode = pad_mode
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.verbose = verbose
 
     @property
     def n_samples_out(self):
@@ -269,9 +275,10 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         seeds = rng.randint(np.iinfo(np.int32).max, size=len(clips))
         if kind == "paths":
+            jobs = progress(zip(clips, seeds), self.verbose, total=len(clips), desc="decoding")
             rows = Parallel(n_jobs=self.n_jobs, prefer="threads")(
                 delayed(_load_fixed)(path, self.sr, n_out, self.crop, self.pad_mode, s)
-                for path, s in zip(clips, seeds)
+                for path, s in jobs
             )
         else:
             rows = [

@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._progress import progress
 from ._spectral import hann_window, iter_batches, n_frames, power_spectrogram, power_to_db
 from ._validation import check_waveform_batch
 
@@ -68,6 +69,8 @@ class HandcraftedFeatures(TransformerMixin, BaseEstimator):
         Samples between frames.
     batch_size : int, default=32
         Clips transformed at once; bounds the working memory.
+    verbose : bool, default=False
+        Show a progress bar over the batches.
 
     Attributes
     ----------
@@ -101,6 +104,7 @@ class HandcraftedFeatures(TransformerMixin, BaseEstimator):
         "n_fft": [Interval(Integral, 2, None, closed="left")],
         "hop_length": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "verbose": ["boolean"],
     }
 
     def __init__(
@@ -112,6 +116,7 @@ class HandcraftedFeatures(TransformerMixin, BaseEstimator):
         n_fft=2048,
         hop_length=512,
         batch_size=32,
+        verbose=False,
     ):
         self.sr = sr
         self.features = features
@@ -120,6 +125,7 @@ class HandcraftedFeatures(TransformerMixin, BaseEstimator):
         self.n_fft = n_fft
         self.hop_length = hop_length
         self.batch_size = batch_size
+        self.verbose = verbose
 
     def fit(self, X, y=None):
         """Check X and the parameters and fix the output columns.
@@ -189,7 +195,8 @@ class HandcraftedFeatures(TransformerMixin, BaseEstimator):
         X = validate_data(self, X, dtype=np.float32, reset=False)
         self._check_length(X)
         out = np.empty((len(X), len(self.feature_names_out_)), dtype=np.float32)
-        for batch in iter_batches(len(X), self.batch_size):
+        for batch in progress(iter_batches(len(X), self.batch_size), self.verbose,
+                              total=-(-len(X) // self.batch_size), desc=type(self).__name__):
             out[batch] = self._transform_batch(X[batch])
         return out
 

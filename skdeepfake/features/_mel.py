@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._progress import progress
 from ._spectral import hann_window, iter_batches, n_frames, power_spectrogram, power_to_db
 from ._validation import check_waveform_batch
 
@@ -45,6 +46,8 @@ class MelSpectrogram(TransformerMixin, BaseEstimator):
         need one, instead of ``(n_clips, n_mels, n_frames)``.
     batch_size : int, default=32
         Clips transformed at once; bounds the working memory.
+    verbose : bool, default=False
+        Show a progress bar over the batches.
 
     Attributes
     ----------
@@ -84,6 +87,7 @@ class MelSpectrogram(TransformerMixin, BaseEstimator):
         "top_db": [Interval(Real, 0, None, closed="neither"), None],
         "flatten": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "verbose": ["boolean"],
     }
 
     def __init__(
@@ -97,6 +101,7 @@ class MelSpectrogram(TransformerMixin, BaseEstimator):
         top_db=80.0,
         flatten=False,
         batch_size=32,
+        verbose=False,
     ):
         self.sr = sr
         self.n_fft = n_fft
@@ -107,6 +112,7 @@ class MelSpectrogram(TransformerMixin, BaseEstimator):
         self.top_db = top_db
         self.flatten = flatten
         self.batch_size = batch_size
+        self.verbose = verbose
 
     def fit(self, X, y=None):
         """Build the filterbank and window for clips shaped like X.
@@ -151,7 +157,8 @@ class MelSpectrogram(TransformerMixin, BaseEstimator):
         X = validate_data(self, X, dtype=np.float32, reset=False)
         check_waveform_batch(X, self.n_fft, type(self).__name__)
         out = np.empty((len(X), self.n_mels, self.n_frames_), dtype=np.float32)
-        for batch in iter_batches(len(X), self.batch_size):
+        for batch in progress(iter_batches(len(X), self.batch_size), self.verbose,
+                              total=-(-len(X) // self.batch_size), desc=type(self).__name__):
             power = power_spectrogram(X[batch], self.n_fft, self.hop_length, self.window_)
             mel = np.matmul(power, self.mel_basis_.T).transpose(0, 2, 1)
             out[batch] = power_to_db(mel, top_db=self.top_db)

@@ -91,6 +91,8 @@ class KerasDetector(KerasClassifier):
             return super()._build_keras_model()
 
     def _fit_keras_model(self, *args, **kwargs):
+        if self.verbose == "tqdm":
+            kwargs["verbose"] = 0  # our progress bar replaces Keras' output
         with _bypass_scikeras_seeding(self) as seed, _seeded_shuffling(seed):
             return super()._fit_keras_model(*args, **kwargs)
 
@@ -100,6 +102,8 @@ class KerasDetector(KerasClassifier):
 
     def _initialize_callbacks(self):
         super()._initialize_callbacks()
+        if self.verbose == "tqdm":
+            self._fit_callbacks = self._fit_callbacks + [_EpochProgressBar(type(self).__name__)]
         if self.early_stopping:
             monitor = "val_loss" if self.validation_split else "loss"
             self._fit_callbacks = self._fit_callbacks + [
@@ -260,6 +264,28 @@ class KerasDetector(KerasClassifier):
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "model_")
+
+
+class _EpochProgressBar(keras.callbacks.Callback):
+    """A tqdm bar over epochs, showing the latest losses."""
+
+    def __init__(self, name):
+        super().__init__()
+        self.name = name
+        self.bar = None
+
+    def on_train_begin(self, logs=None):
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=self.params.get("epochs"), desc=f"training {self.name}",
+                        unit="epoch", leave=False)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.bar.update(1)
+        self.bar.set_postfix({k: f"{v:.4f}" for k, v in (logs or {}).items() if "loss" in k})
+
+    def on_train_end(self, logs=None):
+        self.bar.close()
 
 
 @contextlib.contextmanager

@@ -13,5 +13,5 @@ KERAS_PARAMETER_CONSTRAINTS = {
     "patience": [Interval(Integral, 0, None, closed="left")],
     "class_weight": [dict, StrOptions({"balanced"}), None],
     "random_state": ["random_state"],
-    "verbose": ["verbose"],
+    "verbose": ["verbose", StrOptions({"tqdm"})],
 }

@@ -218,8 +218,9 @@ class CustomCNNClassifier(KerasDetector):
         Weights of the classes in the loss.
     random_state : int, RandomState instance or None, default=None
         Seeds weights, dropout and shuffling.
-    verbose : int, default=0
-        Keras' progress output.
+    verbose : int or "tqdm", default=0
+        Keras' progress output during fit (0 silent, 1 progress bar, 2 one
+        line per epoch), or ``"tqdm"`` for one tqdm bar over the epochs.
 
     Attributes
     ----------

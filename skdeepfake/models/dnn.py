@@ -47,8 +47,9 @@ class DNNClassifier(KerasDetector):
     random_state : int, RandomState instance or None, default=None
         Seeds weights, dropout and shuffling: the same int gives the same
         predictions from run to run on CPU.
-    verbose : int, default=0
-        Keras' progress output during fit and predict.
+    verbose : int or "tqdm", default=0
+        Keras' progress output during fit (0 silent, 1 progress bar, 2 one
+        line per epoch), or ``"tqdm"`` for one tqdm bar over the epochs.
 
     Attributes
     ----------
