@@ -224,10 +224,18 @@ def _audio_files(paths):
 def cmd_predict(args):
     from .io import AudioLoadError, load_audio
     from .persistence import load_model
-    from .windows import predict_recording
+    from .windows import WindowedClassifier
 
     pipeline = load_model(args.model)
-    sr = pipeline.steps[0][1].sr
+    loader = pipeline.steps[0][1]
+    sr = loader.sr
+    window = loader.duration if args.window is None else args.window
+    # The whole pipeline scores the windows: its loader brings windows of any
+    # --window length to the model's input length.
+    scorer = WindowedClassifier.from_fitted(
+        pipeline, window=window, hop=window / 2 if args.hop is None else args.hop,
+        sr=sr, aggregate=args.aggregate,
+    )
     scored, skipped = 0, []
     print("file\tp_fake\tlabel")
     for path in _audio_files(args.paths):
@@ -237,9 +245,8 @@ def cmd_predict(args):
             skipped.append(str(err))
             print(f"skipped {err}", file=sys.stderr)
             continue
-        p_fake, windows = predict_recording(
-            pipeline, y, window=args.window, hop=args.hop, aggregate=args.aggregate
-        )
+        windows = scorer.predict_windows([y])
+        p_fake = scorer.aggregate_windows(windows)[0, scorer._spoof_column()]
         label = "fake" if p_fake >= args.threshold else "real"
         print(f"{path}\t{p_fake:.4f}\t{label}", flush=True)
         if args.windows:

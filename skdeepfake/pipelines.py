@@ -1,7 +1,9 @@
 """Ready-made audio-to-prediction pipelines for the three detectors.
 
 Every pipeline has the same three steps, so parameters are addressed the
-same way in each: ``loader`` (:class:`~skdeepfake.AudioLoader`),
+same way in each (with ``whole_recording=True``, the loader's work is done by
+a :class:`~skdeepfake.windows.WindowedClassifier` and the others are
+``estimator__features`` and ``estimator__model``): ``loader`` (:class:`~skdeepfake.AudioLoader`),
 ``features`` (the featurizer) and ``model`` (the classifier); e.g.
 ``GridSearchCV(make_dnn_pipeline(), {"model__dropout": [0.3, 0.5]})``.
 Each accepts file paths or waveforms, and each takes ``memory=`` so that a
@@ -14,6 +16,21 @@ from .features import HandcraftedFeatures, MelSpectrogram
 from .io import AudioLoader
 
 __all__ = ["make_cnn_pipeline", "make_dnn_pipeline", "make_xgb_pipeline"]
+
+
+def _assemble(loader, features, model, memory, whole_recording, hop):
+    """loader -> features -> model, or the WindowedClassifier around features -> model."""
+    if not whole_recording:
+        return Pipeline([("loader", loader), ("features", features), ("model", model)], memory=memory)
+    from .windows import WindowedClassifier
+
+    return WindowedClassifier(
+        Pipeline([("features", features), ("model", model)], memory=memory),
+        window=loader.duration,
+        hop=loader.duration / 2 if hop is None else hop,
+        sr=loader.sr,
+        random_state=loader.random_state,
+    )
 
 
 def _loader(sr, duration, crop, pad_mode, random_state, n_jobs):
@@ -35,6 +52,8 @@ def make_cnn_pipeline(
     memory=None,
     n_jobs=None,
     random_state=None,
+    whole_recording=False,
+    hop=None,
     **cnn_params,
 ):
     """AudioLoader -> MelSpectrogram -> CustomCNNClassifier.
@@ -52,14 +71,17 @@ def make_cnn_pipeline(
         Parallel jobs for decoding files.
     random_state : int or None, default=None
         Seeds the network (and random cropping).
+    whole_recording, hop : see :func:`make_xgb_pipeline`
+        Score whole recordings through windows.
     **cnn_params
         Parameters of :class:`~skdeepfake.CustomCNNClassifier`, such as
         ``epochs`` or ``learning_rate``.
 
     Returns
     -------
-    sklearn.pipeline.Pipeline
-        Steps ``loader``, ``features``, ``model``.
+    sklearn.pipeline.Pipeline or WindowedClassifier
+        Steps ``loader``, ``features``, ``model``; with ``whole_recording``,
+        a WindowedClassifier around steps ``features``, ``model``.
 
     Examples
     --------
@@ -70,13 +92,13 @@ def make_cnn_pipeline(
     """
     from .models import CustomCNNClassifier
 
-    return Pipeline(
-        [
-            ("loader", _loader(sr, duration, crop, pad_mode, random_state, n_jobs)),
-            ("features", MelSpectrogram(sr=sr, n_mels=n_mels, n_fft=n_fft, hop_length=hop_length)),
-            ("model", CustomCNNClassifier(random_state=random_state, **cnn_params)),
-        ],
-        memory=memory,
+    return _assemble(
+        _loader(sr, duration, crop, pad_mode, random_state, n_jobs),
+        MelSpectrogram(sr=sr, n_mels=n_mels, n_fft=n_fft, hop_length=hop_length),
+        CustomCNNClassifier(random_state=random_state, **cnn_params),
+        memory,
+        whole_recording,
+        hop,
     )
 
 
@@ -92,6 +114,8 @@ def make_dnn_pipeline(
     memory=None,
     n_jobs=None,
     random_state=None,
+    whole_recording=False,
+    hop=None,
     **dnn_params,
 ):
     """AudioLoader -> HandcraftedFeatures -> DNNClassifier.
@@ -110,13 +134,16 @@ def make_dnn_pipeline(
         Parallel jobs for decoding files.
     random_state : int or None, default=None
         Seeds the network (and random cropping).
+    whole_recording, hop : see :func:`make_xgb_pipeline`
+        Score whole recordings through windows.
     **dnn_params
         Parameters of :class:`~skdeepfake.DNNClassifier`.
 
     Returns
     -------
-    sklearn.pipeline.Pipeline
-        Steps ``loader``, ``features``, ``model``.
+    sklearn.pipeline.Pipeline or WindowedClassifier
+        Steps ``loader``, ``features``, ``model``; with ``whole_recording``,
+        a WindowedClassifier around steps ``features``, ``model``.
 
     Examples
     --------
@@ -127,13 +154,13 @@ def make_dnn_pipeline(
     """
     from .models import DNNClassifier
 
-    return Pipeline(
-        [
-            ("loader", _loader(sr, duration, crop, pad_mode, random_state, n_jobs)),
-            ("features", HandcraftedFeatures(sr=sr, features=features, n_mfcc=n_mfcc, stats=stats)),
-            ("model", DNNClassifier(random_state=random_state, **dnn_params)),
-        ],
-        memory=memory,
+    return _assemble(
+        _loader(sr, duration, crop, pad_mode, random_state, n_jobs),
+        HandcraftedFeatures(sr=sr, features=features, n_mfcc=n_mfcc, stats=stats),
+        DNNClassifier(random_state=random_state, **dnn_params),
+        memory,
+        whole_recording,
+        hop,
     )
 
 
@@ -149,6 +176,8 @@ def make_xgb_pipeline(
     memory=None,
     n_jobs=None,
     random_state=None,
+    whole_recording=False,
+    hop=None,
     **xgb_params,
 ):
     """AudioLoader -> HandcraftedFeatures -> XGBoostClassifier.
@@ -168,13 +197,22 @@ def make_xgb_pipeline(
         Parallel jobs for decoding files.
     random_state : int or None, default=None
         Seeds XGBoost (and random cropping).
+    whole_recording : bool, default=False
+        Instead of one ``duration``-second excerpt per recording, train on
+        every window of every recording and score recordings by aggregating
+        their windows: returns a :class:`~skdeepfake.windows.WindowedClassifier`
+        around ``features -> model`` (windows of ``duration`` seconds).
+    hop : float or None, default=None
+        Seconds between windows with ``whole_recording``; ``None`` means
+        half a window.
     **xgb_params
         Parameters of :class:`~skdeepfake.models.XGBoostClassifier`.
 
     Returns
     -------
-    sklearn.pipeline.Pipeline
-        Steps ``loader``, ``features``, ``model``.
+    sklearn.pipeline.Pipeline or WindowedClassifier
+        Steps ``loader``, ``features``, ``model``; with ``whole_recording``,
+        a WindowedClassifier around steps ``features``, ``model``.
 
     Examples
     --------
@@ -187,11 +225,11 @@ def make_xgb_pipeline(
     """
     from .models import XGBoostClassifier
 
-    return Pipeline(
-        [
-            ("loader", _loader(sr, duration, crop, pad_mode, random_state, n_jobs)),
-            ("features", HandcraftedFeatures(sr=sr, features=features, n_mfcc=n_mfcc, stats=stats)),
-            ("model", XGBoostClassifier(random_state=random_state, **xgb_params)),
-        ],
-        memory=memory,
+    return _assemble(
+        _loader(sr, duration, crop, pad_mode, random_state, n_jobs),
+        HandcraftedFeatures(sr=sr, features=features, n_mfcc=n_mfcc, stats=stats),
+        XGBoostClassifier(random_state=random_state, **xgb_params),
+        memory,
+        whole_recording,
+        hop,
     )

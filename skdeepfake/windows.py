@@ -1,9 +1,26 @@
-"""Scoring recordings longer than a model's input, window by window."""
+"""Whole-recording detection: train on every window, score by aggregating windows.
+
+This module holds the library's one implementation of windowing. The
+:class:`WindowedClassifier` meta-estimator uses it for training and
+prediction, the pipeline factories use it with ``whole_recording=True``, and
+the command line uses it to score long recordings.
+"""
+
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.pipeline import Pipeline
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
-__all__ = ["window_bounds", "predict_windows", "predict_recording", "AGGREGATES"]
+from ._validation import as_clip_list, check_same_length
+from .io import fix_length, load_audio
+
+__all__ = ["WindowedClassifier", "window_bounds", "AGGREGATES"]
 
 #: How window scores combine into one score per recording.
 AGGREGATES = {"mean": np.mean, "max": np.max, "median": np.median}
@@ -14,7 +31,7 @@ def window_bounds(n_samples, sr, window, hop):
 
     Windows of ``window`` seconds start every ``hop`` seconds; a last window
     is aligned to the end of the recording so that no tail goes unscored. A
-    recording shorter than one window is one (short) window.
+    recording shorter than one window is one window (repeat-padded later).
 
     Parameters
     ----------
@@ -51,87 +68,333 @@ def window_bounds(n_samples, sr, window, hop):
     return [(s, s + win) for s in starts]
 
 
-def _fake_column(pipeline):
-    from .metrics import _positive_label
-
-    classes = list(pipeline.classes_)
-    return classes.index(_positive_label(classes, None))
+def _cut(y, bounds, n_window):
+    """The windows of ``y`` as a 2-D array; a short recording is repeat-padded."""
+    return np.stack([fix_length(y[s:e], n_window) for s, e in bounds]).astype(np.float32, copy=False)
 
 
-def predict_windows(pipeline, y, window=None, hop=None, batch_size=64):
-    """P(fake) of every window of one recording.
+class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+    """Classify whole recordings through windows of a fixed length.
 
-    Parameters
-    ----------
-    pipeline : fitted Pipeline
-        A skdeepfake pipeline whose first step is an
-        :class:`~skdeepfake.AudioLoader`; its ``sr`` and ``duration`` are the
-        rate of ``y`` and the default window.
-    y : ndarray of shape (n_samples,)
-        The recording, mono, at the loader's sample rate.
-    window : float or None, default=None
-        Window length in seconds; ``None`` means the loader's ``duration``.
-    hop : float or None, default=None
-        Hop in seconds; ``None`` means half a window.
-    batch_size : int, default=64
-        Windows scored at once.
+    ``fit`` cuts every training recording into windows of ``window``
+    seconds every ``hop`` seconds; each window inherits its recording's
+    label, and the inner ``estimator`` is fitted on the windows, weighted so
+    that every recording counts the same however long it is.
+    ``predict_proba`` scores every window and aggregates the scores of each
+    recording. Recordings shorter than one window become one repeat-padded
+    window.
 
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``start`` and ``end`` (seconds) and ``p_fake``.
-    """
-    loader = pipeline.steps[0][1]
-    sr = loader.sr
-    window = loader.duration if window is None else window
-    hop = window / 2 if hop is None else hop
-    bounds = window_bounds(len(y), sr, window, hop)
-    column = _fake_column(pipeline)
-    scores = []
-    for i in range(0, len(bounds), batch_size):
-        chunk = [y[s:e] for s, e in bounds[i : i + batch_size]]
-        scores.append(pipeline.predict_proba(chunk)[:, column])
-    bounds = np.asarray(bounds, dtype=float)
-    return pd.DataFrame(
-        {"start": bounds[:, 0] / sr, "end": bounds[:, 1] / sr, "p_fake": np.concatenate(scores)}
-    )
-
-
-def predict_recording(pipeline, y, window=None, hop=None, aggregate="mean"):
-    """One P(fake) for a whole recording, aggregated over its windows.
+    Cross-validation over a WindowedClassifier splits recordings (X holds
+    recordings), so no fold ever sees another fold's audio.
 
     Parameters
     ----------
-    pipeline : fitted Pipeline
-        See :func:`predict_windows`.
-    y : ndarray of shape (n_samples,)
-        The recording at the loader's sample rate.
-    window, hop : float or None
-        See :func:`predict_windows`.
+    estimator : estimator
+        A window-level classifier taking a 2-D array of waveforms, e.g. a
+        featurizer + model pipeline without an AudioLoader. Tunable through
+        ``estimator__<param>``.
+    window : float, default=2.0
+        Window length in seconds.
+    hop : float, default=1.0
+        Seconds between window starts.
+    sr : int, default=16000
+        Sample rate: files are resampled to it, arrays are taken to be at it.
     aggregate : {"mean", "max", "median"} or callable, default="mean"
-        How window scores combine.
+        How the windows' P(fake) combine into a recording's P(fake);
+        ``"max"`` flags a recording by its most suspicious window.
+    max_windows_per_recording : int or None, default=None
+        At most this many windows (drawn at random) of each recording are
+        used for training; all are used for prediction.
+    weighting : {"recording", "window"}, default="recording"
+        ``"recording"`` gives each recording a total weight of 1 spread over
+        its windows; ``"window"`` weighs every window 1, so long recordings
+        count more.
+    batch_size : int, default=256
+        Windows featurised and scored at once; bounds working memory.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the choice of windows when ``max_windows_per_recording`` is set.
 
-    Returns
-    -------
-    p_fake : float
-    windows : pandas.DataFrame
-        The per-window scores.
+    Attributes
+    ----------
+    estimator_ : estimator
+        The fitted inner estimator.
+    classes_ : ndarray of shape (2,)
+        The labels.
+    n_windows_ : int
+        Windows the inner estimator was fitted on.
 
     Examples
     --------
     >>> import numpy as np
     >>> from skdeepfake.datasets import make_synthetic_speech
     >>> from skdeepfake.pipelines import make_xgb_pipeline
-    >>> from skdeepfake.windows import predict_recording
-    >>> data = make_synthetic_speech(n_samples=20, random_state=0)
-    >>> pipe = make_xgb_pipeline(n_estimators=10, random_state=0).fit(data.data, data.target)
-    >>> long = np.concatenate(data.data[:5])  # 10 s
-    >>> p, windows = predict_recording(pipe, long, window=2.0, hop=1.0)
-    >>> len(windows), 0.0 <= p <= 1.0
-    (9, True)
+    >>> data = make_synthetic_speech(n_samples=16, duration=(1.0, 5.0), random_state=0)
+    >>> clf = make_xgb_pipeline(whole_recording=True, n_estimators=10, random_state=0)
+    >>> clf.fit(data.data, data.target).predict_proba(data.data[:2]).shape
+    (2, 2)
+    >>> clf.predict_windows(data.data[:1]).columns.tolist()
+    ['recording', 'start', 'end', 'p_fake']
     """
-    fn = AGGREGATES.get(aggregate, aggregate)
-    if not callable(fn):
-        raise ValueError(f"aggregate must be one of {sorted(AGGREGATES)} or a callable, got {aggregate!r}.")
-    windows = predict_windows(pipeline, y, window=window, hop=hop)
-    return float(fn(windows["p_fake"].to_numpy())), windows
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict_proba"])],
+        "window": [Interval(Real, 0, None, closed="neither")],
+        "hop": [Interval(Real, 0, None, closed="neither")],
+        "sr": [Interval(Integral, 1, None, closed="left")],
+        "aggregate": [StrOptions(set(AGGREGATES)), callable],
+        "max_windows_per_recording": [Interval(Integral, 1, None, closed="left"), None],
+        "weighting": [StrOptions({"recording", "window"})],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        window=2.0,
+        hop=1.0,
+        sr=16000,
+        aggregate="mean",
+        max_windows_per_recording=None,
+        weighting="recording",
+        batch_size=256,
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.window = window
+        self.hop = hop
+        self.sr = sr
+        self.aggregate = aggregate
+        self.max_windows_per_recording = max_windows_per_recording
+        self.weighting = weighting
+        self.batch_size = batch_size
+        self.random_state = random_state
+
+    # -- windowing ---------------------------------------------------------------
+
+    @property
+    def _n_window(self):
+        return max(int(round(self.window * self.sr)), 1)
+
+    def _recording(self, kind, clip):
+        if kind == "paths":
+            return load_audio(clip, sr=self.sr)[0]
+        return np.asarray(clip, dtype=np.float32)
+
+    def _iter_windows(self, X, rng=None):
+        """Yield (recording index, bounds, windows) recording by recording."""
+        kind, clips = as_clip_list(X)
+        for i, clip in enumerate(clips):
+            y = self._recording(kind, clip)
+            bounds = window_bounds(len(y), self.sr, self.window, self.hop)
+            if rng is not None and self.max_windows_per_recording and len(bounds) > self.max_windows_per_recording:
+                keep = np.sort(rng.choice(len(bounds), self.max_windows_per_recording, replace=False))
+                bounds = [bounds[k] for k in keep]
+            yield i, bounds, _cut(y, bounds, self._n_window)
+
+    def _iter_batches(self, X, rng=None):
+        """Yield (recording indices, bounds, windows) in batches of about batch_size windows."""
+        owners, bounds, chunks, size = [], [], [], 0
+        for i, b, windows in self._iter_windows(X, rng):
+            owners += [i] * len(b)
+            bounds += b
+            chunks.append(windows)
+            size += len(b)
+            if size >= self.batch_size:
+                yield np.asarray(owners), bounds, np.concatenate(chunks)
+                owners, bounds, chunks, size = [], [], [], 0
+        if chunks:
+            yield np.asarray(owners), bounds, np.concatenate(chunks)
+
+    # -- fit -------------------------------------------------------------------------
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the inner estimator on every window of every recording.
+
+        Parameters
+        ----------
+        X : sequence of paths, list of 1-D arrays or 2-D array
+            Recordings of any lengths.
+        y : array-like of shape (n_recordings,)
+            Labels of the recordings.
+        sample_weight : array-like of shape (n_recordings,), default=None
+            Weights of the recordings.
+
+        Returns
+        -------
+        self : WindowedClassifier
+            The fitted classifier.
+        """
+        self._validate_params()
+        _, clips = as_clip_list(X)
+        check_same_length(clips, y)
+        y = np.asarray(y)
+        check_classification_targets(y)
+        self.classes_ = np.unique(y)
+        if len(self.classes_) < 2:
+            raise ValueError(f"y needs at least 2 classes; got {self.classes_.tolist()}.")
+        rec_weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
+        if rec_weight.shape != y.shape:
+            raise ValueError(f"sample_weight has shape {rec_weight.shape}; expected {y.shape}.")
+        rng = check_random_state(self.random_state)
+
+        estimator = clone(self.estimator)
+        steps = estimator.steps if isinstance(estimator, Pipeline) and len(estimator.steps) > 1 else None
+        owners, features = [], []
+        for batch_owners, _, windows in self._iter_batches(X, rng):
+            owners.append(batch_owners)
+            if steps is not None:  # featurise now, batch by batch, and keep only features
+                front = estimator[:-1]
+                if not features:
+                    front.fit(windows)
+                windows = front.transform(windows)
+            features.append(windows)
+        owners = np.concatenate(owners)
+        features = np.concatenate(features)
+        counts = np.bincount(owners, minlength=len(y))
+        weights = rec_weight[owners]
+        if self.weighting == "recording":
+            weights = weights / counts[owners]
+        final = estimator[-1] if steps is not None else estimator
+        fit_kwargs = {}
+        if not np.allclose(weights, weights[0]):
+            if not has_fit_parameter(final, "sample_weight"):
+                raise ValueError(
+                    f"{type(final).__name__}.fit takes no sample_weight, which "
+                    "weighting='recording' needs for recordings with different numbers of "
+                    "windows; use weighting='window'."
+                )
+            fit_kwargs["sample_weight"] = weights / weights.mean()
+        final.fit(features, y[owners], **fit_kwargs)
+        self.estimator_ = estimator
+        self.n_windows_ = len(owners)
+        return self
+
+    # -- predict ------------------------------------------------------------------------
+
+    def _spoof_column(self):
+        """Column of the spoofed class ("fake" or 1; else classes_[1])."""
+        from .metrics import _positive_label
+
+        try:
+            return list(self.classes_).index(_positive_label(self.classes_, None))
+        except ValueError:
+            return 1
+
+    def _window_scores(self, X):
+        """Recording index, bounds (samples) and P(spoofed) of every window."""
+        check_is_fitted(self)
+        column = self._spoof_column()
+        owners, bounds, scores = [], [], []
+        for batch_owners, batch_bounds, windows in self._iter_batches(X):
+            owners.append(batch_owners)
+            bounds += batch_bounds
+            scores.append(self.estimator_.predict_proba(windows)[:, column])
+        return np.concatenate(owners), np.asarray(bounds, float).reshape(-1, 2), np.concatenate(scores)
+
+    def predict_windows(self, X):
+        """The score of every window of every recording.
+
+        Parameters
+        ----------
+        X : sequence of paths, list of 1-D arrays or 2-D array
+            Recordings.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``recording`` (index into X), ``start`` and ``end``
+            (seconds) and ``p_fake`` (the probability of the spoofed class,
+            "fake" or 1, else ``classes_[1]``).
+        """
+        owners, bounds, scores = self._window_scores(X)
+        return pd.DataFrame({
+            "recording": owners,
+            "start": bounds[:, 0] / self.sr,
+            "end": bounds[:, 1] / self.sr,
+            "p_fake": scores,
+        })
+
+    def predict_proba(self, X):
+        """Per-recording class probabilities, aggregated over windows.
+
+        Parameters
+        ----------
+        X : sequence of paths, list of 1-D arrays or 2-D array
+            Recordings.
+
+        Returns
+        -------
+        ndarray of shape (n_recordings, 2)
+            Columns in ``classes_`` order.
+        """
+        return self.aggregate_windows(self.predict_windows(X))
+
+    def aggregate_windows(self, windows):
+        """Per-recording class probabilities from :meth:`predict_windows` output.
+
+        Parameters
+        ----------
+        windows : pandas.DataFrame
+            As returned by :meth:`predict_windows`.
+
+        Returns
+        -------
+        ndarray of shape (n_recordings, 2)
+            Columns in ``classes_`` order.
+        """
+        check_is_fitted(self)
+        fn = AGGREGATES.get(self.aggregate, self.aggregate)
+        # Aggregate the spoofed class's scores ("max" = the most suspicious window).
+        groups = windows.groupby("recording", sort=True)["p_fake"]
+        spoof = np.array([fn(g.to_numpy()) for _, g in groups], dtype=float)
+        proba = np.empty((len(spoof), 2))
+        column = self._spoof_column()
+        proba[:, column] = spoof
+        proba[:, 1 - column] = 1.0 - spoof
+        return proba
+
+    def predict(self, X):
+        """The more probable label of each recording.
+
+        Parameters
+        ----------
+        X : sequence of paths, list of 1-D arrays or 2-D array
+            Recordings.
+
+        Returns
+        -------
+        ndarray of shape (n_recordings,)
+        """
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    @classmethod
+    def from_fitted(cls, estimator, **params):
+        """Wrap an already fitted window-level estimator, for prediction.
+
+        Parameters
+        ----------
+        estimator : fitted estimator
+            Takes 2-D arrays of ``window``-second waveforms at ``sr``.
+        **params
+            Parameters of the WindowedClassifier (``window``, ``hop``,
+            ``sr``, ``aggregate``...).
+
+        Returns
+        -------
+        WindowedClassifier
+            Ready to predict; fitting it again refits a clone of
+            ``estimator``.
+        """
+        check_is_fitted(estimator)
+        windowed = cls(estimator, **params)
+        windowed._validate_params()
+        windowed.estimator_ = estimator
+        windowed.classes_ = np.asarray(estimator.classes_)
+        return windowed
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        tags.input_tags.allow_nan = False
+        return tags

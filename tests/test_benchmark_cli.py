@@ -13,7 +13,7 @@ from skdeepfake.benchmark import ShortcutWarning, audio_cues, run_benchmark, sho
 from skdeepfake.cli import main
 from skdeepfake.persistence import FORMAT_VERSION, ModelFileError, load_model, save_model
 from skdeepfake.pipelines import make_cnn_pipeline, make_dnn_pipeline, make_xgb_pipeline
-from skdeepfake.windows import predict_recording, predict_windows, window_bounds
+from skdeepfake.windows import WindowedClassifier, window_bounds
 
 from .conftest import write_audio
 
@@ -93,14 +93,14 @@ def test_window_bounds_cover_the_recording():
 
 def test_windowed_scores_equal_clip_scores(xgb, speech):
     long = np.concatenate(speech.data[:4])
-    windows = predict_windows(xgb, long, window=2.0, hop=2.0)
+    scorer = WindowedClassifier.from_fitted(xgb, window=2.0, hop=2.0)
+    windows = scorer.predict_windows([long])
     np.testing.assert_allclose(windows["p_fake"], xgb.predict_proba(speech.data[:4])[:, 1], rtol=1e-6)
     assert windows["start"].tolist() == [0.0, 2.0, 4.0, 6.0]
     for aggregate, fn in [("mean", np.mean), ("max", np.max), ("median", np.median)]:
-        p, _ = predict_recording(xgb, long, window=2.0, hop=2.0, aggregate=aggregate)
-        assert p == pytest.approx(fn(windows["p_fake"]))
-    short, w = predict_recording(xgb, speech.data[0][:8000])
-    assert len(w) == 1
+        scorer.set_params(aggregate=aggregate)
+        assert scorer.predict_proba([long])[0, 1] == pytest.approx(fn(windows["p_fake"]))
+    assert len(scorer.predict_windows([speech.data[0][:8000]])) == 1
 
 
 # -- model files ------------------------------------------------------------------------

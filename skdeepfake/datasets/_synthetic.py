@@ -54,8 +54,10 @@ def make_synthetic_speech(
     ----------
     n_samples : int, default=200
         Number of clips.
-    duration : float, default=2.0
-        Length of every clip, in seconds.
+    duration : float or (float, float), default=2.0
+        Length of every clip in seconds, or a range ``(low, high)`` from which
+        each clip's length is drawn uniformly, the same way for both classes
+        (so length is no shortcut).
     sr : int, default=16000
         Sample rate, in Hz.
     weights : float, default=0.5
@@ -67,8 +69,10 @@ def make_synthetic_speech(
     -------
     data : :class:`~sklearn.utils.Bunch`
         With ``data`` (float32 array of shape ``(n_samples, round(sr *
-        duration))``), ``target`` (int array, 1 = fake, 0 = real),
-        ``target_names`` (``["real", "fake"]``), ``sr`` and ``DESCR``.
+        duration))``, or a list of 1-D float32 arrays when ``duration`` is a
+        range), ``target`` (int array, 1 = fake, 0 = real), ``target_names``
+        (``["real", "fake"]``), ``durations`` (seconds), ``sr`` and
+        ``DESCR``.
 
     Examples
     --------
@@ -79,8 +83,13 @@ def make_synthetic_speech(
     """
     if not (isinstance(n_samples, (int, np.integer)) and n_samples >= 1):
         raise ValueError(f"n_samples must be a positive int, got {n_samples!r}.")
-    if not duration > 0:
-        raise ValueError(f"duration must be positive seconds, got {duration!r}.")
+    variable = isinstance(duration, (tuple, list))
+    low, high = duration if variable else (duration, duration)
+    if not (0 < low <= high):
+        raise ValueError(
+            f"duration must be positive seconds or a range (low, high) with "
+            f"0 < low <= high, got {duration!r}."
+        )
     if not (isinstance(sr, (int, np.integer)) and sr >= 4000):
         raise ValueError(f"sr must be an int of at least 4000 Hz, got {sr!r}.")
     if not 0.0 <= weights <= 1.0:
@@ -94,16 +103,18 @@ def make_synthetic_speech(
         fake_positions = np.arange(1, n_samples, 2)
     target[fake_positions] = 1
     seeds = rng.randint(np.iinfo(np.int32).max, size=n_samples)
-    n_out = int(round(sr * duration))
-    data = np.empty((n_samples, n_out), dtype=np.float32)
-    for i, (label, seed) in enumerate(zip(target, seeds)):
+    data = []
+    for label, seed in zip(target, seeds):
         clip_rng = np.random.RandomState(seed)
+        n_out = int(round(sr * (clip_rng.uniform(low, high) if variable else duration)))
         clip = _speech_like(n_out, sr, clip_rng)
         if label == 1:
             clip = _vocode(clip, sr, clip_rng)
-        data[i] = _normalize(_channel(clip, sr, clip_rng), clip_rng)
+        data.append(_normalize(_channel(clip, sr, clip_rng), clip_rng))
+    durations = np.array([len(clip) / sr for clip in data])
     return Bunch(
-        data=data,
+        data=data if variable else np.stack(data),
+        durations=durations,
         target=target,
         target_names=np.array(["real", "fake"]),
         sr=sr,

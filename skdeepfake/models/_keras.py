@@ -28,7 +28,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._tags import ClassifierTags
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._tf import import_keras
 
@@ -158,6 +158,7 @@ class KerasDetector(KerasClassifier):
         ndarray of shape (n_samples, 2)
             Column 1 is the network's sigmoid output, P(``classes_[1]``).
         """
+        check_is_fitted(self)
         # scikeras squeezes its output, returning shape (2,) for one sample.
         p = self._predict_raw(X)[:, 0].astype(np.float64)
         return np.column_stack([1.0 - p, p])
@@ -174,6 +175,7 @@ class KerasDetector(KerasClassifier):
         -------
         ndarray of shape (n_samples,)
         """
+        check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def fit(self, X, y, sample_weight=None):
