@@ -324,6 +324,7 @@ def _evaluate(name, estimator, X, y, train, test, split, grid, pos):
         "predict_seconds": predict_seconds,
     }
     final = est.best_estimator_ if grid else est
+    final = getattr(final, "estimator_", final)  # inside a WindowedClassifier
     model = final[-1] if hasattr(final, "steps") else final
     history = dict(getattr(model, "history_", {}) or {})
     best = est.best_params_ if grid else None

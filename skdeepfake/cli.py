@@ -24,6 +24,18 @@ def _model_list(text):
     return names
 
 
+def _duration_range(text):
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not seconds: {text!r}") from None
+    if len(values) == 1:
+        values *= 2
+    if len(values) != 2 or not 0 < values[0] <= values[1]:
+        raise argparse.ArgumentTypeError(f"expected SECONDS or LOW,HIGH with 0 < LOW <= HIGH, got {text!r}")
+    return tuple(values)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="skdeepfake",
@@ -57,6 +69,12 @@ def build_parser():
     bench.add_argument("--out", type=Path, default=Path("benchmark-results"),
                        help="output folder (default: ./benchmark-results)")
     bench.add_argument("--no-audit", action="store_true", help="skip the shortcut audit")
+    bench.add_argument("--whole-recording", action="store_true",
+                       help="train on every 2-s window and score recordings by their windows "
+                       "(default: the first 2 s of each recording)")
+    bench.add_argument("--durations", type=_duration_range, default=(2.0, 2.0),
+                       help="built-in data: clip length in seconds, or a range LOW,HIGH "
+                       "(default: 2)")
     bench.set_defaults(func=cmd_benchmark)
 
     train = sub.add_parser(
@@ -72,6 +90,8 @@ def build_parser():
     train.add_argument("--epochs", type=int, default=50)
     train.add_argument("--learning-rate", type=float, default=1e-4)
     train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--whole-recording", action="store_true",
+                       help="train on every window of every recording")
     train.add_argument("--out", type=Path, required=True, help="model file to write, e.g. detector.skdf")
     train.set_defaults(func=cmd_train)
 
@@ -93,20 +113,29 @@ def build_parser():
     return parser
 
 
-def _pipelines(models, epochs, learning_rate, seed):
+def _pipelines(models, epochs, learning_rate, seed, whole_recording=False):
     from .pipelines import make_cnn_pipeline, make_dnn_pipeline, make_xgb_pipeline
 
+    common = dict(random_state=seed, whole_recording=whole_recording)
     makers = {
-        "cnn": lambda: make_cnn_pipeline(epochs=epochs, learning_rate=learning_rate, random_state=seed),
-        "dnn": lambda: make_dnn_pipeline(epochs=epochs, learning_rate=learning_rate, random_state=seed),
-        "xgb": lambda: make_xgb_pipeline(random_state=seed),
+        "cnn": lambda: make_cnn_pipeline(epochs=epochs, learning_rate=learning_rate, **common),
+        "dnn": lambda: make_dnn_pipeline(epochs=epochs, learning_rate=learning_rate, **common),
+        "xgb": lambda: make_xgb_pipeline(**common),
     }
     pipelines = {name: makers[name]() for name in models}
     for name, pipe in pipelines.items():
-        pipe.set_params(loader__verbose=True, features__verbose=True)
-        if name != "xgb":
-            pipe.set_params(model__verbose="tqdm")
+        _set_progress(pipe.estimator if whole_recording else pipe, name, True)
     return pipelines
+
+
+def _set_progress(pipeline, name, enabled):
+    """Progress bars on (or off) for a pipeline's decoding, featurising and training."""
+    params = {"features__verbose": enabled}
+    if "loader" in pipeline.named_steps:
+        params["loader__verbose"] = enabled
+    if name != "xgb":
+        params["model__verbose"] = "tqdm" if enabled else 0
+    pipeline.set_params(**params)
 
 
 def _load_dataset(args):
@@ -116,9 +145,14 @@ def _load_dataset(args):
     from .datasets import load_audio_folder, load_for, make_synthetic_speech
 
     if args.data is None:
-        data = make_synthetic_speech(n_samples=args.n_samples, random_state=args.seed)
+        low, high = args.durations
+        data = make_synthetic_speech(
+            n_samples=args.n_samples, duration=low if low == high else (low, high),
+            random_state=args.seed,
+        )
+        length = f"{low:g} s" if low == high else f"{low:g}-{high:g} s"
         return data.data, data.target_names[data.target], None, None, (
-            f"built-in synthetic speech, {args.n_samples} clips"
+            f"built-in synthetic speech, {args.n_samples} clips of {length}"
         )
     if args.layout == "for" and getattr(args, "data_split", None) == "training":
         train = load_for(args.data, args.for_version, "training")
@@ -160,9 +194,11 @@ def cmd_benchmark(args):
         X, X_test, y, y_test = train_test_split(
             X, y, test_size=0.3, stratify=y, random_state=args.seed
         )
-    print(f"Data: {description}; models: {', '.join(args.models)}; "
+    mode = "whole recordings (windows)" if args.whole_recording else "first 2 s of each clip"
+    print(f"Data: {description}; models: {', '.join(args.models)}; input: {mode}; "
           f"epochs {args.epochs}, learning rate {args.learning_rate:g}", flush=True)
-    estimators = _pipelines(args.models, args.epochs, args.learning_rate, args.seed)
+    estimators = _pipelines(args.models, args.epochs, args.learning_rate, args.seed,
+                            args.whole_recording)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ShortcutWarning)
         results = run_benchmark(
@@ -197,13 +233,14 @@ def cmd_train(args):
     args.data_split = "training"
     X, y, _, _, description = _load_dataset(args)
     print(f"Training {args.model} on {description}: {len(X)} clips", flush=True)
-    pipeline = _pipelines([args.model], args.epochs, args.learning_rate, args.seed)[args.model]
+    pipeline = _pipelines([args.model], args.epochs, args.learning_rate, args.seed,
+                          args.whole_recording)[args.model]
     start = time.perf_counter()
     pipeline.fit(X, y)
-    # Progress bars are for this run, not for whoever loads the model.
-    pipeline.set_params(loader__verbose=False, features__verbose=False)
-    if args.model != "xgb":
-        pipeline.set_params(model__verbose=0)
+    if args.whole_recording:  # progress bars are for this run, not for whoever loads the model
+        _set_progress(pipeline.estimator_, args.model, False)
+    else:
+        _set_progress(pipeline, args.model, False)
     save_model(pipeline, args.out)
     print(f"Fitted in {time.perf_counter() - start:.1f} s; saved to {args.out}")
     return 0
@@ -226,16 +263,23 @@ def cmd_predict(args):
     from .persistence import load_model
     from .windows import WindowedClassifier
 
-    pipeline = load_model(args.model)
-    loader = pipeline.steps[0][1]
-    sr = loader.sr
-    window = loader.duration if args.window is None else args.window
-    # The whole pipeline scores the windows: its loader brings windows of any
-    # --window length to the model's input length.
-    scorer = WindowedClassifier.from_fitted(
-        pipeline, window=window, hop=window / 2 if args.hop is None else args.hop,
-        sr=sr, aggregate=args.aggregate,
-    )
+    model = load_model(args.model)
+    if isinstance(model, WindowedClassifier):  # trained on windows: keep its window length
+        if args.window not in (None, model.window):
+            raise ValueError(
+                f"this model scores {model.window:g}-s windows; --window cannot change that."
+            )
+        scorer = model.set_params(aggregate=args.aggregate, hop=args.hop or model.hop)
+    else:
+        loader = model.steps[0][1]
+        window = loader.duration if args.window is None else args.window
+        # The whole pipeline scores the windows: its loader brings windows of
+        # any --window length to the model's input length.
+        scorer = WindowedClassifier.from_fitted(
+            model, window=window, hop=window / 2 if args.hop is None else args.hop,
+            sr=loader.sr, aggregate=args.aggregate,
+        )
+    sr = scorer.sr
     scored, skipped = 0, []
     print("file\tp_fake\tlabel")
     for path in _audio_files(args.paths):

@@ -7,7 +7,8 @@ model file is instead a zip archive that holds only data:
     ``format`` (``"skdeepfake-model"``), ``format_version`` (an int), the
     skdeepfake version that wrote it, and the pipeline: for each step its
     name, its class (one of a fixed list of skdeepfake classes) and its
-    parameters as JSON.
+    parameters as JSON; ``windowed`` holds the window settings of a
+    whole-recording model (or null).
 ``arrays.npz``
     Fitted numeric state (e.g. the input standardiser's statistics), read
     with ``allow_pickle=False``.
@@ -88,9 +89,9 @@ def save_model(pipeline, path):
 
     Parameters
     ----------
-    pipeline : sklearn.pipeline.Pipeline
+    pipeline : sklearn.pipeline.Pipeline or WindowedClassifier
         A fitted pipeline of skdeepfake steps, as made by
-        :mod:`skdeepfake.pipelines`.
+        :mod:`skdeepfake.pipelines` (with or without ``whole_recording``).
     path : str or pathlib.Path
         Where to write the file (conventionally ``*.skdf``).
 
@@ -114,6 +115,18 @@ def save_model(pipeline, path):
     """
     from sklearn.utils.validation import check_is_fitted
 
+    from .windows import WindowedClassifier
+
+    windowed = None
+    if isinstance(pipeline, WindowedClassifier):
+        check_is_fitted(pipeline)
+        windowed = {k: v for k, v in pipeline.get_params(deep=False).items() if k != "estimator"}
+        if callable(windowed["aggregate"]):
+            raise ModelFileError("A WindowedClassifier with a callable aggregate cannot be saved.")
+        if not (windowed["random_state"] is None or isinstance(windowed["random_state"], int)):
+            windowed["random_state"] = None  # it only drew training windows
+        windowed["classes"] = pipeline.classes_.tolist()
+        pipeline = pipeline.estimator_
     if not isinstance(pipeline, Pipeline):
         raise ModelFileError(f"save_model expects a fitted Pipeline, got {type(pipeline).__name__}.")
     check_is_fitted(pipeline)
@@ -150,6 +163,7 @@ def save_model(pipeline, path):
         "format_version": FORMAT_VERSION,
         "skdeepfake_version": __version__,
         "steps": steps,
+        "windowed": windowed,
     }
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
@@ -170,8 +184,8 @@ def load_model(path):
 
     Returns
     -------
-    sklearn.pipeline.Pipeline
-        The fitted pipeline, giving the same scores as the one saved.
+    sklearn.pipeline.Pipeline or WindowedClassifier
+        The fitted model, giving the same scores as the one saved.
 
     Raises
     ------
@@ -236,7 +250,14 @@ def _build_pipeline(manifest, arrays, blobs):
         else:
             raise ModelFileError(f"unknown step class {cls_name!r} in the manifest.")
         steps.append((name, step))
-    return Pipeline(steps)
+    pipeline = Pipeline(steps)
+    windowed = manifest.get("windowed")
+    if windowed:
+        from .windows import WindowedClassifier
+
+        params = {k: v for k, v in windowed.items() if k != "classes"}
+        return WindowedClassifier.from_fitted(pipeline, **params)
+    return pipeline
 
 
 def _load_keras_step(cls, name, params, state, arrays, blobs):

@@ -266,3 +266,29 @@ def test_cli_errors_are_reported_not_raised(tmp_path, capsys):
     assert "no such model file" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["benchmark", "--models", "cnn,svm"])
+
+
+def test_cli_whole_recording_train_benchmark_and_predict(tmp_path, capsys):
+    from skdeepfake.datasets import make_synthetic_speech
+
+    data = make_synthetic_speech(n_samples=16, duration=(0.5, 6.0), random_state=3)
+    root = tmp_path / "varlen"
+    for i, (clip, label) in enumerate(zip(data.data, data.target)):
+        write_audio(root / data.target_names[label] / f"{i}.wav", clip, subtype="FLOAT")
+    model = tmp_path / "w.skdf"
+    assert main(["train", "--data", str(root), "--model", "xgb", "--whole-recording",
+                 "--out", str(model)]) == 0
+    loaded = load_model(model)
+    assert isinstance(loaded, WindowedClassifier)
+    capsys.readouterr()
+    assert main(["predict", "--model", str(model), "--aggregate", "max", "--windows",
+                 str(root / "fake" / "1.wav")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    window_scores = [float(line.split("\t")[-1]) for line in out[2:]]
+    assert float(out[1].split("\t")[1]) == pytest.approx(max(window_scores), abs=1e-4)
+    assert main(["predict", "--model", str(model), "--window", "3", str(root / "fake" / "1.wav")]) == 2
+    assert "cannot change" in capsys.readouterr().err
+    out_dir = tmp_path / "bench"
+    assert main(["benchmark", "--models", "xgb", "--n-samples", "24", "--durations", "0.5,6",
+                 "--whole-recording", "--out", str(out_dir)]) == 0
+    assert "whole recordings" in capsys.readouterr().out
