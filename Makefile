@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+DOCS_STAMP := $(VENV)/.docs-stamp
 
-.PHONY: demo test bench venv clean
+.PHONY: demo test bench docs venv clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +28,16 @@ test: $(STAMP)
 ## bench: speed benchmarks (not part of test)
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
+
+$(DOCS_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[test,docs]"
+	touch $(DOCS_STAMP)
+
+## docs: HTML documentation with the example gallery, warnings as errors
+docs: $(DOCS_STAMP)
+	rm -rf docs/_build docs/generated docs/auto_examples
+	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html
+	@echo "Documentation: docs/_build/html/index.html"
 
 clean:
 	rm -rf $(VENV) demo-results benchmark-results .pytest_cache

@@ -180,7 +180,7 @@ class MelSpectrogram(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ndarray of str of shape (n_mels * n_frames_,)
+        ndarray of str of shape (``n_mels * n_frames_``,)
         """
         check_is_fitted(self)
         return np.array(

@@ -49,7 +49,7 @@ class XGBoostClassifier(ClassifierMixin, BaseEstimator):
         The fitted XGBoost model (on encoded labels).
     n_features_in_ : int
         Number of features seen in ``fit``.
-    feature_importances_ : ndarray of shape (n_features_in_,)
+    feature_importances_ : ndarray of shape (``n_features_in_``,)
         XGBoost's feature importances.
 
     Examples
