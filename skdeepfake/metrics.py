@@ -253,11 +253,33 @@ def _make_scorer(metric, name):
 
     scorer.__name__ = name
     scorer.__qualname__ = name
-    scorer.__doc__ = (
-        f"Scorer for GridSearchCV and cross_validate: minus the {metric.__name__} "
-        "of P(fake) from ``predict_proba`` (greater is better, as scikit-learn's "
-        "``neg_*`` scorers). The spoofed class is 'fake' or 1 among ``classes_``."
-    )
+    scorer.__doc__ = f"""Scorer for GridSearchCV and cross_validate: minus the {metric.__name__}.
+
+    The score is computed from P(fake) given by ``predict_proba``; greater is
+    better, as with scikit-learn's ``neg_*`` scorers. The spoofed class is
+    "fake" or 1 among the estimator's ``classes_``.
+
+    Parameters
+    ----------
+    estimator : fitted classifier
+    X : array-like
+    y_true : array-like of shape (n_samples,)
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.model_selection import cross_val_score
+    >>> from skdeepfake.metrics import {name}
+    >>> X = np.r_[np.zeros(10), np.ones(10)].reshape(-1, 1)
+    >>> y = np.r_[np.zeros(10, int), np.ones(10, int)]
+    >>> float(cross_val_score(LogisticRegression(), X, y, cv=2, scoring={name}).mean()) <= 0
+    True
+    """
     return scorer
 
 

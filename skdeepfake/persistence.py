@@ -44,7 +44,17 @@ _TUPLE_PARAMS = {"hidden_layer_sizes", "filters", "features", "stats"}
 
 
 class ModelFileError(ValueError):
-    """A model file is damaged, of another kind, or from a newer format."""
+    """A model file is damaged, of another kind, or from a newer format.
+
+    Examples
+    --------
+    >>> from skdeepfake.persistence import ModelFileError, load_model
+    >>> try:
+    ...     load_model("missing.skdf")
+    ... except ModelFileError as err:
+    ...     print(err)
+    missing.skdf: no such model file.
+    """
 
 
 def _step_classes():

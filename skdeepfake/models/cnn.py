@@ -30,6 +30,15 @@ class SpecAugment(keras.layers.Layer):
         Largest mask width as a fraction of the axis.
     seed : int or None, default=None
         Seed of the masks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepfake.models.cnn import SpecAugment
+    >>> x = np.ones((1, 50, 60, 1), np.float32)
+    >>> masked = np.asarray(SpecAugment(seed=0)(x, training=True))
+    >>> bool((masked == 0).any()), bool((np.asarray(SpecAugment()(x)) == x).all())
+    (True, True)
     """
 
     def __init__(self, n_masks=2, max_fraction=0.1, seed=None, **kwargs):
