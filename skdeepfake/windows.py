@@ -281,17 +281,6 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         except ValueError:
             return 1
 
-    def _window_scores(self, X):
-        """Recording index, bounds (samples) and P(spoofed) of every window."""
-        check_is_fitted(self)
-        column = self._spoof_column()
-        owners, bounds, scores = [], [], []
-        for batch_owners, batch_bounds, windows in self._iter_batches(X):
-            owners.append(batch_owners)
-            bounds += batch_bounds
-            scores.append(self.estimator_.predict_proba(windows)[:, column])
-        return np.concatenate(owners), np.asarray(bounds, float).reshape(-1, 2), np.concatenate(scores)
-
     def predict_windows(self, X):
         """The score of every window of every recording.
 
@@ -307,7 +296,15 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             (seconds) and ``p_fake`` (the probability of the spoofed class,
             "fake" or 1, else ``classes_[1]``).
         """
-        owners, bounds, scores = self._window_scores(X)
+        check_is_fitted(self)
+        column = self._spoof_column()
+        owners, bounds, scores = [], [], []
+        for batch_owners, batch_bounds, windows in self._iter_batches(X):
+            owners.append(batch_owners)
+            bounds += batch_bounds
+            scores.append(self.estimator_.predict_proba(windows)[:, column])
+        owners, scores = np.concatenate(owners), np.concatenate(scores)
+        bounds = np.asarray(bounds, float).reshape(-1, 2)
         return pd.DataFrame({
             "recording": owners,
             "start": bounds[:, 0] / self.sr,
