@@ -23,11 +23,13 @@ __all__ = [
     "audio_cues",
     "ShortcutWarning",
     "SHORTCUT_AUC_THRESHOLD",
+    "METRICS",
 ]
 
 #: A cue whose ROC AUC reaches this separates the classes by itself.
 SHORTCUT_AUC_THRESHOLD = 0.75
 
+#: Metrics reported per model and split by :func:`run_benchmark`.
 METRICS = ["accuracy", "balanced_accuracy", "roc_auc", "eer", "min_dcf"]
 
 
