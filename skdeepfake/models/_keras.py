@@ -11,8 +11,14 @@ fixes that and fixes the rest of the wrapper for our binary detectors:
 * input validation with :func:`sklearn.utils.validation.validate_data`;
 * the network is built and compiled by the subclass from explicit,
   tunable constructor parameters (``learning_rate``, ``dropout``, ...);
-* seeded weights and dropout, so one ``random_state`` gives one model;
-* early stopping from constructor parameters.
+* seeded weights, dropout and shuffling, so one ``random_state`` gives one
+  model, without scikeras' switch to TensorFlow's slower deterministic
+  kernels (which it was also seen to leave on, process-wide);
+* ``predict_proba`` of shape ``(n, 2)`` for one sample too (scikeras
+  squeezes it to ``(2,)``), computed by calling the network directly
+  instead of the slow ``Model.predict``;
+* early stopping and a tqdm progress bar from constructor parameters;
+* export and import of the fitted state for pickle-free model files.
 
 Everything else the detectors need is plain Keras, reached through
 :func:`skdeepfake._tf.import_keras`. Replacing scikeras means replacing this
