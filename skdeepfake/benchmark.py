@@ -367,6 +367,7 @@ def run_benchmark(
     sr=16000,
     random_state=0,
     progress=True,
+    n_jobs=None,
 ):
     """Fit and score several detectors under one protocol.
 
@@ -399,6 +400,9 @@ def run_benchmark(
         Seeds the folds.
     progress : bool, default=True
         Show a progress bar.
+    n_jobs : int or None, default=None
+        (model, split) fits run in parallel. Inside
+        ``joblib.parallel_backend("dask")`` they run on a Dask cluster.
 
     Returns
     -------
@@ -444,13 +448,17 @@ def run_benchmark(
 
     rows, predictions, histories, best_params = [], {}, {}, {}
     jobs = [(name, est, split) for name, est in estimators.items() for split in range(len(splits))]
-    bar = tqdm(jobs, desc="benchmark", disable=not progress, unit="fit")
-    for name, est, split in bar:
-        bar.set_postfix_str(f"{name} {split_names[split]}")
-        train, test = splits[split]
-        row, pred, history, best = _evaluate(
-            name, est, X_all, y_all, train, test, split_names[split], param_grids.get(name), pos
+    # One joblib task per (model, split): n_jobs or an active joblib backend
+    # (e.g. "dask", to run on a cluster) spreads them out.
+    results = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(_evaluate)(
+            name, est, X_all, y_all, *splits[split], split_names[split], param_grids.get(name), pos
         )
+        for name, est, split in jobs
+    )
+    bar = tqdm(results, total=len(jobs), desc="benchmark", disable=not progress, unit="fit")
+    for (name, _, _), (row, pred, history, best) in zip(jobs, bar):
+        bar.set_postfix_str(f"{name} {row['split']}")
         rows.append(row)
         y_true, score = predictions.get(name, (np.array([], dtype=y_all.dtype), np.array([])))
         predictions[name] = (np.concatenate([y_true, pred[0]]), np.concatenate([score, pred[1]]))

@@ -5,6 +5,7 @@ need them, so ``skdeepfake --help`` answers at once.
 """
 
 import argparse
+import contextlib
 import sys
 import warnings
 from pathlib import Path
@@ -69,6 +70,9 @@ def build_parser():
     bench.add_argument("--out", type=Path, default=Path("benchmark-results"),
                        help="output folder (default: ./benchmark-results)")
     bench.add_argument("--no-audit", action="store_true", help="skip the shortcut audit")
+    bench.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run the fits on a Dask cluster (e.g. tcp://10.0.0.5:8786); "
+                       "needs skdeepfake[dask]")
     bench.add_argument("--whole-recording", action="store_true",
                        help="train on every 2-s window and score recordings by their windows "
                        "(default: the first 2 s of each recording)")
@@ -183,6 +187,25 @@ def _report_skipped(skipped):
         print(f"skipped {len(skipped)} unreadable file(s) in all", file=sys.stderr)
 
 
+@contextlib.contextmanager
+def _cluster(address):
+    """Send joblib's work to the Dask scheduler at ``address`` (if any)."""
+    if not address:
+        yield
+        return
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise ValueError("--scheduler needs Dask: pip install 'skdeepfake[dask]'") from None
+    import joblib
+
+    with Client(address) as client:
+        print(f"Running on the Dask cluster at {address} "
+              f"({len(client.scheduler_info()['workers'])} workers)", flush=True)
+        with joblib.parallel_backend("dask"):
+            yield
+
+
 def cmd_benchmark(args):
     import numpy as np
     from sklearn.model_selection import train_test_split
@@ -199,11 +222,12 @@ def cmd_benchmark(args):
           f"epochs {args.epochs}, learning rate {args.learning_rate:g}", flush=True)
     estimators = _pipelines(args.models, args.epochs, args.learning_rate, args.seed,
                             args.whole_recording)
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, _cluster(args.scheduler):
         warnings.simplefilter("always", ShortcutWarning)
         results = run_benchmark(
             estimators, X, np.asarray(y), X_test=X_test, y_test=y_test,
             cv=args.cv or 5, audit=not args.no_audit, random_state=args.seed,
+            n_jobs=-1 if args.scheduler else None,
         )
     args.out.mkdir(parents=True, exist_ok=True)
     results.to_csv(args.out / "results.csv")

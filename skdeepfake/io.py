@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 import soxr
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -285,10 +285,13 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         seeds = rng.randint(np.iinfo(np.int32).max, size=len(clips))
         if kind == "paths":
             jobs = progress(zip(clips, seeds), self.verbose, total=len(clips), desc="decoding")
-            rows = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-                delayed(_load_fixed)(path, self.sr, n_out, self.crop, self.pad_mode, s)
-                for path, s in jobs
-            )
+            args = (self.sr, n_out, self.crop, self.pad_mode)
+            if effective_n_jobs(self.n_jobs) == 1:  # skip joblib's overhead (latency)
+                rows = [_load_fixed(path, *args, s) for path, s in jobs]
+            else:
+                rows = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+                    delayed(_load_fixed)(path, *args, s) for path, s in jobs
+                )
         else:
             rows = [
                 fix_length(clip, n_out, self.crop, self.pad_mode, s)
