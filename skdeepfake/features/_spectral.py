@@ -38,8 +38,10 @@ def power_spectrogram(X, n_fft, hop_length, window):
     padded = np.pad(X, ((0, 0), (pad, pad)))
     frames = np.lib.stride_tricks.sliding_window_view(padded, n_fft, axis=-1)
     frames = frames[:, ::hop_length] * window
-    spec = scipy.fft.rfft(frames, axis=-1)
-    return spec.real**2 + spec.imag**2
+    spec = scipy.fft.rfft(frames, axis=-1, overwrite_x=True)
+    power = np.abs(spec)
+    power *= power
+    return power
 
 
 def power_to_db(S, top_db=80.0, ref="max", amin=1e-10):
