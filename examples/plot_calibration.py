@@ -41,3 +41,4 @@ for name, model in models.items():
     print(f"{name:22s} Cllr = {cllr(y_test, p_fake):.3f}")
     CalibrationDisplay.from_predictions(y_test, p_fake, n_bins=6, name=name, ax=ax)
 ax.set_title("Reliability curves")
+fig.tight_layout()

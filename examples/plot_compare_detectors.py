@@ -72,3 +72,4 @@ ax.set_title("ROC curves on held-out clips")
 
 results = pd.DataFrame(rows).set_index("model")
 print(results.round(3).to_string())
+fig.tight_layout()

@@ -36,3 +36,4 @@ ax.step(np.arange(60), truth, where="post", color="grey", alpha=0.5, label="trut
 ax.set_xlabel("time (s)")
 ax.set_ylim(-0.05, 1.05)
 ax.legend(loc="lower right")
+fig.tight_layout()

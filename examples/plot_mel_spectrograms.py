@@ -28,6 +28,7 @@ for ax, label in zip(axes, [0, 1]):
     ax.set_title(data.target_names[label])
     ax.set_xlabel("frame")
 axes[0].set_ylabel("mel band")
+fig.tight_layout()
 
 # %%
 # Occlusion sensitivity of a small Custom-CNN
@@ -49,3 +50,4 @@ fig.colorbar(image, label="drop in P(fake)")
 ax.set_xlabel(f"frame / {patch}")
 ax.set_ylabel(f"mel band / {patch}")
 ax.set_title("Where the CNN looks (fake clips)")
+fig.tight_layout()

@@ -39,6 +39,7 @@ for label, name in enumerate(["real", "fake"]):
 ax.set_xlabel("clip duration (s)")
 ax.legend()
 ax.set_title("The length shortcut")
+fig.tight_layout()
 
 # %%
 # What padding does

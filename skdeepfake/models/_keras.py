@@ -28,6 +28,7 @@ module only.
 import contextlib
 import itertools
 import random
+import weakref
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
@@ -47,6 +48,7 @@ from tensorflow.python.eager import context as tf_context  # noqa: E402
 __all__ = ["KerasDetector", "keras"]
 
 _PREDICT_CHUNK = 256  # samples per network call in predict
+_TRACED = weakref.WeakKeyDictionary()  # fitted keras.Model -> traced predict function
 
 
 class KerasDetector(KerasClassifier):
@@ -152,20 +154,19 @@ class KerasDetector(KerasClassifier):
         return np.concatenate(outputs, axis=0)
 
     def _traced_network(self, input_shape):
-        """The fitted network as a traced function, built once per model."""
-        cached = getattr(self, "_predict_function", None)
-        if cached is None or cached[0] is not self.model_:
-            model = self.model_
-            signature = [tf.TensorSpec([None, *input_shape], tf.float32)]
-            function = tf.function(lambda x: model(x, training=False), input_signature=signature)
-            cached = (model, function)
-            self._predict_function = cached
-        return cached[1]
+        """The fitted network as a traced function, built once per model.
 
-    def __getstate__(self):
-        state = super().__getstate__()
-        state.pop("_predict_function", None)  # traced functions do not pickle
-        return state
+        Kept in a module-level weak map, not on the estimator: predicting
+        must not change the estimator's state, and traced functions do not
+        pickle.
+        """
+        function = _TRACED.get(self.model_)
+        if function is None:
+            model = weakref.ref(self.model_)  # a strong one would keep the key alive
+            signature = [tf.TensorSpec([None, *input_shape], tf.float32)]
+            function = tf.function(lambda x: model()(x, training=False), input_signature=signature)
+            _TRACED[self.model_] = function
+        return function
 
     # -- scikit-learn API -----------------------------------------------
 
