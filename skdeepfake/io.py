@@ -281,8 +281,11 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         self._validate_params()
         kind, clips = as_clip_list(X)
         n_out = self.n_samples_out
-        rng = check_random_state(self.random_state)
-        seeds = rng.randint(np.iinfo(np.int32).max, size=len(clips))
+        if self.crop == "random":
+            rng = check_random_state(self.random_state)
+            seeds = rng.randint(np.iinfo(np.int32).max, size=len(clips))
+        else:  # no randomness needed; skipping it saves latency on single files
+            seeds = [None] * len(clips)
         if kind == "paths":
             jobs = progress(zip(clips, seeds), self.verbose, total=len(clips), desc="decoding")
             args = (self.sr, n_out, self.crop, self.pad_mode)
