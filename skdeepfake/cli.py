@@ -272,12 +272,11 @@ def cmd_train(args):
 
 def _audio_files(paths):
     """Files named, plus the non-hidden files below folders named."""
+    from .datasets._folder import files_below
+
     for path in paths:
         if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            yield from files_below(path)
         else:
             yield path
 

@@ -67,13 +67,19 @@ def load_audio_folder(root, check=True, n_jobs=None):
                 f"{root}: expected a '{name}/' folder inside it (layout: "
                 f"{root}/real/... and {root}/fake/...)."
             )
-        found = sorted(
-            p for p in folder.rglob("*")
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-        )
+        found = files_below(folder)
         files.extend(found)
         target.extend([label] * len(found))
     return _bunch_from_files(files, target, root, check, n_jobs, f"Audio folder {root}")
+
+
+def files_below(folder):
+    """Sorted files at any depth below ``folder``, skipping hidden names (``.*``)."""
+    folder = Path(folder)
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
 
 
 def _bunch_from_files(files, target, root, check, n_jobs, title):
