@@ -17,6 +17,7 @@ from ._validation import as_clip_list, check_same_length
 
 __all__ = ["AudioLoader", "AudioLoadError", "load_audio", "fix_length"]
 
+_INTEGER_PCM = frozenset({"PCM_S8", "PCM_U8", "PCM_16", "PCM_24", "PCM_32"})
 _TRUNCATED = re.compile(
     r"^(?:data|SSND)\s*:\s*(?P<declared>\d+) \(should be (?P<actual>\d+)\)", re.MULTILINE
 )
@@ -73,17 +74,20 @@ def load_audio(path, sr=None):
     >>> y.shape, y.dtype, sr
     ((16000,), dtype('float32'), 16000)
     """
-    path = Path(path)
-    if not path.exists():
-        raise AudioLoadError(f"{path}: file does not exist.")
-    if path.is_dir():
-        raise AudioLoadError(f"{path}: is a directory, not an audio file.")
     try:
         with sf.SoundFile(path) as f:
             orig_sr = f.samplerate
-            data = f.read(dtype="float32", always_2d=True)
+            data = _read_float32(f)
             log = f.extra_info
-    except (sf.LibsndfileError, RuntimeError, TypeError) as err:
+            integer_pcm = f.subtype in _INTEGER_PCM
+    except (sf.LibsndfileError, RuntimeError, TypeError, OSError) as err:
+        # Diagnose only on failure: two stat calls per file are measurable
+        # when a corpus is read at thousands of files per second.
+        path = Path(path)
+        if not path.exists():
+            raise AudioLoadError(f"{path}: file does not exist.") from None
+        if path.is_dir():
+            raise AudioLoadError(f"{path}: is a directory, not an audio file.") from None
         raise AudioLoadError(f"{path}: cannot be decoded as audio ({err}).") from err
     if len(data) == 0:
         raise AudioLoadError(f"{path}: holds no audio samples (empty file).")
@@ -96,12 +100,27 @@ def load_audio(path, sr=None):
             f"audio but only {cut['actual']} are in the file."
         )
     y = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
-    if not np.isfinite(y).all():
+    if not integer_pcm and not np.isfinite(y).all():
         raise AudioLoadError(f"{path} contains NaN or infinite samples.")
     if sr is not None and sr != orig_sr:
         y = soxr.resample(y, orig_sr, sr, quality="HQ").astype(np.float32, copy=False)
         orig_sr = sr
     return np.ascontiguousarray(y, dtype=np.float32), orig_sr
+
+
+def _read_float32(f):
+    """Read an open SoundFile as float32 frames x channels.
+
+    16-bit PCM (FoR's format) is read as int16 and scaled here: libsndfile's
+    own int-to-float loop is the slowest step of reading such a file, and
+    scaling by 2**-15 is exact, so the values are the same as
+    ``f.read(dtype="float32")``.
+    """
+    if f.subtype == "PCM_16":
+        data = f.read(dtype="int16", always_2d=True).astype(np.float32)
+        data *= np.float32(2.0**-15)
+        return data
+    return f.read(dtype="float32", always_2d=True)
 
 
 def fix_length(y, n_samples, crop="start", pad_mode="repeat", random_state=None):

@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._progress import progress
-from ._spectral import hann_window, iter_batches, n_frames, power_spectrogram, power_to_db
+from ._spectral import BandedFilterbank, hann_window, iter_batches, n_frames, power_spectrogram, power_to_db
 from ._validation import check_waveform_batch
 
 __all__ = ["HandcraftedFeatures", "FEATURE_GROUPS", "STATISTICS"]
@@ -163,6 +163,7 @@ class HandcraftedFeatures(TransformerMixin, BaseEstimator):
         self.mel_basis_ = librosa.filters.mel(
             sr=self.sr, n_fft=self.n_fft, dtype=np.float32
         )
+        self._filterbank = BandedFilterbank(self.mel_basis_)
         self.window_ = hann_window(self.n_fft)
         rows = {
             "mfcc": self.n_mfcc,
@@ -214,11 +215,12 @@ class HandcraftedFeatures(TransformerMixin, BaseEstimator):
     def _transform_batch(self, X):
         sr, n_fft, hop = self.sr, self.n_fft, self.hop_length
         # librosa's spectral functions take (..., freq, time).
-        power = power_spectrogram(X, n_fft, hop, self.window_).transpose(0, 2, 1)
+        frames = power_spectrogram(X, n_fft, hop, self.window_)
+        power = frames.transpose(0, 2, 1)
         magnitude = np.sqrt(power)
         frame_features = {}
         if "mfcc" in self.features_ or "mfcc_delta" in self.features_:
-            log_mel = power_to_db(np.matmul(self.mel_basis_, power), ref=1.0)
+            log_mel = power_to_db(self._filterbank(frames).transpose(0, 2, 1), ref=1.0)
             mfcc = librosa.feature.mfcc(S=log_mel, n_mfcc=self.n_mfcc)
             frame_features["mfcc"] = mfcc
             if "mfcc_delta" in self.features_:

@@ -10,7 +10,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._progress import progress
-from ._spectral import hann_window, iter_batches, n_frames, power_spectrogram, power_to_db
+from ._spectral import BandedFilterbank, hann_window, iter_batches, n_frames, power_spectrogram, power_to_db
 from ._validation import check_waveform_batch
 
 __all__ = ["MelSpectrogram"]
@@ -136,6 +136,7 @@ class MelSpectrogram(TransformerMixin, BaseEstimator):
             sr=self.sr, n_fft=self.n_fft, n_mels=self.n_mels, fmin=self.fmin,
             fmax=self.fmax, dtype=np.float32,
         )
+        self._filterbank = BandedFilterbank(self.mel_basis_)
         self.window_ = hann_window(self.n_fft)
         self.n_frames_ = n_frames(X.shape[1], self.hop_length)
         return self
@@ -160,8 +161,8 @@ class MelSpectrogram(TransformerMixin, BaseEstimator):
         for batch in progress(iter_batches(len(X), self.batch_size), self.verbose,
                               total=-(-len(X) // self.batch_size), desc=type(self).__name__):
             power = power_spectrogram(X[batch], self.n_fft, self.hop_length, self.window_)
-            mel = np.matmul(power, self.mel_basis_.T).transpose(0, 2, 1)
-            out[batch] = power_to_db(mel, top_db=self.top_db)
+            mel = self._filterbank(power).transpose(0, 2, 1)
+            power_to_db(mel, top_db=self.top_db, out=out[batch])
         return out.reshape(len(X), -1) if self.flatten else out
 
     def _flattened(self):

@@ -10,6 +10,9 @@ import scipy.fft
 import scipy.signal
 
 
+_DB_PER_NEPER = 10.0 / np.log(10.0)
+
+
 def hann_window(n_fft):
     """The periodic Hann window librosa uses, as float32."""
     return scipy.signal.get_window("hann", n_fft, fftbins=True).astype(np.float32)
@@ -44,7 +47,7 @@ def power_spectrogram(X, n_fft, hop_length, window):
     return power
 
 
-def power_to_db(S, top_db=80.0, ref="max", amin=1e-10):
+def power_to_db(S, top_db=80.0, ref="max", amin=1e-10, out=None):
     """``librosa.power_to_db`` applied to each clip on its own.
 
     Parameters
@@ -55,17 +58,75 @@ def power_to_db(S, top_db=80.0, ref="max", amin=1e-10):
         Floor each clip at its own maximum minus ``top_db``.
     ref : "max" or float
         ``"max"`` is ``ref=np.max`` per clip; a float is a fixed reference.
+    amin : float
+        Smallest power taken into account.
+    out : ndarray of S's shape or None
+        Where to write the result (it may be S itself).
     """
     axes = tuple(range(1, S.ndim))
-    log_spec = 10.0 * np.log10(np.maximum(S, amin))
+    # In place, one pass per step: this runs on every clip of a corpus.
+    log_spec = np.maximum(S, amin, out=out)
+    # 10 * log10(x) as a scaled natural log: numpy vectorises log but not
+    # log10 on most CPUs (4x faster here); the two differ by ~1e-6 dB.
+    np.log(log_spec, out=log_spec)
+    log_spec *= _DB_PER_NEPER
     if ref == "max":
-        ref_db = 10.0 * np.log10(np.maximum(S.max(axis=axes, keepdims=True), amin))
+        # log10 is monotonic, so the maximum of the dB values is the dB value
+        # of the maximum, and after subtracting it each clip peaks at 0 dB.
+        log_spec -= log_spec.max(axis=axes, keepdims=True)
+        floor = None if top_db is None else -top_db
     else:
-        ref_db = 10.0 * np.log10(max(ref, amin))
-    log_spec -= ref_db
-    if top_db is not None:
-        np.maximum(log_spec, log_spec.max(axis=axes, keepdims=True) - top_db, out=log_spec)
+        log_spec -= 10.0 * np.log10(max(ref, amin))
+        floor = None if top_db is None else log_spec.max(axis=axes, keepdims=True) - top_db
+    if floor is not None:
+        np.maximum(log_spec, floor, out=log_spec)
     return log_spec
+
+
+class BandedFilterbank:
+    """A filterbank whose filters are each non-zero over few FFT bins.
+
+    Mel filters are narrow triangles, so a dense matmul with the
+    ``(n_filters, n_bins)`` matrix mostly multiplies zeros. Here the bins are
+    split into blocks and each block is multiplied only by the filters that
+    overlap it: about 1/7 of the arithmetic for librosa's 128-band default,
+    with the same result up to float rounding.
+
+    Parameters
+    ----------
+    basis : ndarray of shape (n_filters, n_bins)
+        The filterbank, for example ``librosa.filters.mel(...)``.
+    block_width : int, default=128
+        FFT bins per block.
+    """
+
+    def __init__(self, basis, block_width=128):
+        self.basis = basis
+        n_filters, n_bins = basis.shape
+        nonzero = basis != 0
+        used = nonzero.any(axis=1)
+        first = np.where(used, nonzero.argmax(axis=1), n_bins)
+        stop = np.where(used, n_bins - nonzero[:, ::-1].argmax(axis=1), 0)
+        self.blocks = []
+        for lo in range(0, n_bins, block_width):
+            hi = min(lo + block_width, n_bins)
+            filters = np.flatnonzero((first < hi) & (stop > lo))
+            if len(filters):
+                f0, f1 = filters[0], filters[-1] + 1
+                weights = np.ascontiguousarray(basis[f0:f1, lo:hi].T)
+                self.blocks.append((lo, hi, f0, f1, weights))
+
+    def __call__(self, power):
+        """Filter outputs of ``power`` of shape (n_clips, n_frames, n_bins).
+
+        Returns an array of shape (n_clips, n_frames, n_filters). Each clip
+        is its own matrix product, so its values do not depend on the batch
+        it came in (one large product could round differently).
+        """
+        out = np.zeros((*power.shape[:-1], len(self.basis)), dtype=np.result_type(power, self.basis))
+        for lo, hi, f0, f1, weights in self.blocks:
+            out[..., f0:f1] += np.matmul(power[..., lo:hi], weights)
+        return out
 
 
 def iter_batches(n, batch_size):
