@@ -37,11 +37,18 @@ def power_spectrogram(X, n_fft, hop_length, window):
     ndarray of shape (n_clips, n_frames, 1 + n_fft // 2), float32
         Time on the middle axis, so a filterbank applies as one matmul.
     """
+    n_clips, n_samples = X.shape
     pad = n_fft // 2
-    padded = np.pad(X, ((0, 0), (pad, pad)))
-    frames = np.lib.stride_tricks.sliding_window_view(padded, n_fft, axis=-1)
-    frames = frames[:, ::hop_length] * window
-    spec = scipy.fft.rfft(frames, axis=-1, overwrite_x=True)
+    padded = np.zeros((n_clips, n_samples + 2 * pad), dtype=X.dtype)
+    padded[:, pad : pad + n_samples] = X
+    step, item = padded.strides
+    frames = np.lib.stride_tricks.as_strided(
+        padded,
+        shape=(n_clips, n_frames(n_samples, hop_length), n_fft),
+        strides=(step, hop_length * item, item),
+        writeable=False,
+    )
+    spec = scipy.fft.rfft(frames * window, axis=-1, overwrite_x=True)
     power = np.abs(spec)
     power *= power
     return power
