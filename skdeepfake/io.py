@@ -76,10 +76,9 @@ def load_audio(path, sr=None):
     """
     try:
         with sf.SoundFile(path) as f:
-            orig_sr = f.samplerate
-            data = _read_float32(f)
+            orig_sr, subtype = f.samplerate, f.subtype
+            data = _read_float32(f, subtype)
             log = f.extra_info
-            integer_pcm = f.subtype in _INTEGER_PCM
     except (sf.LibsndfileError, RuntimeError, TypeError, OSError) as err:
         # Diagnose only on failure: two stat calls per file are measurable
         # when a corpus is read at thousands of files per second.
@@ -100,7 +99,7 @@ def load_audio(path, sr=None):
             f"audio but only {cut['actual']} are in the file."
         )
     y = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
-    if not integer_pcm and not np.isfinite(y).all():
+    if subtype not in _INTEGER_PCM and not np.isfinite(y).all():
         raise AudioLoadError(f"{path} contains NaN or infinite samples.")
     if sr is not None and sr != orig_sr:
         y = soxr.resample(y, orig_sr, sr, quality="HQ").astype(np.float32, copy=False)
@@ -108,7 +107,7 @@ def load_audio(path, sr=None):
     return np.ascontiguousarray(y, dtype=np.float32), orig_sr
 
 
-def _read_float32(f):
+def _read_float32(f, subtype):
     """Read an open SoundFile as float32 frames x channels.
 
     16-bit PCM (FoR's format) is read as int16 and scaled here: libsndfile's
@@ -116,10 +115,9 @@ def _read_float32(f):
     scaling by 2**-15 is exact, so the values are the same as
     ``f.read(dtype="float32")``.
     """
-    if f.subtype == "PCM_16":
-        data = f.read(dtype="int16", always_2d=True).astype(np.float32)
-        data *= np.float32(2.0**-15)
-        return data
+    if subtype == "PCM_16":
+        raw = f.read(out=np.empty((f.frames, f.channels), dtype=np.int16))
+        return np.multiply(raw, np.float32(2.0**-15), dtype=np.float32)
     return f.read(dtype="float32", always_2d=True)
 
 

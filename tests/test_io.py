@@ -110,6 +110,20 @@ def test_stereo_is_mixed_down_to_the_channel_mean(tmp_path):
     np.testing.assert_allclose(y, left / 2, atol=1e-6)
 
 
+@pytest.mark.parametrize("channels", [1, 2])
+def test_16_bit_pcm_reads_exactly_as_libsndfile_converts_it(tmp_path, channels):
+    # load_audio scales int16 itself (faster); the values must be libsndfile's.
+    rng = np.random.default_rng(0)
+    samples = rng.integers(-32768, 32768, size=(4000, channels), dtype=np.int16)
+    path = tmp_path / "pcm16.wav"
+    sf.write(path, samples, SR, subtype="PCM_16")
+    expected = sf.read(path, dtype="float32", always_2d=True)[0].mean(axis=1, dtype=np.float32)
+    y, _ = load_audio(path)
+    assert y.dtype == np.float32
+    np.testing.assert_array_equal(y, expected)
+    assert y.min() >= -1.0 and y.max() < 1.0
+
+
 def test_parallel_decoding_matches_serial(tmp_path, speech):
     paths = [write_audio(tmp_path / f"{i}.wav", c, subtype="FLOAT") for i, c in enumerate(speech.data[:6])]
     serial = AudioLoader().fit_transform(paths)
