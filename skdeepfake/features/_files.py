@@ -16,7 +16,7 @@ from ._spectral import iter_batches
 __all__ = ["featurize_files"]
 
 
-def featurize_files(X, featurizer, *, loader=None, batch_size=256, n_jobs=None, verbose=False):
+def featurize_files(X, featurizer, *, loader=None, batch_size=64, n_jobs=None, verbose=False):
     """Decode, fix the length of and featurise many clips, batch by batch.
 
     Equivalent to ``featurizer.transform(loader.transform(X))``, but the
@@ -36,7 +36,7 @@ def featurize_files(X, featurizer, *, loader=None, batch_size=256, n_jobs=None, 
     loader : AudioLoader or None, default=None
         How clips are decoded and brought to one length; ``None`` means
         ``AudioLoader()`` (16 kHz, 2 s).
-    batch_size : int, default=256
+    batch_size : int, default=64
         Clips per batch.
     n_jobs : int or None, default=None
         Batches processed in parallel (threads: decoding, FFTs and BLAS
