@@ -179,14 +179,26 @@ def test_same_random_state_same_predictions(make, data, request):
     assert not np.allclose(a, c)
 
 
-def test_predictions_do_not_depend_on_batching(features):
-    X, y = features
-    clf = small_dnn(epochs=2).fit(X, y)
+@pytest.mark.parametrize("make, data", [(small_dnn, "features"), (small_cnn, "mels")])
+def test_predictions_do_not_depend_on_batching(make, data, request):
+    # One sample at a time (the low-latency case), everything at once, and
+    # Keras' own Model.predict all give the same scores to float32 rounding.
+    X, y = request.getfixturevalue(data)
+    clf = make(epochs=2).fit(X, y)
     full = clf.predict_proba(X)
     singles = [clf.predict_proba(X[i : i + 1]) for i in range(5)]
     assert all(p.shape == (1, 2) for p in singles)
     assert clf.predict(X[:1]).shape == (1,)
-    np.testing.assert_allclose(np.vstack(singles), full[:5], rtol=1e-6)
+    np.testing.assert_allclose(np.vstack(singles), full[:5], rtol=1e-5, atol=1e-7)
+    keras_scores = clf.model_.predict(clf.feature_encoder_.transform(X), verbose=0)[:, 0]
+    np.testing.assert_allclose(full[:, 1], keras_scores, rtol=1e-5, atol=1e-7)
+
+
+def test_predicting_on_differently_shaped_spectrograms_is_refused(mels):
+    X, y = mels
+    clf = small_cnn(epochs=1).fit(X, y)
+    with pytest.raises(ValueError, match=r"fitted on \(48, 63\)"):
+        clf.predict_proba(X[:, :, :50])
 
 
 # -- training options --------------------------------------------------------------------
