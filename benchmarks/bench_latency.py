@@ -52,9 +52,10 @@ def main():
     ]:
         print(f"  {step}: {median_ms(fn, repeat=100):.2f} ms")
     np.testing.assert_allclose(pipe.predict_proba([path])[:, 1], keras_predict()[:, 0], rtol=1e-5)
-    report("one 2-s file through the CNN pipeline, ms (goal <= 10)", ours, reference, "ms",
-           higher_is_better=False)
-    print(f"goal met: {ours <= 10.0} ({ours:.2f} ms)")
+    report("one 2-s file through the CNN pipeline, ms, vs 10 ms goal", ours, 10.0, "ms",
+           goal=1, higher_is_better=False)
+    report("one 2-s file through the CNN pipeline, ms, vs Keras' Model.predict", ours, reference,
+           "ms", higher_is_better=False)
 
 
 if __name__ == "__main__":
