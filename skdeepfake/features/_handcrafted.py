@@ -215,12 +215,12 @@ class HandcraftedFeatures(TransformerMixin, BaseEstimator):
     def _transform_batch(self, X):
         sr, n_fft, hop = self.sr, self.n_fft, self.hop_length
         # librosa's spectral functions take (..., freq, time).
-        frames = power_spectrogram(X, n_fft, hop, self.window_)
-        power = frames.transpose(0, 2, 1)
+        power_by_frame = power_spectrogram(X, n_fft, hop, self.window_)
+        power = power_by_frame.transpose(0, 2, 1)
         magnitude = np.sqrt(power)
         frame_features = {}
         if "mfcc" in self.features_ or "mfcc_delta" in self.features_:
-            log_mel = power_to_db(self._filterbank(frames).transpose(0, 2, 1), ref=1.0)
+            log_mel = power_to_db(self._filterbank(power_by_frame).transpose(0, 2, 1), ref=1.0)
             mfcc = librosa.feature.mfcc(S=log_mel, n_mfcc=self.n_mfcc)
             frame_features["mfcc"] = mfcc
             if "mfcc_delta" in self.features_:

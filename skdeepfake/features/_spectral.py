@@ -35,7 +35,8 @@ def power_spectrogram(X, n_fft, hop_length, window):
     Returns
     -------
     ndarray of shape (n_clips, n_frames, 1 + n_fft // 2), float32
-        Time on the middle axis, so a filterbank applies as one matmul.
+        Time on the middle axis and frequency last, the layout
+        :class:`BandedFilterbank` takes.
     """
     n_clips, n_samples = X.shape
     pad = n_fft // 2
