@@ -181,8 +181,11 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         Target sample rate in Hz. Files are resampled with soxr (high
         quality), the resampler librosa uses. Waveform arrays are taken to be
         at this rate already.
-    duration : float, default=2.0
-        Length of every output clip, in seconds.
+    duration : float or None, default=2.0
+        Length of every output clip, in seconds. ``None`` keeps every
+        recording whole (no cropping, no padding) and returns a list of 1-D
+        arrays, for featurizers that summarise whole recordings
+        (``output="stats"``; see :ref:`whole_recordings`).
     crop : {"start", "center", "random"}, default="start"
         Which excerpt of a longer clip to keep. ``"random"`` draws the offset
         from ``random_state``.
@@ -229,7 +232,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
 
     _parameter_constraints = {
         "sr": [Interval(Integral, 1, None, closed="left")],
-        "duration": [Interval(Real, 0, None, closed="neither")],
+        "duration": [Interval(Real, 0, None, closed="neither"), None],
         "crop": [StrOptions({"start", "center", "random"})],
         "pad_mode": [StrOptions({"repeat", "constant"})],
         "random_state": ["random_state"],
@@ -257,8 +260,8 @@ class AudioLoader(TransformerMixin, BaseEstimator):
 
     @property
     def n_samples_out(self):
-        """Number of samples in every output clip: ``round(sr * duration)``."""
-        return int(round(self.sr * self.duration))
+        """Number of samples in every output clip: ``round(sr * duration)``, or None."""
+        return None if self.duration is None else int(round(self.sr * self.duration))
 
     def fit(self, X, y=None):
         """Check the parameters and X; nothing is learned.
@@ -293,7 +296,8 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         Returns
         -------
         waveforms : ndarray of shape (n_clips, round(sr * duration)), float32
-            One row per clip.
+            One row per clip; with ``duration=None``, a list of 1-D float32
+            arrays, each recording whole.
         """
         self._validate_params()
         kind, clips = as_clip_list(X)
@@ -303,6 +307,8 @@ class AudioLoader(TransformerMixin, BaseEstimator):
             seeds = rng.randint(np.iinfo(np.int32).max, size=len(clips))
         else:  # no randomness needed; skipping it saves latency on single files
             seeds = [None] * len(clips)
+        if n_out is None:
+            return self._whole_recordings(kind, clips)
         if kind == "paths":
             jobs = progress(zip(clips, seeds), self.verbose, total=len(clips), desc="decoding")
             args = (self.sr, n_out, self.crop, self.pad_mode)
@@ -322,6 +328,16 @@ class AudioLoader(TransformerMixin, BaseEstimator):
             out[i] = row
         return out
 
+    def _whole_recordings(self, kind, clips):
+        if kind != "paths":
+            return [np.asarray(clip, dtype=np.float32) for clip in clips]
+        jobs = progress(clips, self.verbose, total=len(clips), desc="decoding")
+        if effective_n_jobs(self.n_jobs) == 1:
+            return [load_audio(path, sr=self.sr)[0] for path in jobs]
+        return Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            delayed(lambda p: load_audio(p, sr=self.sr)[0])(path) for path in jobs
+        )
+
     def get_feature_names_out(self, input_features=None):
         """Names of the output samples: ``sample_00000``, ``sample_00001``...
 
@@ -334,6 +350,11 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         -------
         ndarray of str
         """
+        if self.duration is None:
+            raise AttributeError(
+                "AudioLoader(duration=None) returns whole recordings of different "
+                "lengths, whose samples have no names."
+            )
         width = len(str(self.n_samples_out - 1))
         return np.array([f"sample_{i:0{width}d}" for i in range(self.n_samples_out)])
 

@@ -1,219 +1,319 @@
-"""Ready-made audio-to-prediction pipelines for the three detectors.
+"""Ready-made audio-to-prediction pipelines: one assembler, one factory per model.
 
-Every pipeline has the same three steps, so parameters are addressed the
-same way in each (with ``whole_recording=True``, the loader's work is done by
-a :class:`~skdeepfake.windows.WindowedClassifier` and the others are
-``estimator__features`` and ``estimator__model``): ``loader`` (:class:`~skdeepfake.AudioLoader`),
-``features`` (the featurizer) and ``model`` (the classifier); e.g.
-``GridSearchCV(make_dnn_pipeline(), {"model__dropout": [0.3, 0.5]})``.
-Each accepts file paths or waveforms, and each takes ``memory=`` so that a
+Every pipeline has the steps ``loader`` (:class:`~skdeepfake.AudioLoader`),
+``features`` (the front-end), ``scaler`` (the linear detector only) and
+``model``, so parameters are addressed the same way in each, e.g.
+``GridSearchCV(make_linear_pipeline(), {"model__C": [0.01, 0.1, 1]})``.
+With ``whole_recording=True`` a :class:`~skdeepfake.windows.WindowedClassifier`
+does the loader's work and the others are ``estimator__features``... Each
+pipeline accepts file paths or waveforms, and takes ``memory=`` so that a
 grid search over model settings featurises the audio once.
+
+:func:`make_detector` is the assembler; ``make_<model>_pipeline(**params)``
+is ``make_detector("<model>", **params)``. :data:`MODELS` and
+:data:`FRONTENDS` list what can be combined: any front-end with any model,
+as frames for the frame-level models (CNN, LCNN, GMM) and as statistics for
+the tabular ones (DNN, XGBoost, linear).
 """
 
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.utils.validation import has_fit_parameter
 
-from .features import HandcraftedFeatures, MelSpectrogram
+from .features import CQCC, DEFAULT_STATS, LFCC, HandcraftedFeatures, LinearSubbands, MelSpectrogram
 from .io import AudioLoader
 
-__all__ = ["make_cnn_pipeline", "make_dnn_pipeline", "make_xgb_pipeline"]
+__all__ = [
+    "make_detector",
+    "make_linear_pipeline",
+    "make_xgb_pipeline",
+    "make_dnn_pipeline",
+    "make_cnn_pipeline",
+    "make_gmm_pipeline",
+    "make_lcnn_pipeline",
+    "make_frontend",
+    "MODELS",
+    "FRONTENDS",
+]
 
 
-def _assemble(loader, features, model, memory, whole_recording, hop):
-    """loader -> features -> model, or the WindowedClassifier around features -> model."""
-    if not whole_recording:
-        return Pipeline([("loader", loader), ("features", features), ("model", model)], memory=memory)
-    from .windows import WindowedClassifier
-
-    return WindowedClassifier(
-        Pipeline([("features", features), ("model", model)], memory=memory),
-        window=loader.duration,
-        hop=loader.duration / 2 if hop is None else hop,
-        sr=loader.sr,
-        random_state=loader.random_state,
-    )
+def _anti_spoofing_union(sr, output, stats):
+    stats = DEFAULT_STATS if stats is None else stats
+    return FeatureUnion([
+        ("lfcc", LFCC(sr=sr, output="stats", stats=stats)),
+        ("subbands", LinearSubbands(sr=sr, stats=stats)),
+        ("mfcc", HandcraftedFeatures(sr=sr, features=("mfcc",), stats=stats)),
+    ])
 
 
-def _loader(sr, duration, crop, pad_mode, random_state, n_jobs):
-    return AudioLoader(
-        sr=sr, duration=duration, crop=crop, pad_mode=pad_mode,
-        random_state=random_state, n_jobs=n_jobs,
-    )
+def _with_stats(cls, **fixed):
+    def make(sr, output, stats):
+        kwargs = dict(fixed, sr=sr, output=output)
+        if stats is not None:
+            kwargs["stats"] = stats
+        return cls(**kwargs)
+
+    return make
 
 
-def make_cnn_pipeline(
+#: Named front-ends: name -> ``make(sr, output, stats)``. ``"lfcc+subbands+mfcc"``
+#: is LFCC, 32 linear sub-bands and 20 MFCCs, each summarised by mean, std,
+#: 10th and 90th percentile (statistics only).
+FRONTENDS = {
+    "lfcc+subbands+mfcc": _anti_spoofing_union,
+    "lfcc": _with_stats(LFCC),
+    "cqcc": _with_stats(CQCC),
+    "subbands": _with_stats(LinearSubbands),
+    "handcrafted": _with_stats(HandcraftedFeatures),
+    "mel": _with_stats(MelSpectrogram),
+}
+
+
+def make_frontend(features, *, sr=16000, output="stats", stats=None):
+    """The featurizer named ``features``, or a copy of one given.
+
+    Parameters
+    ----------
+    features : str, tuple of str or transformer
+        A name from :data:`FRONTENDS`; a tuple of
+        :data:`~skdeepfake.features.FEATURE_GROUPS` (a
+        :class:`~skdeepfake.HandcraftedFeatures` of those groups); or a
+        transformer, returned as it is.
+    sr : int, default=16000
+        Sample rate.
+    output : {"stats", "frames"}, default="stats"
+        Statistics per clip for tabular models, frames for frame-level ones.
+    stats : tuple of str or None, default=None
+        Summaries over time; ``None`` keeps each front-end's default.
+
+    Returns
+    -------
+    transformer
+
+    Examples
+    --------
+    >>> from skdeepfake.pipelines import make_frontend
+    >>> make_frontend("lfcc", output="frames")
+    LFCC()
+    >>> make_frontend(("mfcc", "zcr"))
+    HandcraftedFeatures(features=('mfcc', 'zcr'))
+    """
+    if hasattr(features, "transform"):
+        return features
+    if isinstance(features, (tuple, list)):
+        kwargs = {} if stats is None else {"stats": stats}
+        return HandcraftedFeatures(sr=sr, features=tuple(features), output=output, **kwargs)
+    if features not in FRONTENDS:
+        raise ValueError(
+            f"features={features!r}: unknown front-end; choose from {', '.join(FRONTENDS)}, "
+            "a tuple of HandcraftedFeatures groups, or a transformer."
+        )
+    if features == "lfcc+subbands+mfcc" and output != "stats":
+        raise ValueError(
+            "features='lfcc+subbands+mfcc' gives statistics only; a frame-level model "
+            "needs one front-end of frames, such as 'lfcc'."
+        )
+    return FRONTENDS[features](sr, output, stats)
+
+
+def _linear(random_state, C=0.1, max_iter=1000, **params):
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, max_iter=max_iter, **params)
+
+
+def _from_models(name):
+    def make(random_state, **params):
+        from . import models  # the Keras models load TensorFlow on first use
+
+        return getattr(models, name)(random_state=random_state, **params)
+
+    return make
+
+
+#: The models: name -> (make(random_state, **params), default front-end,
+#: input the model takes ("stats" or "frames"), default ``whole_recording``).
+MODELS = {
+    "linear": (_linear, "lfcc+subbands+mfcc", "stats", "pooled"),
+    "xgb": (_from_models("XGBoostClassifier"), "handcrafted", "stats", False),
+    "dnn": (_from_models("DNNClassifier"), "handcrafted", "stats", False),
+    "cnn": (_from_models("CustomCNNClassifier"), "mel", "frames", False),
+    "gmm": (_from_models("GMMClassifier"), "lfcc", "frames", False),
+    "lcnn": (_from_models("LCNNClassifier"), "lfcc", "frames", False),
+}
+
+_WHOLE = {False: "excerpt", True: "windows", "windows": "windows", "pooled": "pooled"}
+
+
+def make_detector(
+    model="linear",
     *,
+    features=None,
+    stats=None,
     sr=16000,
     duration=2.0,
     crop="start",
     pad_mode="repeat",
-    n_mels=128,
-    n_fft=2048,
-    hop_length=512,
+    whole_recording=None,
+    hop=None,
     memory=None,
     n_jobs=None,
     random_state=None,
-    whole_recording=False,
-    hop=None,
-    **cnn_params,
+    **model_params,
 ):
-    """AudioLoader -> MelSpectrogram -> CustomCNNClassifier.
+    """Assemble loader -> front-end -> model for one of :data:`MODELS`.
 
     Parameters
     ----------
+    model : str, default="linear"
+        ``"linear"`` (standardised features, L2-regularised logistic
+        regression), ``"xgb"``, ``"dnn"``, ``"cnn"``, ``"gmm"`` or ``"lcnn"``.
+    features : str, tuple of str, transformer or None, default=None
+        The front-end (see :func:`make_frontend`); ``None`` is the model's
+        default: ``"lfcc+subbands+mfcc"`` (linear), ``"handcrafted"`` (DNN,
+        XGBoost), ``"mel"`` (CNN), ``"lfcc"`` (GMM, LCNN).
+    stats : tuple of str or None, default=None
+        Summaries over time for tabular models; ``None`` keeps the
+        front-end's default.
     sr, duration, crop, pad_mode : see :class:`~skdeepfake.AudioLoader`
         How clips are loaded and brought to one length.
-    n_mels, n_fft, hop_length : see :class:`~skdeepfake.MelSpectrogram`
-        The log-mel front end; the study's defaults.
+    whole_recording : {False, True, "windows", "pooled"} or None, default=None
+        ``False``: the first ``duration`` seconds of each recording.
+        ``True`` or ``"windows"``: train on every ``duration``-second window
+        and score a recording by averaging its windows' scores (a
+        :class:`~skdeepfake.windows.WindowedClassifier`). ``"pooled"``: load
+        each recording whole and summarise its frame features over all of
+        its frames (tabular models only): nothing is cut, and the length is
+        not a feature. ``None`` is the model's default: ``"pooled"`` for the
+        linear model, ``False`` for the others.
+    hop : float or None, default=None
+        Seconds between windows with ``"windows"``; ``None`` means half a
+        window.
     memory : str, joblib.Memory or None, default=None
         Cache of the fitted loader and featurizer (scikit-learn Pipeline
         caching).
     n_jobs : int or None, default=None
-        Parallel jobs for decoding files.
+        Parallel jobs for decoding files and featurising batches.
     random_state : int or None, default=None
-        Seeds the network (and random cropping).
-    whole_recording, hop : see :func:`make_xgb_pipeline`
-        Score whole recordings through windows.
-    **cnn_params
-        Parameters of :class:`~skdeepfake.CustomCNNClassifier`, such as
-        ``epochs`` or ``learning_rate``.
+        Seeds the model (and random cropping).
+    **model_params
+        Parameters of the model, such as ``C`` for the linear model,
+        ``n_estimators`` for XGBoost or ``epochs`` for the networks.
 
     Returns
     -------
     sklearn.pipeline.Pipeline or WindowedClassifier
-        Steps ``loader``, ``features``, ``model``; with ``whole_recording``,
-        a WindowedClassifier around steps ``features``, ``model``.
 
     Examples
     --------
-    >>> from skdeepfake.pipelines import make_cnn_pipeline
-    >>> pipe = make_cnn_pipeline(epochs=5)
-    >>> [name for name, _ in pipe.steps]
-    ['loader', 'features', 'model']
+    >>> from skdeepfake.pipelines import make_detector
+    >>> [name for name, _ in make_detector("linear").steps]
+    ['loader', 'features', 'scaler', 'model']
+    >>> make_detector("gmm", n_components=64).named_steps["model"]
+    GMMClassifier(n_components=64)
     """
-    from .models import CustomCNNClassifier
+    if model not in MODELS:
+        raise ValueError(f"model={model!r}: unknown; choose from {', '.join(MODELS)}.")
+    make_model, default_features, takes, default_whole = MODELS[model]
+    whole = default_whole if whole_recording is None else whole_recording
+    if whole not in _WHOLE:
+        raise ValueError(
+            f"whole_recording={whole_recording!r}: choose False, True, 'windows' or 'pooled'."
+        )
+    mode = _WHOLE[whole]
+    if mode == "pooled" and takes != "stats":
+        raise ValueError(
+            f"whole_recording='pooled' summarises features over whole recordings, for "
+            f"tabular models; the {model} model takes frames of fixed-length clips. "
+            "Use whole_recording='windows'."
+        )
+    featurizer = make_frontend(
+        default_features if features is None else features, sr=sr, output=takes, stats=stats
+    )
+    if n_jobs is not None and "n_jobs" in featurizer.get_params(deep=False):
+        featurizer.set_params(n_jobs=n_jobs)
+    steps = [("features", featurizer)]
+    if model == "linear":
+        from sklearn.preprocessing import StandardScaler
 
-    return _assemble(
-        _loader(sr, duration, crop, pad_mode, random_state, n_jobs),
-        MelSpectrogram(sr=sr, n_mels=n_mels, n_fft=n_fft, hop_length=hop_length),
-        CustomCNNClassifier(random_state=random_state, **cnn_params),
-        memory,
-        whole_recording,
-        hop,
+        steps.append(("scaler", StandardScaler()))
+    steps.append(("model", make_model(random_state, **model_params)))
+    loader = AudioLoader(
+        sr=sr, duration=None if mode == "pooled" else duration, crop=crop, pad_mode=pad_mode,
+        random_state=random_state, n_jobs=n_jobs,
+    )
+    if mode != "windows":
+        return Pipeline([("loader", loader), *steps], memory=memory)
+    from .windows import WindowedClassifier
+
+    final = steps[-1][1]
+    return WindowedClassifier(
+        Pipeline(steps, memory=memory),
+        window=duration,
+        hop=duration / 2 if hop is None else hop,
+        sr=sr,
+        # A model that takes no sample weights weighs every window the same.
+        weighting="recording" if has_fit_parameter(final, "sample_weight") else "window",
+        random_state=random_state,
     )
 
 
-def make_dnn_pipeline(
-    *,
-    sr=16000,
-    duration=2.0,
-    crop="start",
-    pad_mode="repeat",
-    features=None,
-    n_mfcc=20,
-    stats=("mean", "std"),
-    memory=None,
-    n_jobs=None,
-    random_state=None,
-    whole_recording=False,
-    hop=None,
-    **dnn_params,
-):
-    """AudioLoader -> HandcraftedFeatures -> DNNClassifier.
+_FACTORY_DOC = """{summary}
 
-    The DNN standardises its inputs itself, with statistics learned in fit.
+    ``make_detector("{model}", **params)``: every parameter of
+    :func:`make_detector` applies; the defaults here are{defaults}. Other
+    keyword arguments go to the model{model_ref}.
 
     Parameters
     ----------
-    sr, duration, crop, pad_mode : see :class:`~skdeepfake.AudioLoader`
-        How clips are loaded and brought to one length.
-    features, n_mfcc, stats : see :class:`~skdeepfake.HandcraftedFeatures`
-        Which features summarise each clip.
-    memory : str, joblib.Memory or None, default=None
-        Cache of the fitted loader and featurizer.
-    n_jobs : int or None, default=None
-        Parallel jobs for decoding files.
-    random_state : int or None, default=None
-        Seeds the network (and random cropping).
-    whole_recording, hop : see :func:`make_xgb_pipeline`
-        Score whole recordings through windows.
-    **dnn_params
-        Parameters of :class:`~skdeepfake.DNNClassifier`.
+    **params
+        See :func:`make_detector`.
 
     Returns
     -------
     sklearn.pipeline.Pipeline or WindowedClassifier
-        Steps ``loader``, ``features``, ``model``; with ``whole_recording``,
-        a WindowedClassifier around steps ``features``, ``model``.
+{extra}"""
 
+
+def _factory(model, summary, defaults, model_ref, example):
+    def factory(**params):
+        return make_detector(model, **params)
+
+    factory.__name__ = factory.__qualname__ = f"make_{model}_pipeline"
+    factory.__doc__ = _FACTORY_DOC.format(
+        summary=summary, model=model, defaults=defaults, model_ref=model_ref, extra=example
+    )
+    factory.__module__ = __name__
+    return factory
+
+
+make_linear_pipeline = _factory(
+    "linear",
+    "Whole recording -> LFCC + linear sub-bands + MFCC statistics -> StandardScaler -> logistic regression.",
+    " ``features='lfcc+subbands+mfcc'`` (LFCC as the ASVspoof baselines, 32 "
+    "equal-width linear bands and 20 MFCCs, each summarised by mean, std, 10th "
+    "and 90th percentile over all frames), ``whole_recording='pooled'`` and "
+    "``C=0.1``. On a few hundred recordings a regularised linear model on "
+    "linear-frequency features is the library's strongest default",
+    " (:class:`sklearn.linear_model.LogisticRegression`, ``C=0.1``, ``max_iter=1000``)",
+    """
     Examples
     --------
-    >>> from skdeepfake.pipelines import make_dnn_pipeline
-    >>> pipe = make_dnn_pipeline(hidden_layer_sizes=(64,), epochs=10)
-    >>> pipe.get_params()["model__hidden_layer_sizes"]
-    (64,)
+    >>> from skdeepfake.pipelines import make_linear_pipeline
+    >>> from skdeepfake.datasets import make_synthetic_speech
+    >>> data = make_synthetic_speech(n_samples=20, duration=(1.0, 3.0), random_state=0)
+    >>> pipe = make_linear_pipeline().fit(data.data, data.target)
+    >>> pipe.predict_proba(data.data[:2]).shape
+    (2, 2)
+""",
+)
+make_xgb_pipeline = _factory(
+    "xgb",
+    "AudioLoader -> HandcraftedFeatures -> XGBoostClassifier.",
+    " the first 2 s of each recording, ``features='handcrafted'`` (MFCC, deltas, "
+    "spectral contrast, ZCR and more, mean and std): the baseline the study "
+    "compares with",
+    " (:class:`~skdeepfake.models.XGBoostClassifier`)",
     """
-    from .models import DNNClassifier
-
-    return _assemble(
-        _loader(sr, duration, crop, pad_mode, random_state, n_jobs),
-        HandcraftedFeatures(sr=sr, features=features, n_mfcc=n_mfcc, stats=stats),
-        DNNClassifier(random_state=random_state, **dnn_params),
-        memory,
-        whole_recording,
-        hop,
-    )
-
-
-def make_xgb_pipeline(
-    *,
-    sr=16000,
-    duration=2.0,
-    crop="start",
-    pad_mode="repeat",
-    features=None,
-    n_mfcc=20,
-    stats=("mean", "std"),
-    memory=None,
-    n_jobs=None,
-    random_state=None,
-    whole_recording=False,
-    hop=None,
-    **xgb_params,
-):
-    """AudioLoader -> HandcraftedFeatures -> XGBoostClassifier.
-
-    The baseline of the literature the study compares with: gradient-boosted
-    trees on handcrafted features.
-
-    Parameters
-    ----------
-    sr, duration, crop, pad_mode : see :class:`~skdeepfake.AudioLoader`
-        How clips are loaded and brought to one length.
-    features, n_mfcc, stats : see :class:`~skdeepfake.HandcraftedFeatures`
-        Which features summarise each clip.
-    memory : str, joblib.Memory or None, default=None
-        Cache of the fitted loader and featurizer.
-    n_jobs : int or None, default=None
-        Parallel jobs for decoding files.
-    random_state : int or None, default=None
-        Seeds XGBoost (and random cropping).
-    whole_recording : bool, default=False
-        Instead of one ``duration``-second excerpt per recording, train on
-        every window of every recording and score recordings by aggregating
-        their windows: returns a :class:`~skdeepfake.windows.WindowedClassifier`
-        around ``features -> model`` (windows of ``duration`` seconds).
-    hop : float or None, default=None
-        Seconds between windows with ``whole_recording``; ``None`` means
-        half a window.
-    **xgb_params
-        Parameters of :class:`~skdeepfake.models.XGBoostClassifier`.
-
-    Returns
-    -------
-    sklearn.pipeline.Pipeline or WindowedClassifier
-        Steps ``loader``, ``features``, ``model``; with ``whole_recording``,
-        a WindowedClassifier around steps ``features``, ``model``.
-
     Examples
     --------
     >>> from skdeepfake.pipelines import make_xgb_pipeline
@@ -222,14 +322,66 @@ def make_xgb_pipeline(
     >>> pipe = make_xgb_pipeline(n_estimators=20, random_state=0)
     >>> pipe.fit(data.data, data.target).predict_proba(data.data[:2]).shape
     (2, 2)
+""",
+)
+make_dnn_pipeline = _factory(
+    "dnn",
+    "AudioLoader -> HandcraftedFeatures -> DNNClassifier (the study's DNN).",
+    " the first 2 s of each recording and ``features='handcrafted'``; the DNN "
+    "standardises its inputs itself",
+    " (:class:`~skdeepfake.DNNClassifier`)",
     """
-    from .models import XGBoostClassifier
-
-    return _assemble(
-        _loader(sr, duration, crop, pad_mode, random_state, n_jobs),
-        HandcraftedFeatures(sr=sr, features=features, n_mfcc=n_mfcc, stats=stats),
-        XGBoostClassifier(random_state=random_state, **xgb_params),
-        memory,
-        whole_recording,
-        hop,
-    )
+    Examples
+    --------
+    >>> from skdeepfake.pipelines import make_dnn_pipeline
+    >>> pipe = make_dnn_pipeline(hidden_layer_sizes=(64,), epochs=10)
+    >>> pipe.get_params()["model__hidden_layer_sizes"]
+    (64,)
+    >>> make_dnn_pipeline(features="lfcc").named_steps["features"]
+    LFCC(output='stats')
+""",
+)
+make_cnn_pipeline = _factory(
+    "cnn",
+    "AudioLoader -> MelSpectrogram -> CustomCNNClassifier (the study's Custom-CNN).",
+    " the first 2 s of each recording and ``features='mel'`` (128 x 63 log-mel "
+    "images); ``features='lfcc'`` or ``'subbands'`` feed it linear-frequency "
+    "frames instead",
+    " (:class:`~skdeepfake.CustomCNNClassifier`)",
+    """
+    Examples
+    --------
+    >>> from skdeepfake.pipelines import make_cnn_pipeline
+    >>> pipe = make_cnn_pipeline(epochs=5)
+    >>> [name for name, _ in pipe.steps]
+    ['loader', 'features', 'model']
+""",
+)
+make_gmm_pipeline = _factory(
+    "gmm",
+    "AudioLoader -> LFCC frames -> GMMClassifier (the ASVspoof 2019 LFCC-GMM baseline).",
+    " the first 2 s of each recording and ``features='lfcc'`` (``'cqcc'`` gives "
+    "the CQCC-GMM baseline); ``whole_recording=True`` averages the windows' "
+    "log-likelihood ratios over whole recordings",
+    " (:class:`~skdeepfake.models.GMMClassifier`, 512 components)",
+    """
+    Examples
+    --------
+    >>> from skdeepfake.pipelines import make_gmm_pipeline
+    >>> make_gmm_pipeline(features="cqcc", n_components=64).named_steps["features"]
+    CQCC()
+""",
+)
+make_lcnn_pipeline = _factory(
+    "lcnn",
+    "AudioLoader -> LFCC frames -> LCNNClassifier (the ASVspoof 2021 LFCC-LCNN baseline).",
+    " the first 2 s of each recording and ``features='lfcc'`` (60 x 201 frames)",
+    " (:class:`~skdeepfake.models.LCNNClassifier`)",
+    """
+    Examples
+    --------
+    >>> from skdeepfake.pipelines import make_lcnn_pipeline
+    >>> [name for name, _ in make_lcnn_pipeline(epochs=5).steps]
+    ['loader', 'features', 'model']
+""",
+)

@@ -1,13 +1,28 @@
-"""Featurizers: waveforms in, features for the detectors out."""
+"""Featurizers: waveforms in, features for the detectors out.
 
+Every featurizer computes frame-level features and returns them as frames
+``(n_clips, n_rows, n_frames)`` or, with ``output="stats"``, summarised over
+time into one row of named features per clip (see
+:class:`~skdeepfake.features.FrameFeaturizer`).
+"""
+
+from ._base import DEFAULT_STATS, STATISTICS, FrameFeaturizer
+from ._cqcc import CQCC
 from ._files import featurize_files
-from ._handcrafted import FEATURE_GROUPS, STATISTICS, HandcraftedFeatures
+from ._handcrafted import FEATURE_GROUPS, HandcraftedFeatures
+from ._lfcc import LFCC
 from ._mel import MelSpectrogram
+from ._subbands import LinearSubbands
 
 __all__ = [
     "MelSpectrogram",
     "HandcraftedFeatures",
+    "LFCC",
+    "CQCC",
+    "LinearSubbands",
+    "FrameFeaturizer",
     "featurize_files",
     "FEATURE_GROUPS",
     "STATISTICS",
+    "DEFAULT_STATS",
 ]

@@ -1,16 +1,12 @@
 """Featurising audio files end to end, in parallel batches."""
 
-from contextlib import nullcontext
-
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
-from threadpoolctl import threadpool_limits
 from sklearn.base import clone
 from sklearn.utils.validation import check_is_fitted
 
-from .._progress import progress
 from .._validation import as_clip_list
 from ..io import AudioLoader
+from ._base import map_batches
 from ._spectral import iter_batches
 
 __all__ = ["featurize_files"]
@@ -39,8 +35,9 @@ def featurize_files(X, featurizer, *, loader=None, batch_size=64, n_jobs=None, v
     batch_size : int, default=64
         Clips per batch.
     n_jobs : int or None, default=None
-        Batches processed in parallel (threads: decoding, FFTs and BLAS
-        release the GIL). Also works under ``joblib.parallel_backend``.
+        Batches processed in parallel threads, each with one BLAS thread
+        (decoding, FFTs and BLAS release the GIL). Also works under
+        ``joblib.parallel_backend``.
     verbose : bool, default=False
         Show a progress bar.
 
@@ -67,18 +64,12 @@ def featurize_files(X, featurizer, *, loader=None, batch_size=64, n_jobs=None, v
         featurizer = clone(featurizer).fit(loader.transform(clips[batches[0]]))
 
     def work(batch):
-        return batch, featurizer.transform(loader.transform(clips[batch]))
+        return featurizer.transform(loader.transform(clips[batch]))
 
-    # Parallel batches, not parallel BLAS: one BLAS thread per batch avoids
-    # oversubscribing the cores (about 1.4x faster on two).
-    limit = threadpool_limits(1, user_api="blas") if effective_n_jobs(n_jobs) > 1 else nullcontext()
-    with limit:
-        results = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(
-            delayed(work)(batch) for batch in batches
-        )
-        out = None
-        for batch, features in progress(results, verbose, total=len(batches), desc="featurising"):
-            if out is None:
-                out = np.empty((len(clips), *features.shape[1:]), dtype=features.dtype)
-            out[batch] = features
+    out = None
+    for batch, features in map_batches(work, len(clips), batch_size, n_jobs=n_jobs,
+                                       verbose=verbose, desc="featurising"):
+        if out is None:
+            out = np.empty((len(clips), *features.shape[1:]), dtype=features.dtype)
+        out[batch] = features
     return out

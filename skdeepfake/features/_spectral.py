@@ -5,6 +5,7 @@ equal-length clips, with the same framing, window and padding as
 ``librosa.stft(center=True, pad_mode="constant")``.
 """
 
+import librosa
 import numpy as np
 import scipy.fft
 import scipy.signal
@@ -141,3 +142,80 @@ def iter_batches(n, batch_size):
     """Yield slices covering ``range(n)`` in steps of ``batch_size``."""
     for start in range(0, n, batch_size):
         yield slice(start, min(start + batch_size, n))
+
+
+def analysis_window(name, win_length, n_fft):
+    """A periodic window of ``win_length`` samples centred in ``n_fft``, as librosa.stft pads it."""
+    if win_length > n_fft:
+        raise ValueError(f"win_length={win_length} must be at most n_fft={n_fft}.")
+    window = librosa.filters.get_window(name, win_length, fftbins=True)
+    return librosa.util.pad_center(window, size=n_fft).astype(np.float32)
+
+
+def preemphasis(X, coef):
+    """``y[t] = x[t] - coef * x[t-1]`` along the last axis, ``y[0] = x[0]``.
+
+    The first sample is kept as it is (as the ASVspoof LFCC baseline does,
+    and ``librosa.effects.preemphasis(zi=0)``).
+    """
+    if not coef:
+        return X
+    out = X.copy()
+    out[..., 1:] -= coef * X[..., :-1]
+    return out
+
+
+def triangular_filterbank(freqs, n_filters, fmin, fmax):
+    """Triangles with peaks equally spaced in Hz, as MATLAB's ``trimf``.
+
+    Filter ``i`` rises from edge ``i`` to edge ``i + 1`` and falls to edge
+    ``i + 2`` of ``linspace(fmin, fmax, n_filters + 2)``; the peaks are 1
+    (no area normalisation), as in the ASVspoof LFCC baselines.
+
+    Returns an array of shape (n_filters, len(freqs)).
+    """
+    edges = np.linspace(fmin, fmax, n_filters + 2)
+    lo, mid, hi = edges[:-2, None], edges[1:-1, None], edges[2:, None]
+    rising = (freqs - lo) / (mid - lo)
+    falling = (hi - freqs) / (hi - mid)
+    return np.maximum(0.0, np.minimum(rising, falling)).astype(np.float32)
+
+
+def dct_basis(n_out, n_in):
+    """The first ``n_out`` rows of the orthonormal DCT-II matrix on ``n_in`` points.
+
+    ``basis @ x`` equals ``scipy.fft.dct(x, type=2, norm="ortho")[:n_out]``.
+    """
+    return scipy.fft.dct(np.eye(n_in), type=2, norm="ortho", axis=0)[:n_out].astype(np.float32)
+
+
+def deltas(frames, order, width):
+    """``frames`` followed by its first ``order`` deltas on the feature axis.
+
+    Each delta is the regression slope over ``width`` frames,
+    :math:`d_t = \\sum_{k=1}^{N} k (c_{t+k} - c_{t-k}) / (2 \\sum_{k=1}^{N} k^2)`
+    with :math:`N = (width - 1) / 2` and the edge frames repeated
+    (``librosa.feature.delta(mode="nearest")``); the delta-delta is the
+    delta of the delta, as in the ASVspoof baselines.
+
+    ``frames`` has shape (n_clips, n_rows, n_frames); the result has
+    ``n_rows * (order + 1)`` rows.
+    """
+    out = [frames]
+    for _ in range(order):
+        out.append(librosa.feature.delta(out[-1], width=width, order=1, axis=-1, mode="nearest"))
+    return np.concatenate(out, axis=1).astype(np.float32, copy=False)
+
+
+def normalise_per_recording(frames, mode):
+    """Cepstral mean (``"mean"``) or mean and variance (``"mean_variance"``) normalisation.
+
+    Each clip's rows are standardised over its own frames (Viikki & Laurila,
+    1998); ``None`` returns ``frames`` unchanged.
+    """
+    if mode is None:
+        return frames
+    frames = frames - frames.mean(axis=-1, keepdims=True)
+    if mode == "mean_variance":
+        frames /= np.maximum(frames.std(axis=-1, keepdims=True), 1e-8)
+    return frames

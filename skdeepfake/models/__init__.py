@@ -1,4 +1,4 @@
-"""Detectors: the study's DNN and Custom-CNN (Keras) and an XGBoost baseline.
+"""Detectors: the study's DNN and Custom-CNN, the LCNN (Keras), the GMM baseline and XGBoost.
 
 The Keras detectors are imported on first use, so that ``import skdeepfake``
 does not load TensorFlow.
@@ -6,11 +6,12 @@ does not load TensorFlow.
 
 import importlib
 
+from .gmm import GMMClassifier
 from .xgb import XGBoostClassifier
 
-__all__ = ["DNNClassifier", "CustomCNNClassifier", "XGBoostClassifier"]
+__all__ = ["DNNClassifier", "CustomCNNClassifier", "LCNNClassifier", "GMMClassifier", "XGBoostClassifier"]
 
-_LAZY = {"DNNClassifier": ".dnn", "CustomCNNClassifier": ".cnn"}
+_LAZY = {"DNNClassifier": ".dnn", "CustomCNNClassifier": ".cnn", "LCNNClassifier": ".lcnn"}
 
 
 def __getattr__(name):

@@ -1,0 +1,260 @@
+"""What every featurizer shares: validation, the batch loop, statistics.
+
+A featurizer turns waveforms into frame-level features, an array of shape
+``(n_clips, n_rows, n_frames)``; :class:`FrameFeaturizer` validates the input,
+runs the subclass's frame computation batch by batch (in parallel threads
+with ``n_jobs``), and either returns the frames or summarises each row over
+time with the statistics in ``stats``.
+
+With ``output="stats"`` a featurizer also takes a list of recordings of
+different lengths and summarises each over all of its frames: the
+whole-recording pooling of the pipelines' ``whole_recording="pooled"``,
+where nothing is cut and the length itself is not a feature.
+"""
+
+from contextlib import nullcontext
+from numbers import Integral
+
+import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import threadpool_limits
+
+from .._progress import progress
+from .._validation import check_finite
+from ._spectral import iter_batches
+
+__all__ = ["FrameFeaturizer", "STATISTICS", "summarise", "map_batches"]
+
+#: Statistics that summarise a frame-level feature over time. The
+#: percentiles describe the spread of a feature robustly; the prototype of
+#: issue 11 (LFCC + sub-bands + MFCC) used mean, std, p10 and p90.
+STATISTICS = {
+    "mean": lambda v: np.mean(v, axis=-1),
+    "std": lambda v: np.std(v, axis=-1),
+    "min": lambda v: np.min(v, axis=-1),
+    "max": lambda v: np.max(v, axis=-1),
+    "median": lambda v: np.median(v, axis=-1),
+    "p10": lambda v: np.percentile(v, 10, axis=-1),
+    "p25": lambda v: np.percentile(v, 25, axis=-1),
+    "p75": lambda v: np.percentile(v, 75, axis=-1),
+    "p90": lambda v: np.percentile(v, 90, axis=-1),
+}
+
+#: The statistics the anti-spoofing front-ends summarise with by default.
+DEFAULT_STATS = ("mean", "std", "p10", "p90")
+
+
+def summarise(frames, stats):
+    """Each row of ``frames`` (n_clips, n_rows, n_frames) summarised over time.
+
+    Returns an array of shape ``(n_clips, n_rows * len(stats))``, row-major:
+    all statistics of row 0, then of row 1, and so on.
+    """
+    summaries = [STATISTICS[stat](frames) for stat in stats]
+    return np.stack(summaries, axis=-1).reshape(len(frames), -1).astype(np.float32, copy=False)
+
+
+def map_batches(work, n, batch_size, *, n_jobs=None, verbose=False, desc=None):
+    """Yield ``(slice, work(slice))`` over ``range(n)`` in batches, in order.
+
+    With ``n_jobs`` > 1 the batches run in threads (decoding, FFTs and BLAS
+    release the GIL), each with one BLAS thread: parallel batches rather
+    than parallel BLAS, so that the cores are not oversubscribed.
+    """
+    batches = list(iter_batches(n, batch_size))
+    parallel = len(batches) > 1 and effective_n_jobs(n_jobs) > 1
+    limit = threadpool_limits(1, user_api="blas") if parallel else nullcontext()
+    with limit:
+        if parallel:
+            results = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(
+                delayed(work)(batch) for batch in batches
+            )
+        else:
+            results = map(work, batches)
+        yield from progress(zip(batches, results), verbose, total=len(batches), desc=desc)
+
+
+class FrameFeaturizer(TransformerMixin, BaseEstimator):
+    """Base class of the featurizers (not for direct use).
+
+    Subclasses store their parameters in ``__init__`` (including ``output``,
+    ``stats``, ``batch_size``, ``n_jobs`` and ``verbose``) and implement:
+
+    * ``_check_params()``: raise a ValueError naming a bad parameter
+      (after the type checks of ``_parameter_constraints``);
+    * ``_setup()``: build filterbanks and other fitted attributes;
+    * ``_length_requirements()``: ``[(n, reason), ...]``, the shortest usable
+      clip, checked in order;
+    * ``_frames(X)``: features of a float32 batch ``(n, n_samples)`` as
+      ``(n, n_rows, n_frames)``;
+    * ``_row_names()``: one name per row, used to name the statistics.
+    """
+
+    _output_options = ("frames", "stats")
+
+    _parameter_constraints = {
+        "output": [StrOptions({"frames", "stats"})],
+        "stats": [tuple, list],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_jobs": [Integral, None],
+        "verbose": ["boolean"],
+    }
+
+    # -- the subclass's part ------------------------------------------------
+
+    def _check_params(self):
+        pass
+
+    def _setup(self):
+        raise NotImplementedError
+
+    def _length_requirements(self):
+        raise NotImplementedError
+
+    def _frames(self, X):
+        raise NotImplementedError
+
+    def _row_names(self):
+        raise NotImplementedError
+
+    # -- shared ------------------------------------------------------------------
+
+    def fit(self, X, y=None):
+        """Check the parameters and X, and build what the transform needs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_clips, n_samples), or list of 1-D arrays
+            Waveforms, for example from :class:`~skdeepfake.AudioLoader`;
+            with ``output="stats"`` also recordings of different lengths.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted transformer.
+        """
+        self._validate_params()
+        bad = sorted(set(self.stats) - set(STATISTICS))
+        if bad or not self.stats:
+            raise ValueError(
+                f"stats={self.stats!r}: unknown or empty; choose from {', '.join(STATISTICS)}."
+            )
+        self._check_params()
+        self._validate_waveforms(X, reset=True)
+        self._setup()
+        return self
+
+    def transform(self, X):
+        """Compute the features of every clip.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_clips, n_samples), or list of 1-D arrays
+            Waveforms with as many samples as in ``fit``; with
+            ``output="stats"``, recordings of any lengths.
+
+        Returns
+        -------
+        ndarray, float32
+            ``(n_clips, n_rows, n_frames)`` with ``output="frames"``, or
+            ``(n_clips, n_rows * len(stats))`` with ``output="stats"``.
+        """
+        check_is_fitted(self)
+        X = self._validate_waveforms(X, reset=False)
+        if isinstance(X, list):  # recordings of different lengths: one at a time
+            rows = [self._transform_batch(x[np.newaxis]) for x in X]
+            return np.concatenate(rows)
+        out = None
+        for batch, features in map_batches(
+            lambda b: self._transform_batch(X[b]), len(X), self.batch_size,
+            n_jobs=self.n_jobs, verbose=self.verbose, desc=type(self).__name__,
+        ):
+            if out is None:
+                out = np.empty((len(X), *features.shape[1:]), dtype=np.float32)
+            out[batch] = features
+        return self._finish(out)
+
+    def _transform_batch(self, X):
+        frames = self._frames(X)
+        return summarise(frames, self.stats) if self.output == "stats" else frames
+
+    def _finish(self, out):
+        """Last touch on the whole output (MelSpectrogram flattens here)."""
+        return out
+
+    def _validate_waveforms(self, X, reset):
+        """A float32 2-D array, or a list of 1-D float32 arrays of several lengths."""
+        if _is_ragged(X):
+            if self.output != "stats":
+                raise ValueError(
+                    f"{type(self).__name__}(output={self.output!r}) needs clips of one "
+                    "length; got recordings of different lengths. Bring them to one "
+                    "length with AudioLoader(duration=...), or summarise whole "
+                    "recordings with output='stats'."
+                )
+            recordings = []
+            for i, x in enumerate(X):
+                x = np.ascontiguousarray(x, dtype=np.float32)
+                check_finite(x, f"X[{i}]")
+                self._check_length(len(x), f"X[{i}] has {len(x)} samples")
+                recordings.append(x)
+            return recordings
+        X = validate_data(self, X, dtype=np.float32, reset=reset)
+        self._check_length(X.shape[1], f"X has {X.shape[1]} samples per clip (n_features = {X.shape[1]})")
+        return X
+
+    def _check_length(self, n_samples, what):
+        for minimum, reason in self._length_requirements():
+            if n_samples < minimum:
+                    raise ValueError(
+                    f"{type(self).__name__} needs clips of at least {minimum} samples "
+                    f"({reason}); {what}. Make clips longer with "
+                    "AudioLoader(duration=...) or shorten the analysis frame."
+                )
+
+    def _has_feature_names(self):
+        """Whether the output is 2-D, so that its columns have names."""
+        return self.output == "stats"
+
+    def _feature_names(self):
+        return [f"{row}_{stat}" for row in self._row_names() for stat in self.stats]
+
+    @available_if(lambda self: self._has_feature_names())
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns, e.g. ``lfcc_03_mean``.
+
+        Only available when the output is 2-D (``output="stats"``).
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored.
+
+        Returns
+        -------
+        ndarray of str
+        """
+        check_is_fitted(self)
+        return np.asarray(self._feature_names(), dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
+
+
+def _is_ragged(X):
+    """True for a list (or object array) of 1-D arrays that are not all one length."""
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        return False
+    if not isinstance(X, (list, tuple, np.ndarray)) or len(X) == 0:
+        return False
+    if not all(isinstance(x, np.ndarray) and x.ndim == 1 for x in X):
+        return False
+    return len({len(x) for x in X}) > 1
