@@ -5,42 +5,44 @@ model file is instead a zip archive that holds only data:
 
 ``manifest.json``
     ``format`` (``"skdeepfake-model"``), ``format_version`` (an int), the
-    skdeepfake version that wrote it, and the pipeline: for each step its
-    name, its class (one of a fixed list of skdeepfake classes) and its
-    parameters as JSON; ``windowed`` holds the window settings of a
-    whole-recording model (or null).
+    skdeepfake version that wrote it, and ``model``: a tree in which each
+    estimator is its class (one of :func:`saveable_classes`), its
+    parameters and its fitted state, as JSON; nested estimators (pipeline
+    steps, feature unions, the mixtures of a GMM) are subtrees.
 ``arrays.npz``
-    Fitted numeric state (e.g. the input standardiser's statistics), read
-    with ``allow_pickle=False``.
-``network.keras``
-    For the DNN and the CNN: the network in Keras' native format, loaded
-    with ``safe_mode=True`` (no Python code is deserialised).
-``booster.json``
-    For XGBoost: the booster in XGBoost's JSON format.
+    The numeric arrays the tree refers to, read with ``allow_pickle=False``.
+``blobs/...``
+    State that a class stores in its own format: Keras networks as
+    ``.keras`` files (loaded with ``safe_mode=True``, so no Python code is
+    deserialised), XGBoost boosters as JSON.
 
-Featurizers and the loader are stateless apart from the input length, so
-they are rebuilt from their parameters. Loading a file written by a newer
-format version, or a damaged file, raises :class:`ModelFileError`.
+Loading instantiates only the allowed classes, with parameters and
+attributes that are plain data. A class whose state is more than arrays
+and numbers serialises itself with one pair of methods,
+``_skdf_export(self) -> (state, blobs)`` and the class method
+``_skdf_import(cls, params, state, blobs)``; every other class is restored
+by setting its public fitted attributes (those ending in ``_``).
+Featurizers learn only the input length, so they are refitted on silence.
+
+Files of format version 1 (skdeepfake 0.1) still load. A file written by a
+newer format version, or a damaged file, raises :class:`ModelFileError`.
 """
 
 import io
 import json
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
-from sklearn.pipeline import Pipeline
 
 from ._version import __version__
 
-__all__ = ["save_model", "load_model", "ModelFileError", "FORMAT_VERSION"]
+__all__ = ["save_model", "load_model", "saveable_classes", "ModelFileError", "FORMAT_VERSION"]
 
 #: Version of the model-file layout written by :func:`save_model`.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _FORMAT = "skdeepfake-model"
-# Parameters stored as JSON lists that the estimators take as tuples.
-_TUPLE_PARAMS = {"hidden_layer_sizes", "filters", "features", "stats"}
+_MAX_DEPTH = 64  # nesting of the manifest's tree; deeper is refused, not recursed into
 
 
 class ModelFileError(ValueError):
@@ -57,58 +59,152 @@ class ModelFileError(ValueError):
     """
 
 
-def _step_classes():
-    from .features import HandcraftedFeatures, MelSpectrogram
+def saveable_classes():
+    """The classes a model file may hold, by qualified name.
+
+    Every public skdeepfake estimator, and the scikit-learn building blocks
+    of its pipelines.
+
+    Returns
+    -------
+    dict of str to type
+
+    Examples
+    --------
+    >>> from skdeepfake.persistence import saveable_classes
+    >>> "sklearn.linear_model.LogisticRegression" in saveable_classes()
+    True
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.mixture import GaussianMixture
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from . import features, models
     from .io import AudioLoader
-    from .models import XGBoostClassifier
+    from .windows import WindowedClassifier
 
-    classes = {c.__name__: c for c in (AudioLoader, MelSpectrogram, HandcraftedFeatures, XGBoostClassifier)}
-    return classes
-
-
-def _keras_classes():
-    from .models import CustomCNNClassifier, DNNClassifier
-
-    return {c.__name__: c for c in (DNNClassifier, CustomCNNClassifier)}
-
-
-def _json_params(estimator):
-    params = {}
-    for key, value in estimator.get_params(deep=False).items():
-        if isinstance(value, tuple):
-            value = list(value)
-        if key == "random_state" and not (value is None or isinstance(value, int)):
-            value = None  # a RandomState instance is not data; it only seeded the fit
-        try:
-            json.dumps(value)
-        except TypeError:
-            raise ModelFileError(
-                f"Cannot save parameter {type(estimator).__name__}.{key}={value!r}: only "
-                "JSON-representable parameters can be saved."
-            ) from None
-        params[key] = value
-    return params
+    classes = [
+        Pipeline, FeatureUnion, StandardScaler, LogisticRegression, GaussianMixture,
+        AudioLoader, WindowedClassifier,
+        *(getattr(features, name) for name in features.__all__
+          if isinstance(getattr(features, name), type) and name != "FrameFeaturizer"),
+        models.XGBoostClassifier, models.GMMClassifier,
+    ]
+    names = {f"{c.__module__.split('.')[0]}.{_public_path(c)}": c for c in classes}
+    # The Keras detectors are named without importing TensorFlow.
+    for name in ("DNNClassifier", "CustomCNNClassifier", "LCNNClassifier"):
+        names[f"skdeepfake.models.{name}"] = None
+    return names
 
 
-def _restore_params(params):
-    return {k: tuple(v) if k in _TUPLE_PARAMS and isinstance(v, list) else v for k, v in params.items()}
+def _public_path(cls):
+    module = cls.__module__
+    if module.startswith("sklearn."):
+        public = ".".join(p for p in module.split(".")[1:] if not p.startswith("_"))
+        return f"{public}.{cls.__name__}"
+    top = {"skdeepfake.io": "", "skdeepfake.windows": "windows."}.get(module)
+    if top is not None:
+        return f"{top}{cls.__name__}"
+    return f"{module.split('.')[1]}.{cls.__name__}"
 
 
-def save_model(pipeline, path):
-    """Save a fitted skdeepfake pipeline to a safe, versioned model file.
+def _resolve(name):
+    classes = saveable_classes()
+    if name not in classes:
+        raise ModelFileError(f"the manifest names class {name!r}, which model files may not hold.")
+    if classes[name] is None:
+        from . import models
+
+        return getattr(models, name.rsplit(".", 1)[1])
+    return classes[name]
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+class _Writer:
+    def __init__(self):
+        self.arrays, self.blobs = {}, {}
+        self.names = {cls: name for name, cls in saveable_classes().items() if cls is not None}
+
+    def encode(self, value, where):
+        from sklearn.base import BaseEstimator
+
+        if value is None or isinstance(value, (bool, str)):
+            return value
+        if isinstance(value, (int, float, np.integer, np.floating, np.bool_)):
+            return value.item() if isinstance(value, np.generic) else value
+        if isinstance(value, np.ndarray):
+            if value.dtype.kind in "biuf":
+                key = f"a{len(self.arrays)}"
+                self.arrays[key] = value
+                return {"array": key}
+            if value.dtype.kind in "UO" and all(isinstance(v, str) for v in value.ravel()):
+                return {"strings": value.tolist(), "dtype": value.dtype.kind}
+        if isinstance(value, (list, tuple)):
+            return {"tuple" if isinstance(value, tuple) else "list": [self.encode(v, where) for v in value]}
+        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+            return {"dict": {k: self.encode(v, f"{where}.{k}") for k, v in value.items()}}
+        if isinstance(value, BaseEstimator):
+            return self.estimator(value, where)
+        raise ModelFileError(
+            f"Cannot save {where}={value!r}: only numbers, strings, arrays and estimators "
+            "can be saved."
+        )
+
+    def estimator(self, est, where):
+        name = self._class_name(type(est), where)
+        params = {}
+        for key, value in est.get_params(deep=False).items():
+            if key == "random_state" and not (value is None or isinstance(value, int)):
+                value = None  # a RandomState instance is not data; it only seeded the fit
+            params[key] = self.encode(value, f"{where}.{key}")
+        if hasattr(est, "_skdf_export"):
+            state, blobs = est._skdf_export()
+        else:
+            state, blobs = _fitted_attributes(est), {}
+        node = {"class": name, "params": params, "state": self.encode(state, f"{where}(fitted)")}
+        if blobs:
+            node["blobs"] = {}
+            for local, data in blobs.items():
+                member = f"blobs/{len(self.blobs)}-{local}"
+                self.blobs[member] = data
+                node["blobs"][local] = member
+        return node
+
+    def _class_name(self, cls, where):
+        if cls in self.names:
+            return self.names[cls]
+        name = f"skdeepfake.models.{cls.__name__}"
+        if cls.__module__.startswith("skdeepfake.models") and name in saveable_classes():
+            return name
+        raise ModelFileError(
+            f"{where} is a {cls.__module__}.{cls.__name__}, which model files cannot hold; "
+            f"they hold {', '.join(sorted(saveable_classes()))}."
+        )
+
+
+def _fitted_attributes(est):
+    return {k: v for k, v in vars(est).items() if k.endswith("_") and not k.startswith("_")}
+
+
+def save_model(model, path):
+    """Save a fitted model to a safe, versioned model file.
 
     Parameters
     ----------
-    pipeline : sklearn.pipeline.Pipeline or WindowedClassifier
-        A fitted pipeline of skdeepfake steps, as made by
-        :mod:`skdeepfake.pipelines` (with or without ``whole_recording``).
+    model : estimator
+        A fitted pipeline or classifier made of :func:`saveable_classes`,
+        e.g. from :mod:`skdeepfake.pipelines` (with or without
+        ``whole_recording``).
     path : str or pathlib.Path
         Where to write the file (conventionally ``*.skdf``).
 
     Raises
     ------
     ModelFileError
-        If a step is not a skdeepfake class or a parameter is not data.
+        If a part is not a saveable class or a parameter is not data.
 
     Examples
     --------
@@ -125,67 +221,74 @@ def save_model(pipeline, path):
     """
     from sklearn.utils.validation import check_is_fitted
 
-    from .windows import WindowedClassifier
-
-    windowed = None
-    if isinstance(pipeline, WindowedClassifier):
-        check_is_fitted(pipeline)
-        windowed = {k: v for k, v in pipeline.get_params(deep=False).items() if k != "estimator"}
-        if callable(windowed["aggregate"]):
-            raise ModelFileError("A WindowedClassifier with a callable aggregate cannot be saved.")
-        if not (windowed["random_state"] is None or isinstance(windowed["random_state"], int)):
-            windowed["random_state"] = None  # it only drew training windows
-        windowed["classes"] = pipeline.classes_.tolist()
-        pipeline = pipeline.estimator_
-    if not isinstance(pipeline, Pipeline):
-        raise ModelFileError(f"save_model expects a fitted Pipeline, got {type(pipeline).__name__}.")
-    check_is_fitted(pipeline)
-    known = {**_step_classes(), **_keras_classes()}
-    steps, arrays, blobs = [], {}, {}
-    n_features = None
-    for name, step in pipeline.steps:
-        cls_name = type(step).__name__
-        if known.get(cls_name) is not type(step):
-            raise ModelFileError(
-                f"Step {name!r} is a {cls_name}; only skdeepfake's own classes "
-                f"({', '.join(sorted(known))}) can be saved."
-            )
-        entry = {"name": name, "class": cls_name, "params": _json_params(step)}
-        if hasattr(step, "n_features_in_") and cls_name in ("MelSpectrogram", "HandcraftedFeatures"):
-            entry["n_features_in"] = int(step.n_features_in_)
-        if cls_name in _keras_classes():
-            meta, state, network = step._export_fitted_state()
-            entry["state"] = meta
-            arrays.update({f"{name}.{k}": v for k, v in state.items()})
-            with tempfile.TemporaryDirectory() as tmp:
-                network.save(Path(tmp) / "network.keras")
-                blobs["network.keras"] = (Path(tmp) / "network.keras").read_bytes()
-        elif cls_name == "XGBoostClassifier":
-            entry["state"] = {
-                "classes": step.classes_.tolist(),
-                "n_features_in": int(step.n_features_in_),
-            }
-            blobs["booster.json"] = bytes(step.booster_.get_booster().save_raw(raw_format="json"))
-        steps.append(entry)
-        n_features = entry.get("n_features_in", n_features)
+    check_is_fitted(model)
+    writer = _Writer()
+    tree = writer.encode(model, type(model).__name__)
     manifest = {
         "format": _FORMAT,
         "format_version": FORMAT_VERSION,
         "skdeepfake_version": __version__,
-        "steps": steps,
-        "windowed": windowed,
+        "model": tree,
     }
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez(buffer, **writer.arrays)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("manifest.json", json.dumps(manifest, indent=2))
+        zf.writestr("manifest.json", json.dumps(manifest, indent=1))
         zf.writestr("arrays.npz", buffer.getvalue())
-        for member, data in blobs.items():
+        for member, data in writer.blobs.items():
             zf.writestr(member, data)
 
 
+# -- reading ------------------------------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, arrays, blobs):
+        self.arrays, self.blobs = arrays, blobs
+
+    def decode(self, node, depth=0):
+        if depth > _MAX_DEPTH:
+            raise ModelFileError(f"the manifest nests deeper than {_MAX_DEPTH} levels.")
+        if node is None or isinstance(node, (bool, int, float, str)):
+            return node
+        if not isinstance(node, dict) or len(node) == 0:
+            raise ModelFileError(f"unexpected value in the manifest: {str(node)[:80]!r}.")
+        if "array" in node:
+            if node["array"] not in self.arrays:
+                raise ModelFileError(f"the manifest names array {node['array']!r}, which the file lacks.")
+            return self.arrays[node["array"]]
+        if "strings" in node:
+            return np.asarray(node["strings"], dtype=object if node.get("dtype") == "O" else None)
+        if "list" in node or "tuple" in node:
+            items = [self.decode(v, depth + 1) for v in node.get("list", node.get("tuple"))]
+            return items if "list" in node else tuple(items)
+        if "dict" in node:
+            return {str(k): self.decode(v, depth + 1) for k, v in node["dict"].items()}
+        if "class" in node:
+            return self.estimator(node, depth)
+        raise ModelFileError(f"unexpected entry in the manifest: {sorted(node)[:5]}.")
+
+    def estimator(self, node, depth):
+        cls = _resolve(node["class"])
+        params = {k: self.decode(v, depth + 1) for k, v in (node.get("params") or {}).items()}
+        state = self.decode(node.get("state"), depth + 1) or {}
+        blobs = {}
+        for local, member in (node.get("blobs") or {}).items():
+            if member not in self.blobs:
+                raise ModelFileError(f"the manifest names {member!r}, which the file lacks.")
+            blobs[local] = self.blobs[member]
+        if hasattr(cls, "_skdf_import"):
+            return cls._skdf_import(params, state, blobs)
+        est = cls(**params)
+        for key, value in state.items():
+            if not (key.endswith("_") and not key.startswith("_")):
+                raise ModelFileError(f"{node['class']}: unexpected attribute {key!r} in the manifest.")
+            setattr(est, key, value)
+        return est
+
+
 def load_model(path):
-    """Load a pipeline saved by :func:`save_model`; no code is executed.
+    """Load a model saved by :func:`save_model`; no code from the file is executed.
 
     Parameters
     ----------
@@ -194,7 +297,7 @@ def load_model(path):
 
     Returns
     -------
-    sklearn.pipeline.Pipeline or WindowedClassifier
+    estimator
         The fitted model, giving the same scores as the one saved.
 
     Raises
@@ -216,15 +319,21 @@ def load_model(path):
             _check_manifest(manifest, path)
             with np.load(io.BytesIO(zf.read("arrays.npz")), allow_pickle=False) as npz:
                 arrays = {k: npz[k] for k in npz.files}
-            blobs = {n: zf.read(n) for n in zf.namelist() if n in ("network.keras", "booster.json")}
+            blobs = {n: zf.read(n) for n in zf.namelist()
+                     if n.startswith("blobs/") or n in ("network.keras", "booster.json")}
     except ModelFileError:
         raise
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, ValueError, OSError, EOFError) as err:
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, ValueError, OSError, EOFError,
+            RecursionError) as err:
         raise ModelFileError(f"{path}: damaged or not a skdeepfake model file ({err}).") from err
     try:
-        return _build_pipeline(manifest, arrays, blobs)
-    except ModelFileError:
-        raise
+        if manifest["format_version"] == 1:
+            from ._persistence_v1 import build_v1
+
+            return build_v1(manifest, arrays, blobs)
+        return _Reader(arrays, blobs).decode(manifest["model"])
+    except ModelFileError as err:
+        raise ModelFileError(f"{path}: {err}") from None
     except Exception as err:  # a manifest that passed the checks but does not rebuild
         raise ModelFileError(f"{path}: the model could not be rebuilt ({type(err).__name__}: {err}).") from err
 
@@ -241,59 +350,5 @@ def _check_manifest(manifest, path):
             f"{manifest.get('skdeepfake_version', '?')}; this skdeepfake ({__version__}) "
             f"reads versions up to {FORMAT_VERSION}. Upgrade skdeepfake to load it."
         )
-
-
-def _build_pipeline(manifest, arrays, blobs):
-    plain, keras_classes = _step_classes(), _keras_classes()
-    steps = []
-    for entry in manifest["steps"]:
-        name, cls_name = entry["name"], entry["class"]
-        params = _restore_params(entry["params"])
-        if cls_name in keras_classes:
-            step = _load_keras_step(keras_classes[cls_name], name, params, entry["state"], arrays, blobs)
-        elif cls_name == "XGBoostClassifier":
-            step = _load_xgb_step(plain[cls_name], params, entry["state"], blobs)
-        elif cls_name in plain:
-            step = plain[cls_name](**params)
-            if "n_features_in" in entry:  # featurizers: refit on silence of the right length
-                step.fit(np.zeros((1, entry["n_features_in"]), np.float32))
-        else:
-            raise ModelFileError(f"unknown step class {cls_name!r} in the manifest.")
-        steps.append((name, step))
-    pipeline = Pipeline(steps)
-    windowed = manifest.get("windowed")
-    if windowed:
-        from .windows import WindowedClassifier
-
-        params = {k: v for k, v in windowed.items() if k != "classes"}
-        return WindowedClassifier.from_fitted(pipeline, **params)
-    return pipeline
-
-
-def _load_keras_step(cls, name, params, state, arrays, blobs):
-    from ._tf import import_keras
-
-    keras = import_keras()
-    if "network.keras" not in blobs:
-        raise ModelFileError("the manifest names a Keras model but the file holds no network.keras.")
-    with tempfile.TemporaryDirectory() as tmp:
-        network_path = Path(tmp) / "network.keras"
-        network_path.write_bytes(blobs["network.keras"])
-        network = keras.saving.load_model(network_path, safe_mode=True)
-    prefix = f"{name}."
-    own = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
-    return cls._from_fitted_state(params, state, own, network)
-
-
-def _load_xgb_step(cls, params, state, blobs):
-    from xgboost import XGBClassifier
-
-    if "booster.json" not in blobs:
-        raise ModelFileError("the manifest names an XGBoost model but the file holds no booster.json.")
-    step = cls(**params)
-    booster = XGBClassifier()
-    booster.load_model(bytearray(blobs["booster.json"]))
-    step.booster_ = booster
-    step.classes_ = np.asarray(state["classes"])
-    step.n_features_in_ = state["n_features_in"]
-    return step
+    if version >= 2 and "model" not in manifest:
+        raise ModelFileError(f"{path}: damaged manifest (no model).")

@@ -146,7 +146,10 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
                 f"stats={self.stats!r}: unknown or empty; choose from {', '.join(STATISTICS)}."
             )
         self._check_params()
-        self._validate_waveforms(X, reset=True)
+        X = self._validate_waveforms(X, reset=True)
+        if isinstance(X, list):
+            # Fitted on recordings of any length: no length to hold later input to.
+            self.__dict__.pop("n_features_in_", None)
         self._setup()
         return self
 
@@ -190,21 +193,24 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
 
     def _validate_waveforms(self, X, reset):
         """A float32 2-D array, or a list of 1-D float32 arrays of several lengths."""
-        if _is_ragged(X):
-            if self.output != "stats":
+        if _is_recording_list(X):
+            if self.output == "stats":
+                # Recordings: each is summarised over its own frames, so their
+                # lengths may differ and are not part of the fitted state.
+                recordings = []
+                for i, x in enumerate(X):
+                    x = np.ascontiguousarray(x, dtype=np.float32)
+                    check_finite(x, f"X[{i}]")
+                    self._check_length(len(x), f"X[{i}] has {len(x)} samples")
+                    recordings.append(x)
+                return recordings
+            if len({len(x) for x in X}) > 1:
                 raise ValueError(
                     f"{type(self).__name__}(output={self.output!r}) needs clips of one "
                     "length; got recordings of different lengths. Bring them to one "
                     "length with AudioLoader(duration=...), or summarise whole "
                     "recordings with output='stats'."
                 )
-            recordings = []
-            for i, x in enumerate(X):
-                x = np.ascontiguousarray(x, dtype=np.float32)
-                check_finite(x, f"X[{i}]")
-                self._check_length(len(x), f"X[{i}] has {len(x)} samples")
-                recordings.append(x)
-            return recordings
         X = validate_data(self, X, dtype=np.float32, reset=reset)
         self._check_length(X.shape[1], f"X has {X.shape[1]} samples per clip (n_features = {X.shape[1]})")
         return X
@@ -217,6 +223,24 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
                     f"({reason}); {what}. Make clips longer with "
                     "AudioLoader(duration=...) or shorten the analysis frame."
                 )
+
+    # -- model files (skdeepfake.persistence) -------------------------------------
+
+    def _skdf_export(self):
+        """Featurizers learn only the clip length: that is their whole state."""
+        fitted = any(k.endswith("_") and not k.startswith("_") for k in vars(self))
+        return {"fitted": fitted, "n_features_in": getattr(self, "n_features_in_", None)}, {}
+
+    @classmethod
+    def _skdf_import(cls, params, state, blobs):
+        featurizer = cls(**params)
+        if state.get("fitted"):
+            n = state.get("n_features_in")
+            if n is None:  # fitted on recordings of any length
+                featurizer.fit([np.zeros(max(m for m, _ in featurizer._length_requirements()), np.float32)])
+            else:
+                featurizer.fit(np.zeros((1, n), np.float32))
+        return featurizer
 
     def _has_feature_names(self):
         """Whether the output is 2-D, so that its columns have names."""
@@ -249,12 +273,10 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
         return tags
 
 
-def _is_ragged(X):
-    """True for a list (or object array) of 1-D arrays that are not all one length."""
+def _is_recording_list(X):
+    """True for a list, tuple or object array of 1-D arrays (recordings of any lengths)."""
     if isinstance(X, np.ndarray) and X.dtype != object:
         return False
     if not isinstance(X, (list, tuple, np.ndarray)) or len(X) == 0:
         return False
-    if not all(isinstance(x, np.ndarray) and x.ndim == 1 for x in X):
-        return False
-    return len({len(x) for x in X}) > 1
+    return all(isinstance(x, np.ndarray) and x.ndim == 1 for x in X)

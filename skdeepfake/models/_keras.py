@@ -18,7 +18,8 @@ fixes that and fixes the rest of the wrapper for our binary detectors:
   squeezes it to ``(2,)``), computed by calling the network directly
   instead of the slow ``Model.predict``;
 * early stopping and a tqdm progress bar from constructor parameters;
-* export and import of the fitted state for pickle-free model files.
+* export and import of the fitted state for pickle-free model files
+  (``_skdf_export`` / ``_skdf_import``).
 
 Everything else the detectors need is plain Keras, reached through
 :func:`skdeepfake._tf.import_keras`. Replacing scikeras means replacing this
@@ -28,7 +29,9 @@ module only.
 import contextlib
 import itertools
 import random
+import tempfile
 import weakref
+from pathlib import Path
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
@@ -258,29 +261,48 @@ class KerasDetector(KerasClassifier):
         self._validate_params()
         return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
 
-    # -- persistence without pickle (see skdeepfake.persistence) ------------
+    # -- model files (skdeepfake.persistence) -------------------------------
 
-    def _export_fitted_state(self):
-        """(jsonable metadata, {name: ndarray}, keras.Model) of a fitted detector."""
-        if not self.initialized_:
-            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet.")
+    def _skdf_export(self):
+        """(state, blobs): classes, input shape, history, the input encoder's
+        statistics, and the network as a ``.keras`` file."""
+        if not self.__sklearn_is_fitted__():
+            return {}, {}
         encoder = self.feature_encoder_
-        arrays = {
-            f"encoder.{k}": np.asarray(v)
-            for k, v in vars(encoder).items()
-            if k.endswith("_") and not k.startswith("_") and np.asarray(v).dtype.kind in "fiu"
-        }
-        meta = {
-            "classes": self.classes_.tolist(),
+        state = {
+            "classes": self.classes_,
             "input_shape": list(self.X_shape_[1:]),
-            "history": {k: [float(x) for x in v] for k, v in self.history_.items()}
-            if hasattr(self, "history_") else {},
+            "history": {k: [float(x) for x in v] for k, v in getattr(self, "history_", {}).items()},
+            "encoder": {
+                k: np.asarray(v) for k, v in vars(encoder).items()
+                if k.endswith("_") and not k.startswith("_") and np.asarray(v).dtype.kind in "fiu"
+            },
         }
-        return meta, arrays, self.model_
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "network.keras"
+            self.model_.save(path)
+            return state, {"network.keras": path.read_bytes()}
+
+    @classmethod
+    def _skdf_import(cls, params, state, blobs):
+        """Rebuild a fitted detector; the network is loaded with ``safe_mode``."""
+        detector = cls(**params)
+        if not state:
+            return detector
+        if "network.keras" not in blobs:
+            raise ValueError("the model file holds no network for this Keras detector.")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "network.keras"
+            path.write_bytes(blobs["network.keras"])
+            network = keras.saving.load_model(path, safe_mode=True)
+        return cls._from_fitted_state(
+            params, {k: state[k] for k in ("classes", "input_shape", "history")},
+            {f"encoder.{k}": np.asarray(v) for k, v in state["encoder"].items()}, network,
+        )
 
     @classmethod
     def _from_fitted_state(cls, params, meta, arrays, network):
-        """Rebuild a fitted detector from :meth:`_export_fitted_state` output."""
+        """Rebuild a fitted detector from its classes, input shape and encoder state."""
         detector = cls(**params)
         shape = [2, *meta["input_shape"]]
         classes = np.asarray(meta["classes"])

@@ -179,6 +179,30 @@ class XGBoostClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
+    # -- model files (skdeepfake.persistence) -------------------------------
+
+    def _skdf_export(self):
+        """(state, blobs): the labels and the booster in XGBoost's JSON format."""
+        if not hasattr(self, "booster_"):
+            return {}, {}
+        state = {"classes": self.classes_, "n_features_in": int(self.n_features_in_)}
+        return state, {"booster.json": bytes(self.booster_.get_booster().save_raw(raw_format="json"))}
+
+    @classmethod
+    def _skdf_import(cls, params, state, blobs):
+        from xgboost import XGBClassifier
+
+        clf = cls(**params)
+        if not state:
+            return clf
+        if "booster.json" not in blobs:
+            raise ValueError("the model file holds no booster for this XGBoostClassifier.")
+        clf.booster_ = XGBClassifier()
+        clf.booster_.load_model(bytearray(blobs["booster.json"]))
+        clf.classes_ = np.asarray(state["classes"])
+        clf.n_features_in_ = state["n_features_in"]
+        return clf
+
     @property
     def feature_importances_(self):
         """XGBoost's feature importances."""
