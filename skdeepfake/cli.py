@@ -12,7 +12,12 @@ from pathlib import Path
 
 from ._version import __version__
 
-MODELS = ("cnn", "dnn", "xgb")
+# The names of skdeepfake.pipelines.MODELS, listed here so that --help
+# answers without importing the pipelines.
+MODELS = ("linear", "xgb", "dnn", "cnn", "gmm", "lcnn")
+NEURAL = ("dnn", "cnn", "lcnn")
+DEMO_MODELS = ("linear", "xgb", "dnn", "cnn")
+INPUTS = ("default", "excerpt", "windows", "pooled")
 
 
 def _model_list(text):
@@ -37,6 +42,17 @@ def _duration_range(text):
     return tuple(values)
 
 
+def _add_input_options(parser):
+    parser.add_argument(
+        "--input", choices=INPUTS, default="default",
+        help="what each model sees of a recording: 'excerpt' its first 2 s, 'windows' "
+        "every 2-s window (scores averaged), 'pooled' features summarised over the whole "
+        "recording (tabular models); 'default' (default): each model's own default "
+        "(pooled for linear, excerpt for the others)")
+    parser.add_argument("--whole-recording", action="store_const", dest="input", const="windows",
+                        help="the same as --input windows")
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="skdeepfake",
@@ -56,8 +72,9 @@ def build_parser():
                        help="'folder': DATA/real and DATA/fake; 'for': the FoR corpus (default: folder)")
     bench.add_argument("--version", dest="for_version", default="for-norm",
                        help="FoR version with --layout for (default: for-norm)")
-    bench.add_argument("--models", type=_model_list, default=list(MODELS),
-                       help="comma-separated models (default: cnn,dnn,xgb)")
+    bench.add_argument("--models", type=_model_list, default=list(DEMO_MODELS),
+                       help=f"comma-separated models from {','.join(MODELS)} "
+                       f"(default: {','.join(DEMO_MODELS)})")
     bench.add_argument("--epochs", type=int, default=50, help="epochs of the neural models (default: 50)")
     bench.add_argument("--learning-rate", type=float, default=1e-4,
                        help="Adam learning rate of the neural models (default: 1e-4, the study's)")
@@ -73,9 +90,7 @@ def build_parser():
     bench.add_argument("--scheduler", metavar="ADDRESS",
                        help="run the fits on a Dask cluster (e.g. tcp://10.0.0.5:8786); "
                        "needs skdeepfake[dask]")
-    bench.add_argument("--whole-recording", action="store_true",
-                       help="train on every 2-s window and score recordings by their windows "
-                       "(default: the first 2 s of each recording)")
+    _add_input_options(bench)
     bench.add_argument("--durations", type=_duration_range, default=(2.0, 2.0),
                        help="built-in data: clip length in seconds, or a range LOW,HIGH "
                        "(default: 2)")
@@ -90,12 +105,12 @@ def build_parser():
     train.add_argument("--data", type=Path, required=True, help="dataset folder")
     train.add_argument("--layout", choices=["folder", "for"], default="folder")
     train.add_argument("--version", dest="for_version", default="for-norm")
-    train.add_argument("--model", choices=MODELS, required=True)
+    train.add_argument("--model", choices=MODELS, default="linear",
+                       help="the detector (default: linear, the strongest default)")
     train.add_argument("--epochs", type=int, default=50)
     train.add_argument("--learning-rate", type=float, default=1e-4)
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--whole-recording", action="store_true",
-                       help="train on every window of every recording")
+    _add_input_options(train)
     train.add_argument("--out", type=Path, required=True, help="model file to write, e.g. detector.skdf")
     train.set_defaults(func=cmd_train)
 
@@ -117,27 +132,49 @@ def build_parser():
     return parser
 
 
-def _pipelines(models, epochs, learning_rate, seed, whole_recording=False):
-    from .pipelines import make_cnn_pipeline, make_dnn_pipeline, make_xgb_pipeline
+def _whole_recording(choice):
+    return {"default": None, "excerpt": False, "windows": "windows", "pooled": "pooled"}[choice]
 
-    common = dict(random_state=seed, whole_recording=whole_recording)
-    makers = {
-        "cnn": lambda: make_cnn_pipeline(epochs=epochs, learning_rate=learning_rate, **common),
-        "dnn": lambda: make_dnn_pipeline(epochs=epochs, learning_rate=learning_rate, **common),
-        "xgb": lambda: make_xgb_pipeline(**common),
-    }
-    pipelines = {name: makers[name]() for name in models}
-    for name, pipe in pipelines.items():
-        _set_progress(pipe.estimator if whole_recording else pipe, name, True)
+
+def _pipelines(models, epochs, learning_rate, seed, choice="default"):
+    from .pipelines import make_detector
+
+    pipelines = {}
+    for name in models:
+        params = dict(epochs=epochs, learning_rate=learning_rate) if name in NEURAL else {}
+        pipelines[name] = make_detector(
+            name, random_state=seed, whole_recording=_whole_recording(choice), **params
+        )
+        _set_progress(pipelines[name], name, True)
     return pipelines
+
+
+def _inner(pipeline):
+    """The Pipeline of a model, inside its WindowedClassifier if it has one."""
+    from .windows import WindowedClassifier
+
+    if isinstance(pipeline, WindowedClassifier):
+        return getattr(pipeline, "estimator_", pipeline.estimator)
+    return pipeline
 
 
 def _set_progress(pipeline, name, enabled):
     """Progress bars on (or off) for a pipeline's decoding, featurising and training."""
-    params = {"features__verbose": enabled}
-    if "loader" in pipeline.named_steps:
-        params["loader__verbose"] = enabled
-    if name != "xgb":
+    from sklearn.pipeline import FeatureUnion
+
+    from .features import FrameFeaturizer
+    from .io import AudioLoader
+
+    pipeline = _inner(pipeline)
+    params = {}
+    for step_name, step in pipeline.steps:
+        if isinstance(step, (AudioLoader, FrameFeaturizer)):
+            params[f"{step_name}__verbose"] = enabled
+        elif isinstance(step, FeatureUnion):
+            for part, transformer in step.transformer_list:
+                if isinstance(transformer, FrameFeaturizer):
+                    params[f"{step_name}__{part}__verbose"] = enabled
+    if name in NEURAL:
         params["model__verbose"] = "tqdm" if enabled else 0
     pipeline.set_params(**params)
 
@@ -217,11 +254,11 @@ def cmd_benchmark(args):
         X, X_test, y, y_test = train_test_split(
             X, y, test_size=0.3, stratify=y, random_state=args.seed
         )
-    mode = "whole recordings (windows)" if args.whole_recording else "first 2 s of each clip"
+    mode = {"default": "each model's default", "excerpt": "first 2 s of each recording",
+            "windows": "whole recordings (2-s windows)", "pooled": "whole recordings (pooled features)"}[args.input]
     print(f"Data: {description}; models: {', '.join(args.models)}; input: {mode}; "
           f"epochs {args.epochs}, learning rate {args.learning_rate:g}", flush=True)
-    estimators = _pipelines(args.models, args.epochs, args.learning_rate, args.seed,
-                            args.whole_recording)
+    estimators = _pipelines(args.models, args.epochs, args.learning_rate, args.seed, args.input)
     with warnings.catch_warnings(record=True) as caught, _cluster(args.scheduler):
         warnings.simplefilter("always", ShortcutWarning)
         results = run_benchmark(
@@ -252,19 +289,18 @@ def cmd_benchmark(args):
 def cmd_train(args):
     import time
 
+    import numpy as np
+
     from .persistence import save_model
 
     args.data_split = "training"
     X, y, _, _, description = _load_dataset(args)
     print(f"Training {args.model} on {description}: {len(X)} clips", flush=True)
-    pipeline = _pipelines([args.model], args.epochs, args.learning_rate, args.seed,
-                          args.whole_recording)[args.model]
+    pipeline = _pipelines([args.model], args.epochs, args.learning_rate, args.seed, args.input)[args.model]
     start = time.perf_counter()
-    pipeline.fit(X, y)
-    if args.whole_recording:  # progress bars are for this run, not for whoever loads the model
-        _set_progress(pipeline.estimator_, args.model, False)
-    else:
-        _set_progress(pipeline, args.model, False)
+    # Trained on 0/1 (1 = fake), so that column 1 of predict_proba is P(fake).
+    pipeline.fit(X, (np.asarray(y) == "fake").astype(int))
+    _set_progress(pipeline, args.model, False)  # progress bars are for this run only
     save_model(pipeline, args.out)
     print(f"Fitted in {time.perf_counter() - start:.1f} s; saved to {args.out}")
     return 0
@@ -295,13 +331,14 @@ def cmd_predict(args):
         scorer = model.set_params(aggregate=args.aggregate, hop=args.hop or model.hop)
     else:
         loader = model.steps[0][1]
-        window = loader.duration if args.window is None else args.window
-        # The whole pipeline scores the windows: its loader brings windows of
-        # any --window length to the model's input length.
+        # A pooled model scores whole recordings; its windows (--windows) are a
+        # view over time. Otherwise the pipeline scores windows of its input length.
+        window = args.window or loader.duration or 2.0
         scorer = WindowedClassifier.from_fitted(
             model, window=window, hop=window / 2 if args.hop is None else args.hop,
             sr=loader.sr, aggregate=args.aggregate,
         )
+    pooled = not isinstance(model, WindowedClassifier) and model.steps[0][1].duration is None
     sr = scorer.sr
     scored, skipped = 0, []
     print("file\tp_fake\tlabel")
@@ -312,8 +349,12 @@ def cmd_predict(args):
             skipped.append(str(err))
             print(f"skipped {err}", file=sys.stderr)
             continue
-        windows = scorer.predict_windows([y])
-        p_fake = scorer.aggregate_windows(windows)[0, scorer._spoof_column()]
+        if pooled:
+            p_fake = model.predict_proba([y])[0, scorer._spoof_column()]
+            windows = scorer.predict_windows([y]) if args.windows else None
+        else:
+            windows = scorer.predict_windows([y])
+            p_fake = scorer.aggregate_windows(windows)[0, scorer._spoof_column()]
         label = "fake" if p_fake >= args.threshold else "real"
         print(f"{path}\t{p_fake:.4f}\t{label}", flush=True)
         if args.windows:

@@ -129,10 +129,47 @@ def test_model_file_holds_no_pickle(xgb, tmp_path):
 
     save_model(xgb, tmp_path / "m.skdf")
     with zipfile.ZipFile(tmp_path / "m.skdf") as zf:
-        assert sorted(zf.namelist()) == ["arrays.npz", "booster.json", "manifest.json"]
+        assert sorted(zf.namelist()) == ["arrays.npz", "blobs/0-booster.json", "manifest.json"]
         manifest = json.loads(zf.read("manifest.json"))
-    assert manifest["format_version"] == FORMAT_VERSION
-    assert [s["class"] for s in manifest["steps"]] == ["AudioLoader", "HandcraftedFeatures", "XGBoostClassifier"]
+    assert manifest["format_version"] == FORMAT_VERSION == 2
+    tree = manifest["model"]
+    assert tree["class"] == "sklearn.pipeline.Pipeline"
+    steps = [step["tuple"][1]["class"] for step in tree["params"]["steps"]["list"]]
+    assert steps == ["skdeepfake.AudioLoader", "skdeepfake.features.HandcraftedFeatures",
+                     "skdeepfake.models.XGBoostClassifier"]
+
+
+def test_version_1_files_still_load(speech, tmp_path):
+    """A file as skdeepfake 0.1 wrote it: flat steps, booster.json at the top."""
+    import io
+    import zipfile
+
+    from skdeepfake.pipelines import make_xgb_pipeline
+
+    X, y = speech.data[:30], speech.target[:30]
+    pipe = make_xgb_pipeline(n_estimators=10, random_state=0).fit(X, y)
+    params = {k: (list(v) if isinstance(v, tuple) else v)
+              for k, v in pipe.named_steps["features"].get_params().items()}
+    manifest = {
+        "format": "skdeepfake-model", "format_version": 1, "skdeepfake_version": "0.1.0",
+        "steps": [
+            {"name": "loader", "class": "AudioLoader", "params": pipe.named_steps["loader"].get_params()},
+            {"name": "features", "class": "HandcraftedFeatures", "params": params,
+             "n_features_in": 32000},
+            {"name": "model", "class": "XGBoostClassifier",
+             "params": pipe.named_steps["model"].get_params(),
+             "state": {"classes": [0, 1], "n_features_in": pipe.named_steps["model"].n_features_in_}},
+        ],
+        "windowed": None,
+    }
+    buffer = io.BytesIO()
+    np.savez(buffer)
+    path = tmp_path / "v1.skdf"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr("arrays.npz", buffer.getvalue())
+        zf.writestr("booster.json", bytes(pipe.named_steps["model"].booster_.get_booster().save_raw(raw_format="json")))
+    np.testing.assert_array_equal(load_model(path).predict_proba(X), pipe.predict_proba(X))
 
 
 def test_newer_format_and_damaged_files_are_refused(xgb, tmp_path):
@@ -148,7 +185,7 @@ def test_newer_format_and_damaged_files_are_refused(xgb, tmp_path):
     with zipfile.ZipFile(newer, "w") as zf:
         for n, data in members.items():
             zf.writestr(n, json.dumps(manifest) if n == "manifest.json" else data)
-    with pytest.raises(ModelFileError, match="format version 2.*Upgrade skdeepfake"):
+    with pytest.raises(ModelFileError, match="format version 3.*Upgrade skdeepfake"):
         load_model(newer)
     damaged = tmp_path / "damaged.skdf"
     damaged.write_bytes(path.read_bytes()[:200])
@@ -159,15 +196,30 @@ def test_newer_format_and_damaged_files_are_refused(xgb, tmp_path):
 
 
 def test_foreign_steps_cannot_be_saved(speech, tmp_path):
-    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
+    from sklearn.svm import SVC
 
     from skdeepfake import AudioLoader, HandcraftedFeatures
 
     pipe = Pipeline([("loader", AudioLoader()), ("features", HandcraftedFeatures(features=("zcr",))),
-                     ("model", LogisticRegression())]).fit(speech.data[:20], speech.target[:20])
-    with pytest.raises(ModelFileError, match="only skdeepfake's own classes"):
+                     ("model", SVC())]).fit(speech.data[:20], speech.target[:20])
+    with pytest.raises(ModelFileError, match="Pipeline.steps.*sklearn.svm._classes.SVC, which model files cannot hold"):
         save_model(pipe, tmp_path / "m.skdf")
+
+
+def test_a_manifest_naming_another_class_is_refused(xgb, tmp_path):
+    import zipfile
+
+    path = tmp_path / "m.skdf"
+    save_model(xgb, path)
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    text = members["manifest.json"].decode().replace("sklearn.pipeline.Pipeline", "os.system")
+    with zipfile.ZipFile(path, "w") as zf:
+        for n, data in members.items():
+            zf.writestr(n, text if n == "manifest.json" else data)
+    with pytest.raises(ModelFileError, match="class 'os.system', which model files may not hold"):
+        load_model(path)
 
 
 # -- command line --------------------------------------------------------------------------
