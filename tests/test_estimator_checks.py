@@ -3,7 +3,8 @@
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdeepfake import AudioLoader, HandcraftedFeatures, MelSpectrogram
-from skdeepfake.models import DNNClassifier, XGBoostClassifier
+from skdeepfake.features import LFCC, LinearSubbands
+from skdeepfake.models import DNNClassifier, GMMClassifier, XGBoostClassifier
 
 # The checks feed 2-D inputs with a handful of columns, so the featurizers get
 # a tiny STFT; their real-size behaviour is tested in test_features.py.
@@ -13,7 +14,10 @@ ESTIMATORS = [
     HandcraftedFeatures(
         sr=200, n_fft=2, hop_length=1, features=("zcr", "rms", "spectral_centroid")
     ),
+    LFCC(sr=200, n_fft=2, win_length=2, hop_length=1, n_filters=2, n_lfcc=2, output="stats"),
+    LinearSubbands(sr=200, n_fft=2, win_length=2, hop_length=1, n_bands=1),
     XGBoostClassifier(n_estimators=10),
+    GMMClassifier(n_components=2, random_state=0),
     DNNClassifier(hidden_layer_sizes=(8,), epochs=2, learning_rate=1e-2, random_state=0),
 ]
 
@@ -55,6 +59,11 @@ EXPECTED_FAILED_CHECKS = {
         ),
     },
     "DNNClassifier": _KERAS_EXPECTED,
+    "GMMClassifier": {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "GMMClassifier.fit takes no sample_weight (GaussianMixture's EM has none)"
+        ),
+    },
 }
 
 

@@ -67,6 +67,8 @@ class GMMClassifier(ClassifierMixin, BaseEstimator):
         The mixtures of ``classes_[0]`` and ``classes_[1]``.
     calibration_ : LogisticRegression
         The sigmoid that maps scores to probabilities.
+    n_iter_ : ndarray of shape (2,)
+        EM iterations of each mixture.
     n_features_in_ : int
         Features per frame.
 
@@ -148,7 +150,8 @@ class GMMClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = np.unique(y)
         if len(self.classes_) != 2:
             raise ValueError(
-                f"GMMClassifier is a binary classifier (bona fide vs spoofed); y has "
+                f"Only binary classification is supported: GMMClassifier needs bona fide and "
+                f"spoofed recordings; y has "
                 f"{len(self.classes_)} class(es): {self.classes_[:5].tolist()}."
             )
         rng = check_random_state(self.random_state)
@@ -160,7 +163,7 @@ class GMMClassifier(ClassifierMixin, BaseEstimator):
             if len(own) < self.n_components:
                 raise ValueError(
                     f"GMMClassifier(n_components={self.n_components}) needs at least as many "
-                    f"training frames of each class; class {label!r} has {len(own)}. Lower "
+                    f"training frames of each class; class {np.asarray(label).tolist()!r} has {len(own)}. Lower "
                     "n_components or give more (or longer) recordings."
                 )
             gmm = GaussianMixture(
@@ -169,6 +172,7 @@ class GMMClassifier(ClassifierMixin, BaseEstimator):
                 init_params=self.init_params, random_state=rng.randint(np.iinfo(np.int32).max),
             )
             self.gmms_.append(gmm.fit(own))
+        self.n_iter_ = np.array([gmm.n_iter_ for gmm in self.gmms_])
         scores = self._llr(frames).reshape(-1, 1)
         self.calibration_ = LogisticRegression().fit(scores, y == self.classes_[1])
         return self
@@ -223,6 +227,7 @@ class GMMClassifier(ClassifierMixin, BaseEstimator):
         -------
         ndarray of shape (n_recordings,)
         """
+        check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def __sklearn_tags__(self):
