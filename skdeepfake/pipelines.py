@@ -36,13 +36,19 @@ __all__ = [
 ]
 
 
-def _anti_spoofing_union(sr, output, stats):
-    stats = DEFAULT_STATS if stats is None else stats
-    return FeatureUnion([
-        ("lfcc", LFCC(sr=sr, output="stats", stats=stats)),
-        ("subbands", LinearSubbands(sr=sr, stats=stats)),
-        ("mfcc", HandcraftedFeatures(sr=sr, features=("mfcc",), stats=stats)),
-    ])
+def _union(*parts):
+    makers = {
+        "lfcc": lambda sr, stats: LFCC(sr=sr, output="stats", stats=stats),
+        "cqcc": lambda sr, stats: CQCC(sr=sr, output="stats", stats=stats),
+        "subbands": lambda sr, stats: LinearSubbands(sr=sr, stats=stats),
+        "mfcc": lambda sr, stats: HandcraftedFeatures(sr=sr, features=("mfcc",), stats=stats),
+    }
+
+    def make(sr, output, stats):
+        stats = DEFAULT_STATS if stats is None else stats
+        return FeatureUnion([(part, makers[part](sr, stats)) for part in parts])
+
+    return make
 
 
 def _with_stats(cls, **fixed):
@@ -55,11 +61,13 @@ def _with_stats(cls, **fixed):
     return make
 
 
-#: Named front-ends: name -> ``make(sr, output, stats)``. ``"lfcc+subbands+mfcc"``
-#: is LFCC, 32 linear sub-bands and 20 MFCCs, each summarised by mean, std,
-#: 10th and 90th percentile (statistics only).
+#: Named front-ends: name -> ``make(sr, output, stats)``. The unions (statistics
+#: only) join LFCC and CQCC as the ASVspoof baselines compute them, 32 linear
+#: sub-bands and 20 MFCCs, each summarised by mean, std, 10th and 90th
+#: percentile; ``"lfcc+subbands+mfcc"`` is the prototype of issue 11.
 FRONTENDS = {
-    "lfcc+subbands+mfcc": _anti_spoofing_union,
+    "lfcc+cqcc+subbands+mfcc": _union("lfcc", "cqcc", "subbands", "mfcc"),
+    "lfcc+subbands+mfcc": _union("lfcc", "subbands", "mfcc"),
     "lfcc": _with_stats(LFCC),
     "cqcc": _with_stats(CQCC),
     "subbands": _with_stats(LinearSubbands),
@@ -107,10 +115,10 @@ def make_frontend(features, *, sr=16000, output="stats", stats=None):
             f"features={features!r}: unknown front-end; choose from {', '.join(FRONTENDS)}, "
             "a tuple of HandcraftedFeatures groups, or a transformer."
         )
-    if features == "lfcc+subbands+mfcc" and output != "stats":
+    if "+" in features and output != "stats":
         raise ValueError(
-            "features='lfcc+subbands+mfcc' gives statistics only; a frame-level model "
-            "needs one front-end of frames, such as 'lfcc'."
+            f"features={features!r} gives statistics only; a frame-level model needs one "
+            "front-end of frames, such as 'lfcc'."
         )
     return FRONTENDS[features](sr, output, stats)
 
@@ -133,7 +141,7 @@ def _from_models(name):
 #: The models: name -> (make(random_state, **params), default front-end,
 #: input the model takes ("stats" or "frames"), default ``whole_recording``).
 MODELS = {
-    "linear": (_linear, "lfcc+subbands+mfcc", "stats", "pooled"),
+    "linear": (_linear, "lfcc+cqcc+subbands+mfcc", "stats", "pooled"),
     "xgb": (_from_models("XGBoostClassifier"), "handcrafted", "stats", False),
     "dnn": (_from_models("DNNClassifier"), "handcrafted", "stats", False),
     "cnn": (_from_models("CustomCNNClassifier"), "mel", "frames", False),
@@ -169,7 +177,7 @@ def make_detector(
         regression), ``"xgb"``, ``"dnn"``, ``"cnn"``, ``"gmm"`` or ``"lcnn"``.
     features : str, tuple of str, transformer or None, default=None
         The front-end (see :func:`make_frontend`); ``None`` is the model's
-        default: ``"lfcc+subbands+mfcc"`` (linear), ``"handcrafted"`` (DNN,
+        default: ``"lfcc+cqcc+subbands+mfcc"`` (linear), ``"handcrafted"`` (DNN,
         XGBoost), ``"mel"`` (CNN), ``"lfcc"`` (GMM, LCNN).
     stats : tuple of str or None, default=None
         Summaries over time for tabular models; ``None`` keeps the
@@ -288,9 +296,10 @@ def _factory(model, summary, defaults, model_ref, example):
 
 make_linear_pipeline = _factory(
     "linear",
-    "Whole recording -> LFCC + linear sub-bands + MFCC statistics -> StandardScaler -> logistic regression.",
-    " ``features='lfcc+subbands+mfcc'`` (LFCC as the ASVspoof baselines, 32 "
-    "equal-width linear bands and 20 MFCCs, each summarised by mean, std, 10th "
+    "Whole recording -> LFCC + CQCC + linear sub-bands + MFCC statistics -> StandardScaler -> logistic regression.",
+    " ``features='lfcc+cqcc+subbands+mfcc'`` (LFCC as the ASVspoof 2019/2021 "
+    "baselines, Sahidullah et al. 2015; CQCC, Todisco et al. 2017; 32 equal-width "
+    "linear bands, Tak et al. 2020; 20 MFCCs; each summarised by mean, std, 10th "
     "and 90th percentile over all frames), ``whole_recording='pooled'`` and "
     "``C=0.1``. On a few hundred recordings a regularised linear model on "
     "linear-frequency features is the library's strongest default",

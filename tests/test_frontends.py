@@ -354,3 +354,16 @@ def test_statistics_table_lists_the_percentiles():
     assert {"p10", "p25", "p75", "p90"} <= set(STATISTICS)
     v = np.arange(11.0)[np.newaxis, np.newaxis]
     assert STATISTICS["p90"](v)[0, 0] == pytest.approx(9.0)
+
+
+@pytest.mark.filterwarnings("ignore:n_fft=.*is too large:UserWarning")
+@pytest.mark.parametrize("hop, bins_per_octave, n_octaves", [(160, 96, 9), (256, 48, 7), (512, 12, 7)])
+def test_constant_q_with_filters_built_once_equals_librosa_cqt(clips, hop, bins_per_octave, n_octaves):
+    from skdeepfake.features._constant_q import ConstantQ
+
+    fmin = SR / 2 / 2**n_octaves
+    ours = ConstantQ(SR, hop, fmin, n_octaves * bins_per_octave, bins_per_octave)(clips[:2])
+    ref = librosa.cqt(clips[:2], sr=SR, hop_length=hop, fmin=fmin, n_bins=n_octaves * bins_per_octave,
+                      bins_per_octave=bins_per_octave, tuning=0.0, pad_mode="constant")
+    assert ours.shape == ref.shape
+    np.testing.assert_allclose(ours, ref, atol=1e-5 * np.abs(ref).max())

@@ -9,6 +9,7 @@ import scipy.interpolate
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import DEFAULT_STATS, FrameFeaturizer
+from ._constant_q import ConstantQ
 from ._spectral import dct_basis, deltas, normalise_per_recording
 
 __all__ = ["CQCC"]
@@ -42,9 +43,10 @@ class CQCC(FrameFeaturizer):
     The defaults are the baseline's: 96 bins per octave over 9 octaves
     below the Nyquist frequency, :math:`d = 16`, 20 coefficients
     (:math:`c_0` to :math:`c_{19}`) with deltas and delta-deltas (60 rows
-    per frame). The CQT itself is librosa's (Schörkhuber & Klapuri's
+    per frame). The CQT itself is ``librosa.cqt`` (Schörkhuber & Klapuri's
     algorithm, as the reference's toolbox, but not bit for bit the same
-    kernels), computed for a whole batch at once.
+    kernels), with its filters built once in ``fit`` and applied to a whole
+    batch at once.
 
     Parameters
     ----------
@@ -197,6 +199,7 @@ class CQCC(FrameFeaturizer):
         resample = spline(self._uniform_grid(self.fmin_))  # (n_uniform_points, n_bins)
         dct = dct_basis(self.n_cqcc, len(resample)).astype(np.float64)
         self.cepstral_basis_ = (dct @ resample).astype(np.float32)
+        self._cqt = ConstantQ(self.sr, self.hop_length, self.fmin_, self._n_bins, self.bins_per_octave)
 
     def _length_requirements(self):
         return [(self.hop_length, f"one frame, hop_length={self.hop_length}")]
@@ -206,11 +209,7 @@ class CQCC(FrameFeaturizer):
             # librosa warns for its downsampled octaves, whose signals are
             # shorter than the FFT it zero-pads them to; that is expected.
             warnings.filterwarnings("ignore", message="n_fft=.*is too large", category=UserWarning)
-            cq = librosa.cqt(
-                X, sr=self.sr, hop_length=self.hop_length, fmin=self.fmin_,
-                n_bins=self._n_bins, bins_per_octave=self.bins_per_octave, tuning=0.0,
-                pad_mode="constant",
-            )
+            cq = self._cqt(X)
         log_power = np.log(np.abs(cq) ** 2 + _EPS).astype(np.float32)  # (n, bins, frames)
         ceps = np.matmul(self.cepstral_basis_, log_power)
         frames = deltas(ceps, self.n_deltas, self.delta_width)
