@@ -58,8 +58,11 @@ class CQCC(FrameFeaturizer):
         Upper edge of the analysed range; ``None`` means ``sr / 2``.
     bins_per_octave : int, default=96
         CQT bins per octave, :math:`B`.
-    hop_length : int, default=160
-        Samples between frames (10 ms at 16 kHz).
+    hop_length : int, default=256
+        Samples between frames (16 ms at 16 kHz). librosa's multirate CQT
+        halves the hop with every octave it downsamples, so a hop divisible
+        by :math:`2^{n\_octaves - 1}` keeps every octave at a low rate and
+        its FFTs short (``benchmarks/bench_frontends.py`` measures it).
     n_uniform : int, default=16
         Uniform samples in the first octave, :math:`d`.
     n_cqcc : int, default=20
@@ -107,7 +110,7 @@ class CQCC(FrameFeaturizer):
     >>> from skdeepfake.features import CQCC
     >>> X = np.random.default_rng(0).normal(size=(2, 16000)).astype(np.float32)
     >>> CQCC().fit_transform(X).shape
-    (2, 60, 101)
+    (2, 60, 63)
     >>> CQCC(output="stats", n_deltas=0, stats=("mean",)).fit_transform(X).shape
     (2, 20)
     """
@@ -132,7 +135,7 @@ class CQCC(FrameFeaturizer):
         n_octaves=9,
         fmax=None,
         bins_per_octave=96,
-        hop_length=160,
+        hop_length=256,
         n_uniform=16,
         n_cqcc=20,
         n_deltas=2,
