@@ -7,16 +7,16 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 import soxr
-from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._progress import progress
+from ._parallel import map_batches
 from ._validation import as_clip_list, check_same_length
 
 __all__ = ["AudioLoader", "AudioLoadError", "load_audio", "fix_length"]
 
+_DECODE_BATCH = 16  # files per parallel task
 _INTEGER_PCM = frozenset({"PCM_S8", "PCM_U8", "PCM_16", "PCM_24", "PCM_32"})
 _TRUNCATED = re.compile(
     r"^(?:data|SSND)\s*:\s*(?P<declared>\d+) \(should be (?P<actual>\d+)\)", re.MULTILINE
@@ -309,34 +309,37 @@ class AudioLoader(TransformerMixin, BaseEstimator):
             seeds = [None] * len(clips)
         if n_out is None:
             return self._whole_recordings(kind, clips)
+        out = np.empty((len(clips), n_out), dtype=np.float32)
         if kind == "paths":
-            jobs = progress(zip(clips, seeds), self.verbose, total=len(clips), desc="decoding")
             args = (self.sr, n_out, self.crop, self.pad_mode)
-            if effective_n_jobs(self.n_jobs) == 1:  # skip joblib's overhead (latency)
-                rows = [_load_fixed(path, *args, s) for path, s in jobs]
-            else:
-                rows = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-                    delayed(_load_fixed)(path, *args, s) for path, s in jobs
-                )
+
+            def decode(batch):
+                for i in range(batch.start, batch.stop):
+                    out[i] = _load_fixed(clips[i], *args, seeds[i])
+
+            # Files in batches: one joblib task per file would cost more than
+            # decoding a short clip.
+            for _ in map_batches(decode, len(clips), _DECODE_BATCH, n_jobs=self.n_jobs,
+                                 verbose=self.verbose, desc="decoding"):
+                pass
         else:
-            rows = [
-                fix_length(clip, n_out, self.crop, self.pad_mode, s)
-                for clip, s in zip(clips, seeds)
-            ]
-        out = np.empty((len(rows), n_out), dtype=np.float32)
-        for i, row in enumerate(rows):
-            out[i] = row
+            for i, (clip, seed) in enumerate(zip(clips, seeds)):
+                out[i] = fix_length(clip, n_out, self.crop, self.pad_mode, seed)
         return out
 
     def _whole_recordings(self, kind, clips):
         if kind != "paths":
             return [np.asarray(clip, dtype=np.float32) for clip in clips]
-        jobs = progress(clips, self.verbose, total=len(clips), desc="decoding")
-        if effective_n_jobs(self.n_jobs) == 1:
-            return [load_audio(path, sr=self.sr)[0] for path in jobs]
-        return Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(lambda p: load_audio(p, sr=self.sr)[0])(path) for path in jobs
-        )
+        out = [None] * len(clips)
+
+        def decode(batch):
+            for i in range(batch.start, batch.stop):
+                out[i] = load_audio(clips[i], sr=self.sr)[0]
+
+        for _ in map_batches(decode, len(clips), _DECODE_BATCH, n_jobs=self.n_jobs,
+                             verbose=self.verbose, desc="decoding"):
+            pass
+        return out
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output samples: ``sample_00000``, ``sample_00001``...

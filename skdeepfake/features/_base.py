@@ -12,22 +12,17 @@ whole-recording pooling of the pipelines' ``whole_recording="pooled"``,
 where nothing is cut and the length itself is not a feature.
 """
 
-from contextlib import nullcontext
 from numbers import Integral
 
 import numpy as np
-from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
-from threadpoolctl import threadpool_limits
-
-from .._progress import progress
+from .._parallel import map_batches
 from .._validation import check_finite
-from ._spectral import iter_batches
 
-__all__ = ["FrameFeaturizer", "STATISTICS", "summarise", "map_batches"]
+__all__ = ["FrameFeaturizer", "STATISTICS", "DEFAULT_STATS", "summarise"]
 
 #: Statistics that summarise a frame-level feature over time. The
 #: percentiles describe the spread of a feature robustly; the prototype of
@@ -56,26 +51,6 @@ def summarise(frames, stats):
     """
     summaries = [STATISTICS[stat](frames) for stat in stats]
     return np.stack(summaries, axis=-1).reshape(len(frames), -1).astype(np.float32, copy=False)
-
-
-def map_batches(work, n, batch_size, *, n_jobs=None, verbose=False, desc=None):
-    """Yield ``(slice, work(slice))`` over ``range(n)`` in batches, in order.
-
-    With ``n_jobs`` > 1 the batches run in threads (decoding, FFTs and BLAS
-    release the GIL), each with one BLAS thread: parallel batches rather
-    than parallel BLAS, so that the cores are not oversubscribed.
-    """
-    batches = list(iter_batches(n, batch_size))
-    parallel = len(batches) > 1 and effective_n_jobs(n_jobs) > 1
-    limit = threadpool_limits(1, user_api="blas") if parallel else nullcontext()
-    with limit:
-        if parallel:
-            results = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(
-                delayed(work)(batch) for batch in batches
-            )
-        else:
-            results = map(work, batches)
-        yield from progress(zip(batches, results), verbose, total=len(batches), desc=desc)
 
 
 class FrameFeaturizer(TransformerMixin, BaseEstimator):
@@ -176,7 +151,7 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
         out = None
         for batch, features in map_batches(
             lambda b: self._transform_batch(X[b]), len(X), self.batch_size,
-            n_jobs=self.n_jobs, verbose=self.verbose, desc=type(self).__name__,
+            n_jobs=self.n_jobs, tasks_per_job=4, verbose=self.verbose, desc=type(self).__name__,
         ):
             if out is None:
                 out = np.empty((len(X), *features.shape[1:]), dtype=np.float32)

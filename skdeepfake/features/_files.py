@@ -6,8 +6,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._validation import as_clip_list
 from ..io import AudioLoader
-from ._base import map_batches
-from ._spectral import iter_batches
+from .._parallel import iter_batches, map_batches
 
 __all__ = ["featurize_files"]
 

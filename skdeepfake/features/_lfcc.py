@@ -83,8 +83,9 @@ class LFCC(FrameFeaturizer):
     stats : tuple of str, default=("mean", "std", "p10", "p90")
         Summaries over time with ``output="stats"``, from
         :data:`~skdeepfake.features.STATISTICS`.
-    batch_size : int, default=16
-        Clips transformed at once; bounds the working memory.
+    batch_size : int, default=8
+        Clips transformed at once; bounds the working memory. Small batches
+        keep the STFT's intermediate arrays in the CPU cache.
     n_jobs : int or None, default=None
         Batches transformed in parallel threads.
     verbose : bool, default=False
@@ -160,7 +161,7 @@ class LFCC(FrameFeaturizer):
         cmvn=None,
         output="frames",
         stats=DEFAULT_STATS,
-        batch_size=16,
+        batch_size=8,
         n_jobs=None,
         verbose=False,
     ):

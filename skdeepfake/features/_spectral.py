@@ -138,12 +138,6 @@ class BandedFilterbank:
         return out
 
 
-def iter_batches(n, batch_size):
-    """Yield slices covering ``range(n)`` in steps of ``batch_size``."""
-    for start in range(0, n, batch_size):
-        yield slice(start, min(start + batch_size, n))
-
-
 def analysis_window(name, win_length, n_fft):
     """A periodic window of ``win_length`` samples centred in ``n_fft``, as librosa.stft pads it."""
     if win_length > n_fft:

@@ -54,8 +54,9 @@ class LinearSubbands(FrameFeaturizer):
         Frames ``(n_clips, n_bands, n_frames)`` or per-clip statistics.
     stats : tuple of str, default=("mean", "std", "p10", "p90")
         Summaries over time with ``output="stats"``.
-    batch_size : int, default=16
-        Clips transformed at once.
+    batch_size : int, default=8
+        Clips transformed at once. Small batches keep the STFT's
+        intermediate arrays in the CPU cache.
     n_jobs : int or None, default=None
         Batches transformed in parallel threads.
     verbose : bool, default=False
@@ -115,7 +116,7 @@ class LinearSubbands(FrameFeaturizer):
         fmax=None,
         output="stats",
         stats=DEFAULT_STATS,
-        batch_size=16,
+        batch_size=8,
         n_jobs=None,
         verbose=False,
     ):
