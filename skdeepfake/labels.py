@@ -1,0 +1,140 @@
+"""Which class is the spoofed one: the library's one rule.
+
+Labels: ``1`` or ``"fake"`` is spoofed, ``0`` or ``"real"`` is bona fide.
+The spellings of the ASVspoof, In-the-Wild and FoR corpora are recognised
+too, in any case: ``"spoof"``/``"spoofed"`` against ``"bonafide"``,
+``"bona-fide"``, ``"bona fide"``, ``"bona_fide"`` or ``"genuine"``. Any
+other pair of labels is refused wherever a score must be read as P(fake):
+in :class:`~skdeepfake.windows.WindowedClassifier`, the scorers and metrics
+(unless ``pos_label`` names the spoofed class), the benchmark, the command
+line and model files. Map such labels to 0/1 first (1 = spoofed).
+
+Classifiers order ``predict_proba``'s columns by ``classes_``, as in
+scikit-learn; :func:`spoof_column` says which column is P(fake).
+"""
+
+import numpy as np
+
+__all__ = ["SPOOF_NAMES", "BONA_FIDE_NAMES", "spoof_label", "spoof_column", "spoof_scores"]
+
+#: Label spellings of the spoofed class (compared in lower case).
+SPOOF_NAMES = frozenset({"fake", "spoof", "spoofed"})
+#: Label spellings of the bona fide class (compared in lower case).
+BONA_FIDE_NAMES = frozenset({"real", "bonafide", "bona-fide", "bona fide", "bona_fide", "genuine"})
+
+
+def _kind(label):
+    if isinstance(label, (bool, np.bool_)):
+        return None
+    if isinstance(label, (int, np.integer, float, np.floating)):
+        return {0: "bona fide", 1: "spoof"}.get(label)
+    if isinstance(label, str):
+        name = label.strip().lower()
+        return "spoof" if name in SPOOF_NAMES else "bona fide" if name in BONA_FIDE_NAMES else None
+    return None
+
+
+def spoof_label(labels, pos_label=None):
+    """The label of the spoofed class among ``labels``.
+
+    Parameters
+    ----------
+    labels : array-like
+        The labels (or the classes) of a binary problem.
+    pos_label : label or None, default=None
+        Declare the spoofed class explicitly; it must be among ``labels``.
+
+    Returns
+    -------
+    label
+        An element of ``labels``.
+
+    Raises
+    ------
+    ValueError
+        If the labels are not two, or the pair is not one of the library's
+        conventions and ``pos_label`` is None; the message names the labels.
+
+    Examples
+    --------
+    >>> from skdeepfake.labels import spoof_label
+    >>> spoof_label([0, 1, 1]), spoof_label(["bonafide", "spoof"]), spoof_label(["Real", "Fake"])
+    (1, 'spoof', 'Fake')
+    >>> spoof_label(["human", "deepfake"], pos_label="deepfake")
+    'deepfake'
+    """
+    classes = np.unique(np.asarray(labels))
+    values = classes.tolist()
+    if pos_label is not None:
+        if pos_label not in values:
+            raise ValueError(f"pos_label={pos_label!r} is not among the labels {values}.")
+        return values[values.index(pos_label)]
+    if len(classes) != 2:
+        raise ValueError(
+            f"Expected the two classes bona fide and spoofed; got {len(classes)} label(s): "
+            f"{values[:5]}."
+        )
+    kinds = [_kind(label) for label in values]
+    if sorted(kinds, key=str) != ["bona fide", "spoof"]:
+        raise ValueError(
+            f"Cannot tell which of the labels {values} is the spoofed class: skdeepfake "
+            "reads 1/0, 'fake'/'real' and 'spoof'/'bonafide' (ASVspoof spellings). Map your "
+            "labels to 0/1 with 1 = spoofed (e.g. y = (y == 'deepfake').astype(int)), or "
+            "pass pos_label= where a function takes it."
+        )
+    return values[kinds.index("spoof")]
+
+
+def spoof_column(classes, pos_label=None):
+    """Index of the spoofed class in ``classes`` (a fitted classifier's ``classes_``).
+
+    Parameters
+    ----------
+    classes : array-like of shape (2,)
+        The classes, in ``predict_proba``'s column order.
+    pos_label : label or None, default=None
+        See :func:`spoof_label`.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> from skdeepfake.labels import spoof_column
+    >>> spoof_column([0, 1]), spoof_column(["fake", "real"])
+    (1, 0)
+    """
+    classes = list(np.asarray(classes).tolist())
+    return classes.index(spoof_label(classes, pos_label))
+
+
+def spoof_scores(estimator, X, pos_label=None):
+    """P(fake) of every sample from a fitted classifier, and the spoofed label.
+
+    Parameters
+    ----------
+    estimator : fitted classifier with ``predict_proba`` and ``classes_``
+    X : array-like
+        Its input.
+    pos_label : label or None, default=None
+        See :func:`spoof_label`.
+
+    Returns
+    -------
+    p_fake : ndarray of shape (n_samples,)
+    label : the spoofed class's label
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skdeepfake.labels import spoof_scores
+    >>> X = np.array([[0.0], [1.0], [0.1], [0.9]])
+    >>> clf = LogisticRegression().fit(X, ["real", "fake", "real", "fake"])
+    >>> p_fake, label = spoof_scores(clf, X)
+    >>> label, bool(p_fake[1] > p_fake[0])
+    ('fake', True)
+    """
+    column = spoof_column(estimator.classes_, pos_label)
+    return estimator.predict_proba(X)[:, column], estimator.classes_[column]
