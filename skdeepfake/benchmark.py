@@ -14,7 +14,8 @@ from sklearn.tree import DecisionTreeClassifier
 from tqdm.auto import tqdm
 
 from ._validation import as_clip_list
-from .metrics import _positive_label, eer_scorer, equal_error_rate, min_dcf
+from .labels import spoof_column, spoof_label
+from .metrics import eer_scorer, equal_error_rate, min_dcf
 
 __all__ = [
     "run_benchmark",
@@ -179,7 +180,7 @@ def shortcut_audit(X, y, *, cues=None, splits=None, cv=5, sr=16000, random_state
     if splits is None:
         folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
         splits = list(folds.split(np.zeros(len(y)), y))
-    pos = _positive_label(y, None)
+    pos = spoof_label(y)
     rows = {}
     for cue in cues.columns:
         values = cues[cue].to_numpy(dtype=float)
@@ -331,9 +332,8 @@ def _evaluate(name, estimator, X, y, train, test, split, grid, pos):
     start = time.perf_counter()
     proba = est.predict_proba(X_test)
     predict_seconds = time.perf_counter() - start
-    classes = list(est.classes_)
-    y_pred = np.asarray(classes)[np.argmax(proba, axis=1)]
-    score = proba[:, classes.index(pos)]
+    y_pred = np.asarray(est.classes_)[np.argmax(proba, axis=1)]
+    score = proba[:, spoof_column(est.classes_)]
     y_test = y[test]
     row = {
         "model": name,
@@ -440,7 +440,7 @@ def run_benchmark(
         folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
         splits = list(folds.split(np.zeros(len(y)), y))
         split_names = [f"fold{i}" for i in range(len(splits))]
-    pos = _positive_label(y_all, None)
+    pos = spoof_label(y_all)
 
     audit_frame = None
     if audit:

@@ -318,6 +318,7 @@ def _audio_files(paths):
 
 
 def cmd_predict(args):
+    from .labels import spoof_column
     from .io import AudioLoadError, load_audio
     from .persistence import load_model
     from .windows import WindowedClassifier
@@ -350,11 +351,11 @@ def cmd_predict(args):
             print(f"skipped {err}", file=sys.stderr)
             continue
         if pooled:
-            p_fake = model.predict_proba([y])[0, scorer._spoof_column()]
+            p_fake = model.predict_proba([y])[0, spoof_column(scorer.classes_)]
             windows = scorer.predict_windows([y]) if args.windows else None
         else:
             windows = scorer.predict_windows([y])
-            p_fake = scorer.aggregate_windows(windows)[0, scorer._spoof_column()]
+            p_fake = scorer.aggregate_windows(windows)[0, spoof_column(scorer.classes_)]
         label = "fake" if p_fake >= args.threshold else "real"
         print(f"{path}\t{p_fake:.4f}\t{label}", flush=True)
         if args.windows:

@@ -230,6 +230,9 @@ class AudioLoader(TransformerMixin, BaseEstimator):
     (2, 32000)
     """
 
+    # Stateless: see skdeepfake.features.fits_only_input_length.
+    _fits_only_input_length = True
+
     _parameter_constraints = {
         "sr": [Interval(Integral, 1, None, closed="left")],
         "duration": [Interval(Real, 0, None, closed="neither"), None],

@@ -1,11 +1,14 @@
 """Metrics of the anti-spoofing field: EER, minimum DCF and Cllr.
 
 Scores are P(fake) (or any score that grows with the evidence for the
-positive class); the positive class is the spoofed one ("fake" or 1) unless
+positive class); the positive class is the spoofed one, found by
+:func:`skdeepfake.labels.spoof_label` (1, "fake", "spoof"...) unless
 ``pos_label`` says otherwise.
 """
 
 import numpy as np
+
+from .labels import spoof_label, spoof_scores
 
 __all__ = [
     "det_curve_asvspoof",
@@ -15,22 +18,10 @@ __all__ = [
     "eer_scorer",
     "min_dcf_scorer",
     "cllr_scorer",
+    "make_eer_scorer",
+    "make_min_dcf_scorer",
+    "make_cllr_scorer",
 ]
-
-
-def _positive_label(labels, pos_label):
-    labels = np.unique(labels)
-    if pos_label is not None:
-        if pos_label not in labels:
-            raise ValueError(f"pos_label={pos_label!r} is not among the labels {labels.tolist()}.")
-        return pos_label
-    for candidate in ("fake", 1):
-        if candidate in labels.tolist():
-            return candidate
-    raise ValueError(
-        f"Cannot tell which of the labels {labels.tolist()} is the spoofed class; "
-        "pass pos_label (by convention 1 or 'fake')."
-    )
 
 
 def _split_scores(y_true, y_score, pos_label):
@@ -43,13 +34,13 @@ def _split_scores(y_true, y_score, pos_label):
         )
     if not np.isfinite(y_score).all():
         raise ValueError("y_score contains NaN or infinite values.")
-    pos = _positive_label(y_true, pos_label)
-    is_pos = y_true == pos
-    if is_pos.all() or not is_pos.any():
+    if len(np.unique(y_true)) < 2:
         raise ValueError(
             "y_true must hold both classes (spoofed and bona fide) to compute this "
             f"metric; it holds only {np.unique(y_true).tolist()}."
         )
+    pos = spoof_label(y_true, pos_label)
+    is_pos = y_true == pos
     return y_score[is_pos], y_score[~is_pos]
 
 
@@ -237,27 +228,12 @@ def _logit(p):
     return np.log(p) - np.log1p(-p)
 
 
-def _spoof_scores(estimator, X):
-    """P(spoofed class) from a fitted classifier, and that class's label."""
-    classes = estimator.classes_
-    pos = _positive_label(classes, None)
-    column = list(classes).index(pos)
-    return estimator.predict_proba(X)[:, column], pos
-
-
-def _make_scorer(metric, name):
-    def scorer(estimator, X, y_true):
-        scores, pos = _spoof_scores(estimator, X)
-        value = metric(y_true, scores, pos_label=pos)
-        return -(value[0] if isinstance(value, tuple) else value)
-
-    scorer.__name__ = name
-    scorer.__qualname__ = name
-    scorer.__doc__ = f"""Scorer for GridSearchCV and cross_validate: minus the {metric.__name__}.
+_SCORER_DOC = """Scorer for GridSearchCV and cross_validate: minus the {metric}.
 
     The score is computed from P(fake) given by ``predict_proba``; greater is
     better, as with scikit-learn's ``neg_*`` scorers. The spoofed class is
-    "fake" or 1 among the estimator's ``classes_``.
+    found among the estimator's ``classes_`` by
+    :func:`skdeepfake.labels.spoof_label`{declared}.
 
     Parameters
     ----------
@@ -268,24 +244,99 @@ def _make_scorer(metric, name):
     Returns
     -------
     float
+    """
+
+
+def _scorer(metric, name, pos_label=None, **costs):
+    def scorer(estimator, X, y_true):
+        scores, pos = spoof_scores(estimator, X, pos_label)
+        value = metric(y_true, scores, pos_label=pos, **costs)
+        return -(value[0] if isinstance(value, tuple) else value)
+
+    scorer.__name__ = scorer.__qualname__ = name
+    declared = "" if pos_label is None else f" (here declared: {pos_label!r})"
+    scorer.__doc__ = _SCORER_DOC.format(metric=metric.__name__, declared=declared)
+    return scorer
+
+
+def make_eer_scorer(*, pos_label=None):
+    """A scorer returning minus the equal error rate.
+
+    Parameters
+    ----------
+    pos_label : label or None, default=None
+        The spoofed class, for labels other than the library's conventions
+        (see :func:`skdeepfake.labels.spoof_label`).
+
+    Returns
+    -------
+    callable
+        ``scorer(estimator, X, y)``, for ``scoring=`` of scikit-learn's model
+        selection tools.
 
     Examples
     --------
     >>> import numpy as np
     >>> from sklearn.linear_model import LogisticRegression
     >>> from sklearn.model_selection import cross_val_score
-    >>> from skdeepfake.metrics import {name}
+    >>> from skdeepfake.metrics import make_eer_scorer
     >>> X = np.r_[np.zeros(10), np.ones(10)].reshape(-1, 1)
-    >>> y = np.r_[np.zeros(10, int), np.ones(10, int)]
-    >>> float(cross_val_score(LogisticRegression(), X, y, cv=2, scoring={name}).mean()) <= 0
-    True
+    >>> y = np.repeat(["human", "deepfake"], 10)
+    >>> cross_val_score(LogisticRegression(), X, y, cv=2,
+    ...                 scoring=make_eer_scorer(pos_label="deepfake")).tolist()
+    [-0.0, -0.0]
     """
-    return scorer
+    return _scorer(equal_error_rate, "eer_scorer", pos_label)
+
+
+def make_min_dcf_scorer(*, pos_label=None, p_spoof=0.05, c_miss=1.0, c_fa=10.0):
+    """A scorer returning minus the normalised minimum DCF, with chosen costs.
+
+    Parameters
+    ----------
+    pos_label : label or None, default=None
+        The spoofed class, for labels other than the library's conventions.
+    p_spoof, c_miss, c_fa : float
+        As in :func:`min_dcf`; the defaults are ASVspoof 5's.
+
+    Returns
+    -------
+    callable
+
+    Examples
+    --------
+    >>> from skdeepfake.metrics import make_min_dcf_scorer
+    >>> scorer = make_min_dcf_scorer(p_spoof=0.5, c_fa=1.0)
+    >>> scorer.__name__
+    'min_dcf_scorer'
+    """
+    return _scorer(min_dcf, "min_dcf_scorer", pos_label, p_spoof=p_spoof, c_miss=c_miss, c_fa=c_fa)
+
+
+def make_cllr_scorer(*, pos_label=None):
+    """A scorer returning minus Cllr of the estimator's P(fake).
+
+    Parameters
+    ----------
+    pos_label : label or None, default=None
+        The spoofed class, for labels other than the library's conventions.
+
+    Returns
+    -------
+    callable
+
+    Examples
+    --------
+    >>> from skdeepfake.metrics import make_cllr_scorer
+    >>> make_cllr_scorer().__name__
+    'cllr_scorer'
+    """
+    return _scorer(cllr, "cllr_scorer", pos_label)
 
 
 #: Scorer returning minus the EER (use as ``scoring=eer_scorer``).
-eer_scorer = _make_scorer(equal_error_rate, "eer_scorer")
-#: Scorer returning minus the normalised minimum DCF.
-min_dcf_scorer = _make_scorer(min_dcf, "min_dcf_scorer")
+eer_scorer = make_eer_scorer()
+#: Scorer returning minus the normalised minimum DCF (ASVspoof 5 costs).
+min_dcf_scorer = make_min_dcf_scorer()
 #: Scorer returning minus Cllr.
-cllr_scorer = _make_scorer(cllr, "cllr_scorer")
+cllr_scorer = make_cllr_scorer()

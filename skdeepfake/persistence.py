@@ -204,7 +204,9 @@ def save_model(model, path):
     Raises
     ------
     ModelFileError
-        If a part is not a saveable class or a parameter is not data.
+        If a part is not a saveable class, a parameter is not data, or the
+        model's classes do not say which one is spoofed
+        (:func:`skdeepfake.labels.spoof_label`).
 
     Examples
     --------
@@ -221,7 +223,14 @@ def save_model(model, path):
     """
     from sklearn.utils.validation import check_is_fitted
 
+    from .labels import spoof_label
+
     check_is_fitted(model)
+    if hasattr(model, "classes_"):
+        try:  # a model file is read as P(fake): its classes must say which one is spoofed
+            spoof_label(model.classes_)
+        except ValueError as err:
+            raise ModelFileError(f"Cannot save this model: {err}") from None
     writer = _Writer()
     tree = writer.encode(model, type(model).__name__)
     manifest = {

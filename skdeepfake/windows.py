@@ -18,6 +18,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from ._validation import as_clip_list, check_same_length
+from .labels import spoof_column, spoof_label
 from .io import fix_length, load_audio
 
 __all__ = ["WindowedClassifier", "window_bounds", "AGGREGATES"]
@@ -68,6 +69,20 @@ def window_bounds(n_samples, sr, window, hop):
     return [(s, s + win) for s in starts]
 
 
+def _n_front_steps(estimator):
+    """Leading steps of a Pipeline that learn only the input length (never the last)."""
+    from .features import fits_only_input_length
+
+    if not isinstance(estimator, Pipeline):
+        return 0
+    n = 0
+    for _, step in estimator.steps[:-1]:
+        if not fits_only_input_length(step):
+            break
+        n += 1
+    return n
+
+
 def _cut(y, bounds, n_window):
     """The windows of ``y`` as a 2-D array; a short recording is repeat-padded."""
     return np.stack([fix_length(y[s:e], n_window) for s, e in bounds]).astype(np.float32, copy=False)
@@ -86,6 +101,12 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     Cross-validation over a WindowedClassifier splits recordings (X holds
     recordings), so no fold ever sees another fold's audio.
+
+    Windows are featurised batch by batch (``batch_size``) by the leading
+    steps of the inner Pipeline that learn nothing but the input length
+    (:func:`~skdeepfake.features.fits_only_input_length`: the featurizers);
+    every later step, such as a ``StandardScaler`` and the model, is fitted
+    on the features of all windows.
 
     Parameters
     ----------
@@ -231,22 +252,22 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         y = np.asarray(y)
         check_classification_targets(y)
         self.classes_ = np.unique(y)
-        if len(self.classes_) < 2:
-            raise ValueError(f"y needs at least 2 classes; got {self.classes_.tolist()}.")
+        spoof_label(self.classes_)  # the windows' P(fake) must be one class's column
         rec_weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
         if rec_weight.shape != y.shape:
             raise ValueError(f"sample_weight has shape {rec_weight.shape}; expected {y.shape}.")
         rng = check_random_state(self.random_state)
 
         estimator = clone(self.estimator)
-        steps = estimator.steps if isinstance(estimator, Pipeline) and len(estimator.steps) > 1 else None
+        n_front = _n_front_steps(estimator)
+        front = estimator[:n_front] if n_front else None
+        rest = estimator[n_front:] if n_front else estimator
         owners, features = [], []
         for batch_owners, _, windows in self._iter_batches(X, rng):
             owners.append(batch_owners)
-            if steps is not None:  # featurise now, batch by batch, and keep only features
-                front = estimator[:-1]
+            if front is not None:  # featurise now, batch by batch, and keep only features
                 if not features:
-                    front.fit(windows)
+                    front.fit(windows)  # it learns nothing but the window length
                 windows = front.transform(windows)
             features.append(windows)
         owners = np.concatenate(owners)
@@ -255,7 +276,7 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         weights = rec_weight[owners]
         if self.weighting == "recording":
             weights = weights / counts[owners]
-        final = estimator[-1] if steps is not None else estimator
+        final = rest.steps[-1][1] if isinstance(rest, Pipeline) else rest
         fit_kwargs = {}
         if not np.allclose(weights, weights[0]):
             if not has_fit_parameter(final, "sample_weight"):
@@ -264,8 +285,10 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                     "weighting='recording' needs for recordings with different numbers of "
                     "windows; use weighting='window'."
                 )
-            fit_kwargs["sample_weight"] = weights / weights.mean()
-        final.fit(features, y[owners], **fit_kwargs)
+            key = f"{rest.steps[-1][0]}__sample_weight" if isinstance(rest, Pipeline) else "sample_weight"
+            fit_kwargs[key] = weights / weights.mean()
+        # Every step that learns from the data (a scaler, the model) sees all windows.
+        rest.fit(features, y[owners], **fit_kwargs)
         self.estimator_ = estimator
         self.n_windows_ = len(owners)
         return self
@@ -273,13 +296,7 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     # -- predict ------------------------------------------------------------------------
 
     def _spoof_column(self):
-        """Column of the spoofed class ("fake" or 1; else classes_[1])."""
-        from .metrics import _positive_label
-
-        try:
-            return list(self.classes_).index(_positive_label(self.classes_, None))
-        except ValueError:
-            return 1
+        return spoof_column(self.classes_)
 
     def predict_windows(self, X):
         """The score of every window of every recording.
@@ -294,7 +311,7 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         pandas.DataFrame
             Columns ``recording`` (index into X), ``start`` and ``end``
             (seconds) and ``p_fake`` (the probability of the spoofed class,
-            "fake" or 1, else ``classes_[1]``).
+            :func:`skdeepfake.labels.spoof_column`).
         """
         check_is_fitted(self)
         column = self._spoof_column()
@@ -363,6 +380,7 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         -------
         ndarray of shape (n_recordings,)
         """
+        check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     @classmethod
@@ -388,6 +406,7 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         windowed._validate_params()
         windowed.estimator_ = estimator
         windowed.classes_ = np.asarray(estimator.classes_)
+        spoof_label(windowed.classes_)
         return windowed
 
     def __sklearn_tags__(self):

@@ -167,3 +167,34 @@ def test_window_bounds_cover_every_sample():
         for s, e in bounds:
             covered[s:e] = True
         assert covered.all() and bounds[-1][1] == n
+
+
+def test_front_steps_that_learn_from_data_see_every_window(speech):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skdeepfake import HandcraftedFeatures
+    from skdeepfake.windows import WindowedClassifier
+
+    X = [np.concatenate([a, b]) for a, b in zip(speech.data[:8], speech.data[8:16])]
+    y = speech.target[:8]
+    inner = Pipeline([("features", HandcraftedFeatures(features=("zcr", "rms"))),
+                      ("scaler", StandardScaler()), ("model", LogisticRegression())])
+    clf = WindowedClassifier(inner, window=2.0, hop=1.0, batch_size=4).fit(X, y)
+    scaler = clf.estimator_.named_steps["scaler"]
+    assert scaler.n_samples_seen_ == clf.n_windows_ == 8 * 3
+    windows = np.stack([x[s:e] for x in X for s, e in [(0, 32000), (16000, 48000), (32000, 64000)]])
+    features = clf.estimator_.named_steps["features"].transform(windows)
+    np.testing.assert_allclose(scaler.mean_, features.mean(axis=0), rtol=1e-5)
+
+
+def test_predict_before_fit_is_not_fitted_error(speech):
+    from sklearn.exceptions import NotFittedError
+
+    from skdeepfake.pipelines import make_xgb_pipeline
+
+    clf = make_xgb_pipeline(whole_recording=True)
+    for method in (clf.predict, clf.predict_proba, clf.predict_windows):
+        with pytest.raises(NotFittedError):
+            method(speech.data[:2])

@@ -6,7 +6,7 @@ time into one row of named features per clip (see
 :class:`~skdeepfake.features.FrameFeaturizer`).
 """
 
-from ._base import DEFAULT_STATS, STATISTICS, FrameFeaturizer
+from ._base import DEFAULT_STATS, STATISTICS, FrameFeaturizer, fits_only_input_length
 from ._cqcc import CQCC
 from ._files import featurize_files
 from ._handcrafted import FEATURE_GROUPS, HandcraftedFeatures
@@ -22,6 +22,7 @@ __all__ = [
     "LinearSubbands",
     "FrameFeaturizer",
     "featurize_files",
+    "fits_only_input_length",
     "FEATURE_GROUPS",
     "STATISTICS",
     "DEFAULT_STATS",

@@ -22,7 +22,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .._parallel import map_batches
 from .._validation import check_finite
 
-__all__ = ["FrameFeaturizer", "STATISTICS", "DEFAULT_STATS", "summarise"]
+__all__ = ["FrameFeaturizer", "STATISTICS", "DEFAULT_STATS", "summarise", "fits_only_input_length"]
 
 #: Statistics that summarise a frame-level feature over time. The
 #: percentiles describe the spread of a feature robustly; the prototype of
@@ -53,6 +53,46 @@ def summarise(frames, stats):
     return np.stack(summaries, axis=-1).reshape(len(frames), -1).astype(np.float32, copy=False)
 
 
+def fits_only_input_length(estimator):
+    """Whether fitting ``estimator`` learns nothing but the length of its input.
+
+    True for the loader and every featurizer (their class attribute
+    ``_fits_only_input_length``), and for a Pipeline or FeatureUnion made
+    only of such steps. Such a step gives the same result fitted on any
+    batch of clips of the right length, so it may be fitted on one batch
+    (:class:`~skdeepfake.windows.WindowedClassifier`,
+    :func:`~skdeepfake.features.featurize_files`) and rebuilt from its
+    parameters (:mod:`skdeepfake.persistence`). A step that learns from
+    the data, such as a ``StandardScaler``, must see all of it.
+
+    Parameters
+    ----------
+    estimator : estimator
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skdeepfake import AudioLoader
+    >>> from skdeepfake.features import LFCC, fits_only_input_length
+    >>> fits_only_input_length(make_pipeline(AudioLoader(), LFCC()))
+    True
+    >>> fits_only_input_length(make_pipeline(LFCC(output="stats"), StandardScaler()))
+    False
+    """
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    if isinstance(estimator, Pipeline):
+        return all(fits_only_input_length(step) for _, step in estimator.steps if step != "passthrough")
+    if isinstance(estimator, FeatureUnion):
+        return all(fits_only_input_length(t) for _, t in estimator.transformer_list if t != "drop")
+    return bool(getattr(type(estimator), "_fits_only_input_length", False))
+
+
 class FrameFeaturizer(TransformerMixin, BaseEstimator):
     """Base class of the featurizers (not for direct use).
 
@@ -70,6 +110,8 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
     """
 
     _output_options = ("frames", "stats")
+    # Declared once here, read by fits_only_input_length.
+    _fits_only_input_length = True
 
     _parameter_constraints = {
         "output": [StrOptions({"frames", "stats"})],

@@ -2,11 +2,13 @@
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import as_clip_list
 from ..io import AudioLoader
 from .._parallel import iter_batches, map_batches
+from ._base import fits_only_input_length
 
 __all__ = ["featurize_files"]
 
@@ -26,8 +28,9 @@ def featurize_files(X, featurizer, *, loader=None, batch_size=64, n_jobs=None, v
         Raw audio.
     featurizer : transformer
         For example :class:`~skdeepfake.MelSpectrogram`. An unfitted one is
-        fitted (on the first batch; the featurizers learn only the input
-        length); a fitted one is used as it is.
+        fitted on the first batch, which is allowed only when it learns
+        nothing but the input length (:func:`fits_only_input_length`); a
+        fitted one is used as it is.
     loader : AudioLoader or None, default=None
         How clips are decoded and brought to one length; ``None`` means
         ``AudioLoader()`` (16 kHz, 2 s).
@@ -59,7 +62,13 @@ def featurize_files(X, featurizer, *, loader=None, batch_size=64, n_jobs=None, v
     batches = list(iter_batches(len(clips), batch_size))
     try:
         check_is_fitted(featurizer)
-    except Exception:
+    except NotFittedError:
+        if not fits_only_input_length(featurizer):
+            raise ValueError(
+                f"featurize_files fits an unfitted featurizer on its first batch, which is "
+                f"right only for steps that learn nothing but the input length; "
+                f"{type(featurizer).__name__} learns from the data. Fit it first."
+            ) from None
         featurizer = clone(featurizer).fit(loader.transform(clips[batches[0]]))
 
     def work(batch):
