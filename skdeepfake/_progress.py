@@ -7,4 +7,6 @@ def progress(iterable, enabled, **kwargs):
     """``iterable`` wrapped in a transient tqdm bar when ``enabled``."""
     if not enabled:
         return iterable
-    return tqdm(iterable, leave=False, **kwargs)
+    # disable=None: no bar when stderr is not a terminal (a log file, CI), so
+    # logs get no cursor escapes.
+    return tqdm(iterable, leave=False, disable=None, **kwargs)

@@ -456,7 +456,7 @@ def run_benchmark(
         )
         for name, est, split in jobs
     )
-    bar = tqdm(results, total=len(jobs), desc="benchmark", disable=not progress, unit="fit")
+    bar = tqdm(results, total=len(jobs), desc="benchmark", disable=None if progress else True, unit="fit")
     for (name, _, _), (row, pred, history, best) in zip(jobs, bar):
         bar.set_postfix_str(f"{name} {row['split']}")
         rows.append(row)

@@ -112,6 +112,8 @@ def build_parser():
     train.add_argument("--seed", type=int, default=0)
     _add_input_options(train)
     train.add_argument("--out", type=Path, required=True, help="model file to write, e.g. detector.skdf")
+    train.add_argument("--force", action="store_true",
+                       help="replace --out even if it is not a skdeepfake model file")
     train.set_defaults(func=cmd_train)
 
     predict = sub.add_parser(
@@ -128,6 +130,9 @@ def build_parser():
     predict.add_argument("--threshold", type=float, default=0.5,
                          help="label as fake when P(fake) >= threshold (default: 0.5)")
     predict.add_argument("--windows", action="store_true", help="also print every window's score")
+    predict.add_argument("--format", choices=["tsv", "csv", "json"], default="tsv",
+                         help="tsv or csv (quoted where a file name needs it), or json: one "
+                         "object per recording and line (default: tsv)")
     predict.set_defaults(func=cmd_predict)
     return parser
 
@@ -197,14 +202,14 @@ def _load_dataset(args):
         )
     if args.layout == "for" and getattr(args, "data_split", None) == "training":
         train = load_for(args.data, args.for_version, "training")
-        _report_skipped(train.skipped)
+        _report_skipped(train.skipped, len(train.filenames))
         return (train.filenames, train.target_names[train.target], None, None,
                 f"FoR {args.for_version}, training")
     if args.layout == "for":
         train = load_for(args.data, args.for_version, "training")
         test = load_for(args.data, args.for_version, "testing")
         skipped = train.skipped + test.skipped
-        _report_skipped(skipped)
+        _report_skipped(skipped, len(train.filenames) + len(test.filenames))
         names = train.target_names
         if args.cv:
             X = np.concatenate([train.filenames, test.filenames])
@@ -213,15 +218,16 @@ def _load_dataset(args):
         return (train.filenames, names[train.target], test.filenames, names[test.target],
                 f"FoR {args.for_version}, training -> testing")
     data = load_audio_folder(args.data)
-    _report_skipped(data.skipped)
+    _report_skipped(data.skipped, len(data.filenames))
     return data.filenames, data.target_names[data.target], None, None, f"folder {args.data}"
 
 
-def _report_skipped(skipped):
+def _report_skipped(skipped, used):
+    """Every file is used or reported: the reasons, then the counts."""
     for path, reason in skipped:
         print(f"skipped {path}: {reason}", file=sys.stderr)
-    if skipped:
-        print(f"skipped {len(skipped)} unreadable file(s) in all", file=sys.stderr)
+    print(f"files: {used + len(skipped)} found, {used} used, {len(skipped)} skipped"
+          + (" (reasons above)" if skipped else ""), file=sys.stderr)
 
 
 @contextlib.contextmanager
@@ -247,8 +253,11 @@ def cmd_benchmark(args):
     import numpy as np
     from sklearn.model_selection import train_test_split
 
+    from ._cli_figures import write_figures
+    from ._cli_outputs import atomic_folder, check_folder_output
     from .benchmark import ShortcutWarning, run_benchmark
 
+    check_folder_output(args.out)
     X, y, X_test, y_test, description = _load_dataset(args)
     if X_test is None and not args.cv:
         X, X_test, y, y_test = train_test_split(
@@ -266,11 +275,11 @@ def cmd_benchmark(args):
             cv=args.cv or 5, audit=not args.no_audit, random_state=args.seed,
             n_jobs=-1 if args.scheduler else None,
         )
-    args.out.mkdir(parents=True, exist_ok=True)
-    results.to_csv(args.out / "results.csv")
-    (args.out / "results.md").write_text(results.to_markdown() + "\n")
-    results.to_json(args.out / "results.json")
-    figures = write_figures(results, args.out)
+    with atomic_folder(args.out) as out:  # all new results, or the old ones whole
+        results.to_csv(out / "results.csv")
+        (out / "results.md").write_text(results.to_markdown() + "\n")
+        results.to_json(out / "results.json")
+        figures = write_figures(results, out)
 
     summary = results.to_frame()
     columns = ["accuracy", "balanced_accuracy", "roc_auc", "eer", "min_dcf", "fit_seconds", "predict_seconds"]
@@ -291,8 +300,10 @@ def cmd_train(args):
 
     import numpy as np
 
+    from ._cli_outputs import check_model_output, write_file_atomically
     from .persistence import save_model
 
+    check_model_output(args.out, force=args.force)
     args.data_split = "training"
     X, y, _, _, description = _load_dataset(args)
     print(f"Training {args.model} on {description}: {len(X)} clips", flush=True)
@@ -301,7 +312,7 @@ def cmd_train(args):
     # Trained on 0/1 (1 = fake), so that column 1 of predict_proba is P(fake).
     pipeline.fit(X, (np.asarray(y) == "fake").astype(int))
     _set_progress(pipeline, args.model, False)  # progress bars are for this run only
-    save_model(pipeline, args.out)
+    write_file_atomically(args.out, lambda tmp: save_model(pipeline, tmp))
     print(f"Fitted in {time.perf_counter() - start:.1f} s; saved to {args.out}")
     return 0
 
@@ -318,6 +329,7 @@ def _audio_files(paths):
 
 
 def cmd_predict(args):
+    from ._cli_outputs import PredictionWriter
     from .labels import spoof_column
     from .io import AudioLoadError, load_audio
     from .persistence import load_model
@@ -341,80 +353,38 @@ def cmd_predict(args):
         )
     pooled = not isinstance(model, WindowedClassifier) and model.steps[0][1].duration is None
     sr = scorer.sr
+    column = spoof_column(scorer.classes_)
+    writer = PredictionWriter(args.format, args.windows)
     scored, skipped = 0, []
-    print("file\tp_fake\tlabel")
-    for path in _audio_files(args.paths):
-        try:
-            y, _ = load_audio(path, sr=sr)
-        except AudioLoadError as err:
-            skipped.append(str(err))
-            print(f"skipped {err}", file=sys.stderr)
+    files = list(_audio_files(args.paths))
+    # Recordings are scored in batches: one featurisation and one network call
+    # for many files, as the batched API does.
+    for start in range(0, len(files), _PREDICT_BATCH):
+        names, recordings = [], []
+        for path in files[start : start + _PREDICT_BATCH]:
+            try:
+                recordings.append(load_audio(path, sr=sr)[0])
+                names.append(path)
+            except AudioLoadError as err:
+                skipped.append(str(err))
+                print(f"skipped {err}", file=sys.stderr)
+        if not recordings:
             continue
+        windows = scorer.predict_windows(recordings) if (args.windows or not pooled) else None
         if pooled:
-            p_fake = model.predict_proba([y])[0, spoof_column(scorer.classes_)]
-            windows = scorer.predict_windows([y]) if args.windows else None
+            p_fake = model.predict_proba(recordings)[:, column]
         else:
-            windows = scorer.predict_windows([y])
-            p_fake = scorer.aggregate_windows(windows)[0, spoof_column(scorer.classes_)]
-        label = "fake" if p_fake >= args.threshold else "real"
-        print(f"{path}\t{p_fake:.4f}\t{label}", flush=True)
-        if args.windows:
-            for row in windows.itertuples():
-                print(f"  {row.start:8.2f}-{row.end:8.2f} s\t{row.p_fake:.4f}")
-        scored += 1
-    print(f"scored {scored} file(s); skipped {len(skipped)}", file=sys.stderr)
+            p_fake = scorer.aggregate_windows(windows)[:, column]
+        for i, (path, p) in enumerate(zip(names, p_fake)):
+            own = windows[windows["recording"] == i] if args.windows else None
+            writer.write(path, float(p), "fake" if p >= args.threshold else "real", own)
+        scored += len(names)
+    writer.close()
+    print(f"scored {scored} file(s); skipped {len(skipped)}; {len(files)} in all", file=sys.stderr)
     return 0 if scored else 1
 
 
-def write_figures(results, out):
-    """ROC, DET, confusion-matrix and training-curve PNGs; returns their paths."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import numpy as np
-    from sklearn.metrics import ConfusionMatrixDisplay, DetCurveDisplay, RocCurveDisplay
-
-    written = []
-    pos = results.pos_label
-    for display, name in [(RocCurveDisplay, "roc.png"), (DetCurveDisplay, "det.png")]:
-        fig, ax = plt.subplots(figsize=(5, 5))
-        for model, (y_true, score) in results.predictions.items():
-            display.from_predictions(y_true, score, pos_label=pos, name=model, ax=ax)
-        ax.set_title(f"{'ROC' if display is RocCurveDisplay else 'DET'} curves (positive: {pos})")
-        fig.tight_layout()
-        fig.savefig(out / name, dpi=100)
-        plt.close(fig)
-        written.append(out / name)
-    for model, (y_true, score) in results.predictions.items():
-        labels = np.unique(y_true)
-        negative = [label for label in labels if label != pos][0]
-        y_pred = np.where(score >= 0.5, pos, negative)
-        fig, ax = plt.subplots(figsize=(4, 4))
-        ConfusionMatrixDisplay.from_predictions(y_true, y_pred, ax=ax, colorbar=False)
-        ax.set_title(f"{model}: confusion matrix")
-        fig.tight_layout()
-        path = out / f"confusion_{model}.png"
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
-        written.append(path)
-    for model, histories in results.histories.items():
-        fig, ax = plt.subplots(figsize=(5, 3.5))
-        for i, history in enumerate(histories):
-            for key in ("loss", "val_loss"):
-                if key in history:
-                    ax.plot(np.arange(1, len(history[key]) + 1), history[key],
-                            label=f"{key} (split {i})", linestyle="-" if key == "loss" else "--")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("binary cross-entropy")
-        ax.set_title(f"{model}: training curve")
-        ax.legend(fontsize="small")
-        fig.tight_layout()
-        path = out / f"training_{model}.png"
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
-        written.append(path)
-    return written
+_PREDICT_BATCH = 32  # recordings scored together
 
 
 def main(argv=None):
@@ -423,7 +393,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, FileNotFoundError) as err:
+    except KeyboardInterrupt:
+        print(f"skdeepfake {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, OSError) as err:  # expected failures: one line, no traceback
         print(f"skdeepfake {args.command}: error: {err}", file=sys.stderr)
         return 2
 

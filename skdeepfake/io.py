@@ -1,126 +1,31 @@
 """Reading audio: files or arrays in, fixed-length mono waveforms out."""
 
-import re
 from numbers import Integral, Real
-from pathlib import Path
 
 import numpy as np
-import soundfile as sf
-import soxr
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from ._decode import MAX_DURATION, SAMPLE_RATE_RANGE, AudioLoadError, load_audio
 from ._parallel import map_batches
 from ._validation import as_clip_list, check_same_length
 
-__all__ = ["AudioLoader", "AudioLoadError", "load_audio", "fix_length"]
+__all__ = ["AudioLoader", "AudioLoadError", "load_audio", "fix_length", "SAMPLE_RATE_RANGE", "MAX_DURATION"]
 
 _DECODE_BATCH = 16  # files per parallel task
-_INTEGER_PCM = frozenset({"PCM_S8", "PCM_U8", "PCM_16", "PCM_24", "PCM_32"})
-_TRUNCATED = re.compile(
-    r"^(?:data|SSND)\s*:\s*(?P<declared>\d+) \(should be (?P<actual>\d+)\)", re.MULTILINE
+
+
+@validate_params(
+    {
+        "y": ["array-like"],
+        "n_samples": [Interval(Integral, 1, None, closed="left")],
+        "crop": [StrOptions({"start", "center", "random"})],
+        "pad_mode": [StrOptions({"repeat", "constant"})],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
 )
-
-
-class AudioLoadError(ValueError):
-    """An audio file is missing, unreadable, empty, truncated or invalid.
-
-    The message always starts with the file's path.
-
-    Examples
-    --------
-    >>> from skdeepfake import AudioLoader, AudioLoadError
-    >>> try:
-    ...     AudioLoader().transform(["missing.wav"])
-    ... except AudioLoadError as err:
-    ...     print(err)
-    missing.wav: file does not exist.
-    """
-
-
-def load_audio(path, sr=None):
-    """Read one audio file as a mono float32 waveform.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-        Any file libsndfile reads: WAV (PCM 8/16/24/32 bit or float), FLAC,
-        OGG/Vorbis, Opus, MP3, AIFF and more.
-    sr : int or None, default=None
-        Sample rate to resample to (with soxr, as librosa does). ``None``
-        keeps the file's own rate.
-
-    Returns
-    -------
-    y : ndarray of shape (n_samples,), dtype float32
-        The channels mixed down to mono.
-    sr : int
-        The sample rate of ``y``.
-
-    Raises
-    ------
-    AudioLoadError
-        If the file does not exist, cannot be decoded, holds no samples,
-        is shorter than its header declares, or holds NaN or Inf samples.
-
-    Examples
-    --------
-    >>> import numpy as np, soundfile as sf, tempfile, os
-    >>> from skdeepfake.io import load_audio
-    >>> path = os.path.join(tempfile.mkdtemp(), "tone.wav")
-    >>> sf.write(path, np.zeros((8000, 2)), 8000)  # 1 s of stereo silence
-    >>> y, sr = load_audio(path, sr=16000)
-    >>> y.shape, y.dtype, sr
-    ((16000,), dtype('float32'), 16000)
-    """
-    try:
-        with sf.SoundFile(path) as f:
-            orig_sr, subtype = f.samplerate, f.subtype
-            data = _read_float32(f, subtype)
-            log = f.extra_info
-    except (sf.LibsndfileError, RuntimeError, TypeError, OSError) as err:
-        # Diagnose only on failure: two stat calls per file are measurable
-        # when a corpus is read at thousands of files per second.
-        path = Path(path)
-        if not path.exists():
-            raise AudioLoadError(f"{path}: file does not exist.") from None
-        if path.is_dir():
-            raise AudioLoadError(f"{path}: is a directory, not an audio file.") from None
-        raise AudioLoadError(f"{path}: cannot be decoded as audio ({err}).") from err
-    if len(data) == 0:
-        raise AudioLoadError(f"{path}: holds no audio samples (empty file).")
-    # libsndfile quietly shortens a WAV/AIFF whose data chunk runs past the
-    # end of the file; its log records the size the header declared.
-    cut = _TRUNCATED.search(log)
-    if cut and int(cut["declared"]) not in (0, 0xFFFFFFFF) and int(cut["declared"]) > int(cut["actual"]):
-        raise AudioLoadError(
-            f"{path}: is truncated: its header declares {cut['declared']} bytes of "
-            f"audio but only {cut['actual']} are in the file."
-        )
-    y = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
-    if subtype not in _INTEGER_PCM and not np.isfinite(y).all():
-        raise AudioLoadError(f"{path} contains NaN or infinite samples.")
-    if sr is not None and sr != orig_sr:
-        y = soxr.resample(y, orig_sr, sr, quality="HQ").astype(np.float32, copy=False)
-        orig_sr = sr
-    return np.ascontiguousarray(y, dtype=np.float32), orig_sr
-
-
-def _read_float32(f, subtype):
-    """Read an open SoundFile as float32 frames x channels.
-
-    16-bit PCM (FoR's format) is read as int16 and scaled here: libsndfile's
-    own int-to-float loop is the slowest step of reading such a file, and
-    scaling by 2**-15 is exact, so the values are the same as
-    ``f.read(dtype="float32")``.
-    """
-    if subtype == "PCM_16":
-        raw = f.read(out=np.empty((f.frames, f.channels), dtype=np.int16))
-        return np.multiply(raw, np.float32(2.0**-15), dtype=np.float32)
-    return f.read(dtype="float32", always_2d=True)
-
-
 def fix_length(y, n_samples, crop="start", pad_mode="repeat", random_state=None):
     """Crop or pad a 1-D waveform to exactly ``n_samples``.
 
@@ -152,6 +57,10 @@ def fix_length(y, n_samples, crop="start", pad_mode="repeat", random_state=None)
     >>> fix_length(np.arange(10.0), 4, crop="center")
     array([3., 4., 5., 6.])
     """
+    return _fix_length(np.asarray(y), n_samples, crop, pad_mode, random_state)
+
+
+def _fix_length(y, n_samples, crop, pad_mode, random_state):
     n = len(y)
     if n > n_samples:
         if crop == "start":
@@ -200,6 +109,12 @@ class AudioLoader(TransformerMixin, BaseEstimator):
     n_jobs : int or None, default=None
         Number of parallel jobs to decode files with (joblib; ``-1`` means all
         cores). Arrays are not decoded and ignore it.
+    max_duration : float or None, default=3600.0
+        Files longer than this many seconds are refused
+        (:class:`AudioLoadError`) when they must be decoded whole
+        (``duration=None`` or ``crop`` other than ``"start"``); with
+        ``crop="start"`` only the excerpt kept is read, whatever the file's
+        length. ``None``: no limit.
     verbose : bool, default=False
         Show a progress bar while decoding files.
 
@@ -240,6 +155,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         "pad_mode": [StrOptions({"repeat", "constant"})],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
+        "max_duration": [Interval(Real, 0, None, closed="neither"), None],
         "verbose": ["boolean"],
     }
 
@@ -251,6 +167,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         pad_mode="repeat",
         random_state=None,
         n_jobs=None,
+        max_duration=MAX_DURATION,
         verbose=False,
     ):
         self.sr = sr
@@ -259,7 +176,16 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         self.pad_mode = pad_mode
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.max_duration = max_duration
         self.verbose = verbose
+
+    def _validate_all(self):
+        self._validate_params()
+        if self.duration is not None and self.n_samples_out < 1:
+            raise ValueError(
+                f"duration={self.duration!r} s is shorter than one sample at sr={self.sr}; "
+                "AudioLoader needs at least 1 / sr seconds."
+            )
 
     @property
     def n_samples_out(self):
@@ -281,7 +207,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         self : AudioLoader
             The loader.
         """
-        self._validate_params()
+        self._validate_all()
         kind, clips = as_clip_list(X)
         check_same_length(clips, y)
         if kind == "arrays" and isinstance(X, np.ndarray):
@@ -302,7 +228,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
             One row per clip; with ``duration=None``, a list of 1-D float32
             arrays, each recording whole.
         """
-        self._validate_params()
+        self._validate_all()
         kind, clips = as_clip_list(X)
         n_out = self.n_samples_out
         if self.crop == "random":
@@ -314,7 +240,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
             return self._whole_recordings(kind, clips)
         out = np.empty((len(clips), n_out), dtype=np.float32)
         if kind == "paths":
-            args = (self.sr, n_out, self.crop, self.pad_mode)
+            args = (self.sr, n_out, self.crop, self.pad_mode, self.max_duration)
 
             def decode(batch):
                 for i in range(batch.start, batch.stop):
@@ -327,7 +253,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
                 pass
         else:
             for i, (clip, seed) in enumerate(zip(clips, seeds)):
-                out[i] = fix_length(clip, n_out, self.crop, self.pad_mode, seed)
+                out[i] = _fix_length(clip, n_out, self.crop, self.pad_mode, seed)
         return out
 
     def _whole_recordings(self, kind, clips):
@@ -337,7 +263,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
 
         def decode(batch):
             for i in range(batch.start, batch.stop):
-                out[i] = load_audio(clips[i], sr=self.sr)[0]
+                out[i] = load_audio(clips[i], sr=self.sr, max_duration=self.max_duration)[0]
 
         for _ in map_batches(decode, len(clips), _DECODE_BATCH, n_jobs=self.n_jobs,
                              verbose=self.verbose, desc="decoding"):
@@ -372,6 +298,9 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         return tags
 
 
-def _load_fixed(path, sr, n_out, crop, pad_mode, seed):
-    y, _ = load_audio(path, sr=sr)
-    return fix_length(y, n_out, crop, pad_mode, seed)
+def _load_fixed(path, sr, n_out, crop, pad_mode, max_duration, seed):
+    if crop == "start":  # read only the excerpt that is kept
+        y, _ = load_audio(path, sr=sr, first=n_out / sr)
+    else:
+        y, _ = load_audio(path, sr=sr, max_duration=max_duration)
+    return _fix_length(y, n_out, crop, pad_mode, seed)

@@ -37,12 +37,15 @@ import numpy as np
 
 from ._version import __version__
 
-__all__ = ["save_model", "load_model", "saveable_classes", "ModelFileError", "FORMAT_VERSION"]
+__all__ = ["save_model", "load_model", "saveable_classes", "ModelFileError", "FORMAT_VERSION", "MAX_MODEL_BYTES"]
 
 #: Version of the model-file layout written by :func:`save_model`.
 FORMAT_VERSION = 2
 _FORMAT = "skdeepfake-model"
 _MAX_DEPTH = 64  # nesting of the manifest's tree; deeper is refused, not recursed into
+#: Largest uncompressed size of a model file's contents, in bytes (512 MiB).
+MAX_MODEL_BYTES = 512 * 2**20
+_MAX_RATIO = 1000  # uncompressed / compressed beyond this is a zip bomb, not a model
 
 
 class ModelFileError(ValueError):
@@ -241,10 +244,11 @@ def save_model(model, path):
     }
     buffer = io.BytesIO()
     np.savez(buffer, **writer.arrays)
+    members = {"arrays.npz": buffer.getvalue(), **writer.blobs}
+    manifest["members"] = {name: len(data) for name, data in members.items()}
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("manifest.json", json.dumps(manifest, indent=1))
-        zf.writestr("arrays.npz", buffer.getvalue())
-        for member, data in writer.blobs.items():
+        for member, data in members.items():
             zf.writestr(member, data)
 
 
@@ -286,9 +290,15 @@ class _Reader:
             if member not in self.blobs:
                 raise ModelFileError(f"the manifest names {member!r}, which the file lacks.")
             blobs[local] = self.blobs[member]
+        if not isinstance(state, dict):
+            raise ModelFileError(f"{node['class']}: its fitted state is not a mapping.")
+        est = cls(**params)
+        est._validate_params()  # the classes' own parameter constraints are the schema
+        for key in ("steps", "transformer_list"):
+            if key in params and not params[key]:
+                raise ModelFileError(f"{node['class']}: {key} is empty.")
         if hasattr(cls, "_skdf_import"):
             return cls._skdf_import(params, state, blobs)
-        est = cls(**params)
         for key, value in state.items():
             if not (key.endswith("_") and not key.startswith("_")):
                 raise ModelFileError(f"{node['class']}: unexpected attribute {key!r} in the manifest.")
@@ -324,8 +334,10 @@ def load_model(path):
         raise ModelFileError(f"{path}: no such model file.")
     try:
         with zipfile.ZipFile(path) as zf:
+            _check_sizes(zf, {"manifest.json": None}, path)
             manifest = json.loads(zf.read("manifest.json"))
             _check_manifest(manifest, path)
+            _check_sizes(zf, manifest.get("members"), path)
             with np.load(io.BytesIO(zf.read("arrays.npz")), allow_pickle=False) as npz:
                 arrays = {k: npz[k] for k in npz.files}
             blobs = {n: zf.read(n) for n in zf.namelist()
@@ -340,11 +352,52 @@ def load_model(path):
             from ._persistence_v1 import build_v1
 
             return build_v1(manifest, arrays, blobs)
-        return _Reader(arrays, blobs).decode(manifest["model"])
+        model = _Reader(arrays, blobs).decode(manifest["model"])
+        _check_model(model)
+        return model
     except ModelFileError as err:
         raise ModelFileError(f"{path}: {err}") from None
     except Exception as err:  # a manifest that passed the checks but does not rebuild
         raise ModelFileError(f"{path}: the model could not be rebuilt ({type(err).__name__}: {err}).") from err
+
+
+def _check_sizes(zf, declared, path):
+    """Refuse, before reading, members larger than declared or than any model."""
+    infos = {info.filename: info for info in zf.infolist()}
+    total = 0
+    for name, info in infos.items():
+        if declared is not None and name in declared and declared[name] is not None:
+            if info.file_size != declared[name]:
+                raise ModelFileError(
+                    f"{path}: member {name!r} holds {info.file_size} bytes but the manifest "
+                    f"declares {declared[name]}; the file was altered."
+                )
+        if info.file_size > 2**20 and info.file_size > _MAX_RATIO * max(info.compress_size, 1):
+            raise ModelFileError(
+                f"{path}: member {name!r} would expand from {info.compress_size} to "
+                f"{info.file_size} bytes; refused as a decompression bomb."
+            )
+        total += info.file_size
+    if total > MAX_MODEL_BYTES:
+        raise ModelFileError(
+            f"{path}: holds {total} bytes uncompressed, more than MAX_MODEL_BYTES "
+            f"({MAX_MODEL_BYTES}); refused."
+        )
+
+
+def _check_model(model):
+    from sklearn.utils.validation import check_is_fitted
+
+    from .labels import spoof_label
+
+    check_is_fitted(model)
+    classes = getattr(model, "classes_", None)
+    if classes is None:
+        raise ModelFileError("the model has no classes_: it is not a fitted detector.")
+    try:
+        spoof_label(classes)
+    except ValueError as err:
+        raise ModelFileError(f"the model's classes: {err}") from None
 
 
 def _check_manifest(manifest, path):

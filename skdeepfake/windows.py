@@ -19,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from ._validation import as_clip_list, check_same_length
 from .labels import spoof_column, spoof_label
-from .io import fix_length, load_audio
+from .io import _fix_length, load_audio
 
 __all__ = ["WindowedClassifier", "window_bounds", "AGGREGATES"]
 
@@ -85,7 +85,8 @@ def _n_front_steps(estimator):
 
 def _cut(y, bounds, n_window):
     """The windows of ``y`` as a 2-D array; a short recording is repeat-padded."""
-    return np.stack([fix_length(y[s:e], n_window) for s, e in bounds]).astype(np.float32, copy=False)
+    windows = [_fix_length(y[s:e], n_window, "start", "repeat", None) for s, e in bounds]
+    return np.stack(windows).astype(np.float32, copy=False)
 
 
 class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):

@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -257,7 +259,7 @@ def test_cli_benchmark_on_a_folder_reports_bad_files(corpus, tmp_path, capsys):
         assert main(["benchmark", "--data", str(corpus), "--models", "xgb", "--cv", "3",
                      "--no-audit", "--out", str(out)]) == 0
     captured = capsys.readouterr()
-    assert "corrupt.wav" in captured.err and "skipped 1 unreadable" in captured.err
+    assert "corrupt.wav" in captured.err and "61 found, 60 used, 1 skipped" in captured.err
     assert (out / "results.md").exists()
 
 
@@ -290,14 +292,16 @@ def test_cli_train_then_predict_long_stereo_44k_and_bad_files(corpus, tmp_path, 
                str(long_path), str(flac), str(corpus / "fake"), str(tmp_path / "missing.wav")])
     captured = capsys.readouterr()
     assert rc == 0
-    lines = captured.out.splitlines()
-    assert lines[0] == "file\tp_fake\tlabel"
-    long_line = next(line for line in lines if line.startswith(str(long_path)))
-    assert 0.0 <= float(long_line.split("\t")[1]) <= 1.0
-    assert sum(" s\t" in line for line in lines) >= 60  # 60 two-second windows, and more
+    rows = list(csv.reader(io.StringIO(captured.out), delimiter="\t"))
+    assert rows[0] == ["file", "start", "end", "p_fake", "label"]
+    long_row = next(r for r in rows if r[0] == str(long_path) and r[1] == "")
+    assert 0.0 <= float(long_row[3]) <= 1.0 and long_row[4] in ("real", "fake")
+    long_windows = [r for r in rows if r[0] == str(long_path) and r[1] != ""]
+    assert len(long_windows) == 60  # 60 two-second windows
+    assert np.mean([float(r[3]) for r in long_windows]) == pytest.approx(float(long_row[3]), abs=1e-4)
     assert "corrupt.wav" in captured.err and "missing.wav: file does not exist" in captured.err
     assert "skipped 2" in captured.err
-    assert any(line.startswith(str(flac)) for line in lines)
+    assert any(r[0] == str(flac) for r in rows)
 
 
 def test_cli_train_and_predict_round_trip_with_a_keras_model(corpus, tmp_path, capsys):
@@ -335,9 +339,10 @@ def test_cli_whole_recording_train_benchmark_and_predict(tmp_path, capsys):
     capsys.readouterr()
     assert main(["predict", "--model", str(model), "--aggregate", "max", "--windows",
                  str(root / "fake" / "1.wav")]) == 0
-    out = capsys.readouterr().out.splitlines()
-    window_scores = [float(line.split("\t")[-1]) for line in out[2:]]
-    assert float(out[1].split("\t")[1]) == pytest.approx(max(window_scores), abs=1e-4)
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out), delimiter="\t"))
+    window_scores = [float(r[3]) for r in rows[2:]]
+    assert len(window_scores) >= 2 and rows[1][1] == ""
+    assert float(rows[1][3]) == pytest.approx(max(window_scores), abs=1e-4)
     assert main(["predict", "--model", str(model), "--window", "3", str(root / "fake" / "1.wav")]) == 2
     assert "cannot change" in capsys.readouterr().err
     out_dir = tmp_path / "bench"

@@ -185,7 +185,7 @@ def test_nan_samples_in_a_file_are_named(tmp_path):
     y = tone(440, 0.5)
     y[100] = np.nan
     path = write_audio(tmp_path / "nan.wav", y, subtype="FLOAT")
-    with pytest.raises(AudioLoadError, match="nan.wav contains NaN or infinite"):
+    with pytest.raises(AudioLoadError, match="nan.wav: contains NaN or infinite"):
         AudioLoader().transform([path])
 
 

@@ -4,9 +4,10 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 from joblib import Parallel, delayed
 from sklearn.utils import Bunch
+
+from .._decode import unreadable_reason
 
 __all__ = ["load_audio_folder", "TARGET_NAMES"]
 
@@ -18,17 +19,21 @@ def load_audio_folder(root, check=True, n_jobs=None):
     """List the audio files of a folder with ``real/`` and ``fake/`` below it.
 
     Files may sit at any depth below ``real/`` and ``fake/``. Hidden files
-    (names starting with ``.``) are ignored. With ``check=True`` every file's
-    header is read; files libsndfile cannot open, or that hold no samples,
-    are left out of ``filenames`` and listed in ``skipped`` with the reason,
-    and a warning says how many.
+    (names starting with ``.``) are ignored. With ``check=True`` every file
+    is decoded once, as a pipeline would decode it; any entry that cannot
+    be used (not a regular file, a broken or looping link, undecodable,
+    empty, truncated, holding NaN or Inf, an unaccepted sample rate) is left
+    out of ``filenames`` and listed in ``skipped`` with the reason, and a
+    warning says how many. Every entry is either in ``filenames`` or in
+    ``skipped``.
 
     Parameters
     ----------
     root : str or pathlib.Path
         The folder holding ``real/`` and ``fake/``.
     check : bool, default=True
-        Open each file's header to find unreadable files up front.
+        Decode each file to find unusable ones up front (a run then never
+        stops at a bad file).
     n_jobs : int or None, default=None
         Parallel jobs for the check (joblib).
 
@@ -74,11 +79,16 @@ def load_audio_folder(root, check=True, n_jobs=None):
 
 
 def files_below(folder):
-    """Sorted files at any depth below ``folder``, skipping hidden names (``.*``)."""
+    """Sorted entries at any depth below ``folder`` that are not folders, hidden names (``.*``) left out.
+
+    Links that lead nowhere or in a loop, pipes and other special files are
+    listed too, so that whoever reads them reports them rather than losing
+    them.
+    """
     folder = Path(folder)
     return sorted(
         p for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        if not p.is_dir() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     )
 
 
@@ -86,7 +96,7 @@ def _bunch_from_files(files, target, root, check, n_jobs, title):
     skipped = []
     if check and files:
         reasons = Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(_unreadable_reason)(path) for path in files
+            delayed(unreadable_reason)(path) for path in files
         )
         keep = [reason is None for reason in reasons]
         skipped = [(str(p), r) for p, r in zip(files, reasons) if r is not None]
@@ -94,7 +104,7 @@ def _bunch_from_files(files, target, root, check, n_jobs, title):
         target = [t for t, k in zip(target, keep) if k]
     if skipped:
         warnings.warn(
-            f"{title}: skipped {len(skipped)} unreadable file(s); see the Bunch's "
+            f"{title}: skipped {len(skipped)} unusable file(s); see the Bunch's "
             f"'skipped' for each path and reason. First: {skipped[0][0]}: "
             f"{skipped[0][1]}",
             UserWarning,
@@ -103,7 +113,7 @@ def _bunch_from_files(files, target, root, check, n_jobs, title):
     target = np.asarray(target, dtype=int)
     descr = (
         f"{title}\n\n{len(files)} files: {int((target == 0).sum())} real, "
-        f"{int((target == 1).sum())} fake; {len(skipped)} skipped as unreadable.\n"
+        f"{int((target == 1).sum())} fake; {len(skipped)} skipped as unusable.\n"
     )
     return Bunch(
         filenames=np.array([str(p) for p in files], dtype=object),
@@ -115,12 +125,3 @@ def _bunch_from_files(files, target, root, check, n_jobs, title):
     )
 
 
-def _unreadable_reason(path):
-    """Why libsndfile cannot read ``path``, or None when it can."""
-    try:
-        info = sf.info(str(path))
-    except Exception as err:  # libsndfile raises several types for bad files
-        return f"cannot be decoded as audio ({err})"
-    if info.frames == 0:
-        return "holds no audio samples (empty file)"
-    return None

@@ -340,7 +340,7 @@ class _EpochProgressBar(keras.callbacks.Callback):
         from tqdm.auto import tqdm
 
         self.bar = tqdm(total=self.params.get("epochs"), desc=f"training {self.name}",
-                        unit="epoch", leave=False)
+                        unit="epoch", leave=False, disable=None)
 
     def on_epoch_end(self, epoch, logs=None):
         self.bar.update(1)

@@ -1,0 +1,52 @@
+"""The figures of ``skdeepfake benchmark``."""
+
+
+def write_figures(results, out):
+    """ROC, DET, confusion-matrix and training-curve PNGs; returns their paths."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from sklearn.metrics import ConfusionMatrixDisplay, DetCurveDisplay, RocCurveDisplay
+
+    written = []
+    pos = results.pos_label
+    for display, name in [(RocCurveDisplay, "roc.png"), (DetCurveDisplay, "det.png")]:
+        fig, ax = plt.subplots(figsize=(5, 5))
+        for model, (y_true, score) in results.predictions.items():
+            display.from_predictions(y_true, score, pos_label=pos, name=model, ax=ax)
+        ax.set_title(f"{'ROC' if display is RocCurveDisplay else 'DET'} curves (positive: {pos})")
+        fig.tight_layout()
+        fig.savefig(out / name, dpi=100)
+        plt.close(fig)
+        written.append(out / name)
+    for model, (y_true, score) in results.predictions.items():
+        labels = np.unique(y_true)
+        negative = [label for label in labels if label != pos][0]
+        y_pred = np.where(score >= 0.5, pos, negative)
+        fig, ax = plt.subplots(figsize=(4, 4))
+        ConfusionMatrixDisplay.from_predictions(y_true, y_pred, ax=ax, colorbar=False)
+        ax.set_title(f"{model}: confusion matrix")
+        fig.tight_layout()
+        path = out / f"confusion_{model}.png"
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+        written.append(path)
+    for model, histories in results.histories.items():
+        fig, ax = plt.subplots(figsize=(5, 3.5))
+        for i, history in enumerate(histories):
+            for key in ("loss", "val_loss"):
+                if key in history:
+                    ax.plot(np.arange(1, len(history[key]) + 1), history[key],
+                            label=f"{key} (split {i})", linestyle="-" if key == "loss" else "--")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("binary cross-entropy")
+        ax.set_title(f"{model}: training curve")
+        ax.legend(fontsize="small")
+        fig.tight_layout()
+        path = out / f"training_{model}.png"
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+        written.append(path)
+    return written

@@ -1,0 +1,202 @@
+"""Decoding one audio file safely: the checks before, during and after libsndfile.
+
+Every failure is an :class:`~skdeepfake.io.AudioLoadError` whose message
+starts with the path and says what is wrong. Nothing is opened that could
+block (named pipes, devices), nothing is decoded beyond the accepted
+length, and sample rates outside :data:`SAMPLE_RATE_RANGE` are refused
+before resampling.
+"""
+
+import errno
+import os
+import re
+import stat
+
+import numpy as np
+import soundfile as sf
+import soxr
+
+__all__ = [
+    "AudioLoadError", "load_audio", "check_regular_file", "unreadable_reason",
+    "SAMPLE_RATE_RANGE", "MAX_DURATION",
+]
+
+#: Sample rates (Hz) a file may declare: telephone-band 1 kHz to 384 kHz.
+SAMPLE_RATE_RANGE = (1000, 384000)
+#: Longest recording decoded whole, in seconds, unless a caller allows more.
+MAX_DURATION = 3600.0
+
+_INTEGER_PCM = frozenset({"PCM_S8", "PCM_U8", "PCM_16", "PCM_24", "PCM_32"})
+_TRUNCATED = re.compile(
+    r"^(?:data|SSND)\s*:\s*(?P<declared>\d+) \(should be (?P<actual>\d+)\)", re.MULTILINE
+)
+_RESAMPLER_MARGIN = 1024  # input samples read beyond an excerpt, for soxr's filter
+
+
+class AudioLoadError(ValueError):
+    """An audio file is missing, unreadable, empty, truncated or invalid.
+
+    The message always starts with the file's path.
+
+    Examples
+    --------
+    >>> from skdeepfake import AudioLoader, AudioLoadError
+    >>> try:
+    ...     AudioLoader().transform(["missing.wav"])
+    ... except AudioLoadError as err:
+    ...     print(err)
+    missing.wav: file does not exist.
+    """
+
+
+def check_regular_file(path):
+    """Raise AudioLoadError unless ``path`` is a regular file (links followed).
+
+    Named pipes, sockets and devices are refused without being opened: a
+    read from a pipe can block forever.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise AudioLoadError(
+                f"{path}: is a broken symbolic link (to {os.readlink(path)!r})."
+            ) from None
+        raise AudioLoadError(f"{path}: file does not exist.") from None
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise AudioLoadError(f"{path}: is a symbolic link loop.") from None
+        raise AudioLoadError(f"{path}: cannot be read ({err.strerror}).") from None
+    if stat.S_ISDIR(mode):
+        raise AudioLoadError(f"{path}: is a directory, not an audio file.")
+    if not stat.S_ISREG(mode):
+        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+        raise AudioLoadError(
+            f"{path}: is {kind}, not a regular file; refused without opening it, since "
+            "reading it could block."
+        )
+
+
+def load_audio(path, sr=None, *, max_duration=MAX_DURATION, first=None):
+    """Read one audio file as a mono float32 waveform.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        Any file libsndfile reads: WAV (PCM 8/16/24/32 bit or float), FLAC,
+        OGG/Vorbis, Opus, MP3, AIFF and more.
+    sr : int or None, default=None
+        Sample rate to resample to (with soxr, as librosa does). ``None``
+        keeps the file's own rate.
+    max_duration : float or None, default=3600.0
+        Refuse files longer than this many seconds (``None``: no limit), so
+        that a small file declaring hours of audio cannot exhaust memory.
+    first : float or None, default=None
+        Read only the first ``first`` seconds (then ``max_duration`` does
+        not apply): a long file costs no more than the excerpt kept.
+
+    Returns
+    -------
+    y : ndarray of shape (n_samples,), dtype float32
+        The channels mixed down to mono.
+    sr : int
+        The sample rate of ``y``.
+
+    Raises
+    ------
+    AudioLoadError
+        If the file does not exist, is not a regular file (a pipe, a broken
+        link), cannot be decoded, holds no samples, is shorter than its
+        header declares, declares a sample rate outside
+        :data:`SAMPLE_RATE_RANGE`, is longer than ``max_duration``, or holds
+        NaN or Inf samples.
+
+    Examples
+    --------
+    >>> import numpy as np, soundfile as sf, tempfile, os
+    >>> from skdeepfake.io import load_audio
+    >>> path = os.path.join(tempfile.mkdtemp(), "tone.wav")
+    >>> sf.write(path, np.zeros((8000, 2)), 8000)  # 1 s of stereo silence
+    >>> y, sr = load_audio(path, sr=16000)
+    >>> y.shape, y.dtype, sr
+    ((16000,), dtype('float32'), 16000)
+    """
+    check_regular_file(path)
+    try:
+        with sf.SoundFile(path) as f:
+            orig_sr, subtype = f.samplerate, f.subtype
+            _check_header(path, f, orig_sr, max_duration if first is None else None)
+            n_read = f.frames
+            if first is not None:
+                margin = _RESAMPLER_MARGIN if sr not in (None, orig_sr) else 0
+                n_read = min(n_read, int(np.ceil(first * orig_sr)) + margin)
+            data = _read_float32(f, subtype, n_read)
+            log = f.extra_info
+    except AudioLoadError:
+        raise
+    except PermissionError:
+        raise AudioLoadError(f"{path}: cannot be read (permission denied).") from None
+    except (sf.LibsndfileError, RuntimeError, TypeError, OSError) as err:
+        reason = getattr(err, "error_string", None) or str(err)
+        raise AudioLoadError(
+            f"{path}: cannot be decoded as audio: the format is not recognised or the data "
+            f"is damaged (libsndfile: {reason.strip()})"
+        ) from err
+    if len(data) == 0:
+        raise AudioLoadError(f"{path}: holds no audio samples (empty file).")
+    # libsndfile quietly shortens a WAV/AIFF whose data chunk runs past the
+    # end of the file; its log records the size the header declared.
+    cut = _TRUNCATED.search(log)
+    if cut and int(cut["declared"]) not in (0, 0xFFFFFFFF) and int(cut["declared"]) > int(cut["actual"]):
+        raise AudioLoadError(
+            f"{path}: is truncated: its header declares {cut['declared']} bytes of "
+            f"audio but only {cut['actual']} are in the file."
+        )
+    y = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
+    if subtype not in _INTEGER_PCM and not np.isfinite(y).all():
+        raise AudioLoadError(f"{path}: contains NaN or infinite samples.")
+    if sr is not None and sr != orig_sr:
+        y = soxr.resample(y, orig_sr, sr, quality="HQ").astype(np.float32, copy=False)
+        orig_sr = sr
+    return np.ascontiguousarray(y, dtype=np.float32), orig_sr
+
+
+def _check_header(path, f, orig_sr, max_duration):
+    low, high = SAMPLE_RATE_RANGE
+    if not low <= orig_sr <= high:
+        raise AudioLoadError(
+            f"{path}: declares a sample rate of {orig_sr} Hz, outside the accepted "
+            f"{low}-{high} Hz."
+        )
+    if max_duration is not None and f.frames > max_duration * orig_sr:
+        raise AudioLoadError(
+            f"{path}: holds {f.frames / orig_sr:.0f} s of audio, more than "
+            f"max_duration={max_duration:g} s; raise the limit to read it whole."
+        )
+
+
+def _read_float32(f, subtype, n_frames):
+    """Read ``n_frames`` of an open SoundFile as float32 frames x channels.
+
+    16-bit PCM (FoR's format) is read as int16 and scaled here: libsndfile's
+    own int-to-float loop is the slowest step of reading such a file, and
+    scaling by 2**-15 is exact, so the values are the same as
+    ``f.read(dtype="float32")``.
+    """
+    if subtype == "PCM_16":
+        raw = f.read(out=np.empty((n_frames, f.channels), dtype=np.int16))
+        return np.multiply(raw, np.float32(2.0**-15), dtype=np.float32)
+    return f.read(n_frames, dtype="float32", always_2d=True)
+
+
+def unreadable_reason(path):
+    """Why ``path`` cannot be used as audio (the AudioLoadError's reason), or None."""
+    try:
+        load_audio(path)
+    except AudioLoadError as err:
+        text = str(err)
+        prefix = f"{path}: "
+        return text[len(prefix):] if text.startswith(prefix) else text
+    return None
+
