@@ -11,10 +11,12 @@ import errno
 import os
 import re
 import stat
+from numbers import Integral, Real
 
 import numpy as np
 import soundfile as sf
 import soxr
+from sklearn.utils._param_validation import Interval, validate_params
 
 __all__ = [
     "AudioLoadError", "load_audio", "check_regular_file", "unreadable_reason",
@@ -78,6 +80,10 @@ def check_regular_file(path):
         )
 
 
+@validate_params(
+    {"path": [str, os.PathLike], "sr": [Interval(Integral, 1, None, closed="left"), None], "max_duration": [Interval(Real, 0, None, closed="neither"), None], "first": [Interval(Real, 0, None, closed="neither"), None]},
+    prefer_skip_nested_validation=True,
+)
 def load_audio(path, sr=None, *, max_duration=MAX_DURATION, first=None):
     """Read one audio file as a mono float32 waveform.
 

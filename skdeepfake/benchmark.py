@@ -3,6 +3,7 @@
 import json
 import time
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,7 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, roc_auc_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils._param_validation import Interval, validate_params
 from tqdm.auto import tqdm
 
 from ._validation import as_clip_list
@@ -43,9 +45,16 @@ class ShortcutWarning(UserWarning):
     Examples
     --------
     >>> import warnings
-    >>> from skdeepfake.benchmark import ShortcutWarning
-    >>> warnings.simplefilter("error", ShortcutWarning)  # make shortcuts fatal
-    >>> warnings.resetwarnings()
+    >>> import numpy as np
+    >>> from skdeepfake.benchmark import ShortcutWarning, shortcut_audit
+    >>> X = [np.ones(8000 if i % 2 else 16000) for i in range(20)]  # length gives the class away
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", ShortcutWarning)  # make shortcuts fatal
+    ...     try:
+    ...         shortcut_audit(X, np.arange(20) % 2, cv=2)
+    ...     except ShortcutWarning as w:
+    ...         print(str(w)[:36])
+    Shortcut: 'duration' alone separates
     """
 
 
@@ -75,6 +84,10 @@ def _cues_of_file(path, silence_db):
     return _cues_of_clip(y, sr, silence_db)
 
 
+@validate_params(
+    {"X": "no_validation", "sr": [Interval(Integral, 1, None, closed="left")], "silence_db": [Interval(Real, None, 0, closed="right")], "n_jobs": [Integral, None]},
+    prefer_skip_nested_validation=True,
+)
 def audio_cues(X, sr=16000, silence_db=-40.0, n_jobs=None):
     """Trivial properties of each recording, measured before any cropping.
 
@@ -124,6 +137,10 @@ def _cue_auc(values, y, train, test, pos):
     return roc_auc_score(y[test] == pos, scores)
 
 
+@validate_params(
+    {"X": "no_validation", "y": ["array-like"], "cv": [Interval(Integral, 2, None, closed="left")], "sr": [Interval(Integral, 1, None, closed="left")], "random_state": ["random_state"], "n_jobs": [Integral, None]},
+    prefer_skip_nested_validation=True,
+)
 def shortcut_audit(X, y, *, cues=None, splits=None, cv=5, sr=16000, random_state=0, n_jobs=None):
     """How well each trivial cue alone separates real from fake.
 
@@ -354,6 +371,10 @@ def _evaluate(name, estimator, X, y, train, test, split, grid, pos):
     return row, (y_test, score), history, best
 
 
+@validate_params(
+    {"estimators": [dict], "X": "no_validation", "y": ["array-like"], "cv": [Interval(Integral, 2, None, closed="left")], "param_grids": [dict, None], "audit": ["boolean"], "sr": [Interval(Integral, 1, None, closed="left")], "progress": ["boolean"], "n_jobs": [Integral, None]},
+    prefer_skip_nested_validation=True,
+)
 def run_benchmark(
     estimators,
     X,

@@ -13,7 +13,10 @@ Classifiers order ``predict_proba``'s columns by ``classes_``, as in
 scikit-learn; :func:`spoof_column` says which column is P(fake).
 """
 
+from numbers import Real
+
 import numpy as np
+from sklearn.utils._param_validation import HasMethods, validate_params
 
 __all__ = ["SPOOF_NAMES", "BONA_FIDE_NAMES", "spoof_label", "spoof_column", "spoof_scores"]
 
@@ -34,6 +37,10 @@ def _kind(label):
     return None
 
 
+@validate_params(
+    {"labels": ["array-like"], "pos_label": [Real, str, "boolean", None]},
+    prefer_skip_nested_validation=True,
+)
 def spoof_label(labels, pos_label=None):
     """The label of the spoofed class among ``labels``.
 
@@ -85,6 +92,10 @@ def spoof_label(labels, pos_label=None):
     return values[kinds.index("spoof")]
 
 
+@validate_params(
+    {"classes": ["array-like"], "pos_label": [Real, str, "boolean", None]},
+    prefer_skip_nested_validation=True,
+)
 def spoof_column(classes, pos_label=None):
     """Index of the spoofed class in ``classes`` (a fitted classifier's ``classes_``).
 
@@ -109,6 +120,10 @@ def spoof_column(classes, pos_label=None):
     return classes.index(spoof_label(classes, pos_label))
 
 
+@validate_params(
+    {"estimator": [HasMethods(["predict_proba"])], "X": "no_validation", "pos_label": [Real, str, "boolean", None]},
+    prefer_skip_nested_validation=True,
+)
 def spoof_scores(estimator, X, pos_label=None):
     """P(fake) of every sample from a fitted classifier, and the spoofed label.
 
@@ -137,4 +152,4 @@ def spoof_scores(estimator, X, pos_label=None):
     ('fake', True)
     """
     column = spoof_column(estimator.classes_, pos_label)
-    return estimator.predict_proba(X)[:, column], estimator.classes_[column]
+    return estimator.predict_proba(X)[:, column], np.asarray(estimator.classes_).tolist()[column]

@@ -6,7 +6,10 @@ positive class); the positive class is the spoofed one, found by
 ``pos_label`` says otherwise.
 """
 
+from numbers import Real
+
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from .labels import spoof_label, spoof_scores
 
@@ -44,6 +47,10 @@ def _split_scores(y_true, y_score, pos_label):
     return y_score[is_pos], y_score[~is_pos]
 
 
+@validate_params(
+    {"y_true": ["array-like"], "y_score": ["array-like"], "pos_label": [Real, str, "boolean", None]},
+    prefer_skip_nested_validation=True,
+)
 def det_curve_asvspoof(y_true, y_score, *, pos_label=None):
     """Miss and false-alarm rates at every threshold, as ASVspoof computes them.
 
@@ -88,6 +95,10 @@ def det_curve_asvspoof(y_true, y_score, *, pos_label=None):
     return fnr, fpr, thresholds
 
 
+@validate_params(
+    {"y_true": ["array-like"], "y_score": ["array-like"], "pos_label": [Real, str, "boolean", None]},
+    prefer_skip_nested_validation=True,
+)
 def equal_error_rate(y_true, y_score, *, pos_label=None):
     """Equal error rate and its threshold, as the ASVspoof evaluation computes it.
 
@@ -126,6 +137,10 @@ def equal_error_rate(y_true, y_score, *, pos_label=None):
     return float(np.mean([fnr[i], fpr[i]])), float(thresholds[i])
 
 
+@validate_params(
+    {"y_true": ["array-like"], "y_score": ["array-like"], "pos_label": [Real, str, "boolean", None], "p_spoof": [Interval(Real, 0, 1, closed="neither")], "c_miss": [Interval(Real, 0, None, closed="neither")], "c_fa": [Interval(Real, 0, None, closed="neither")]},
+    prefer_skip_nested_validation=True,
+)
 def min_dcf(y_true, y_score, *, pos_label=None, p_spoof=0.05, c_miss=1.0, c_fa=10.0):
     """Normalised minimum detection cost, in the ASVspoof 5 style.
 
@@ -177,6 +192,10 @@ def min_dcf(y_true, y_score, *, pos_label=None, p_spoof=0.05, c_miss=1.0, c_fa=1
     return float(np.min(cost) / default)
 
 
+@validate_params(
+    {"y_true": ["array-like"], "y_score": ["array-like"], "pos_label": [Real, str, "boolean", None], "scores": [StrOptions({"probability", "llr"})], "eps": [Interval(Real, 0, 0.5, closed="neither")]},
+    prefer_skip_nested_validation=True,
+)
 def cllr(y_true, y_score, *, pos_label=None, scores="probability", eps=1e-12):
     """Log-likelihood-ratio cost, a measure of calibration and discrimination.
 
@@ -259,6 +278,10 @@ def _scorer(metric, name, pos_label=None, **costs):
     return scorer
 
 
+@validate_params(
+    {"pos_label": [Real, str, "boolean", None]},
+    prefer_skip_nested_validation=True,
+)
 def make_eer_scorer(*, pos_label=None):
     """A scorer returning minus the equal error rate.
 
@@ -289,6 +312,10 @@ def make_eer_scorer(*, pos_label=None):
     return _scorer(equal_error_rate, "eer_scorer", pos_label)
 
 
+@validate_params(
+    {"pos_label": [Real, str, "boolean", None], "p_spoof": [Interval(Real, 0, 1, closed="neither")], "c_miss": [Interval(Real, 0, None, closed="neither")], "c_fa": [Interval(Real, 0, None, closed="neither")]},
+    prefer_skip_nested_validation=True,
+)
 def make_min_dcf_scorer(*, pos_label=None, p_spoof=0.05, c_miss=1.0, c_fa=10.0):
     """A scorer returning minus the normalised minimum DCF, with chosen costs.
 
@@ -313,6 +340,10 @@ def make_min_dcf_scorer(*, pos_label=None, p_spoof=0.05, c_miss=1.0, c_fa=10.0):
     return _scorer(min_dcf, "min_dcf_scorer", pos_label, p_spoof=p_spoof, c_miss=c_miss, c_fa=c_fa)
 
 
+@validate_params(
+    {"pos_label": [Real, str, "boolean", None]},
+    prefer_skip_nested_validation=True,
+)
 def make_cllr_scorer(*, pos_label=None):
     """A scorer returning minus Cllr of the estimator's P(fake).
 

@@ -30,10 +30,12 @@ newer format version, or a damaged file, raises :class:`ModelFileError`.
 
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 
 import numpy as np
+from sklearn.utils._param_validation import HasMethods, validate_params
 
 from ._version import __version__
 
@@ -192,6 +194,10 @@ def _fitted_attributes(est):
     return {k: v for k, v in vars(est).items() if k.endswith("_") and not k.startswith("_")}
 
 
+@validate_params(
+    {"model": [HasMethods(["predict_proba"])], "path": [str, os.PathLike]},
+    prefer_skip_nested_validation=True,
+)
 def save_model(model, path):
     """Save a fitted model to a safe, versioned model file.
 
@@ -306,6 +312,10 @@ class _Reader:
         return est
 
 
+@validate_params(
+    {"path": [str, os.PathLike]},
+    prefer_skip_nested_validation=True,
+)
 def load_model(path):
     """Load a model saved by :func:`save_model`; no code from the file is executed.
 

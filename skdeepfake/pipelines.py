@@ -16,10 +16,25 @@ as frames for the frame-level models (CNN, LCNN, GMM) and as statistics for
 the tabular ones (DNN, XGBoost, linear).
 """
 
+from numbers import Integral, Real
+
 from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
 from sklearn.utils.validation import has_fit_parameter
 
-from .features import CQCC, DEFAULT_STATS, LFCC, HandcraftedFeatures, LinearSubbands, MelSpectrogram
+from .features import (
+    CQCC,
+    DEFAULT_STATS,
+    LFCC,
+    HandcraftedFeatures,
+    LinearSubbands,
+    MelSpectrogram,
+)
 from .io import AudioLoader
 
 __all__ = [
@@ -76,6 +91,10 @@ FRONTENDS = {
 }
 
 
+@validate_params(
+    {"features": [str, tuple, list, HasMethods(["fit", "transform"])], "sr": [Interval(Integral, 1, None, closed="left")], "output": [StrOptions({"stats", "frames"})], "stats": [tuple, list, None]},
+    prefer_skip_nested_validation=True,
+)
 def make_frontend(features, *, sr=16000, output="stats", stats=None):
     """The featurizer named ``features``, or a copy of one given.
 
@@ -152,6 +171,10 @@ MODELS = {
 _WHOLE = {False: "excerpt", True: "windows", "windows": "windows", "pooled": "pooled"}
 
 
+@validate_params(
+    {"model": [StrOptions(set(MODELS))], "whole_recording": ["boolean", StrOptions({"windows", "pooled"}), None], "sr": [Interval(Integral, 1, None, closed="left")], "duration": [Interval(Real, 0, None, closed="neither")], "hop": [Interval(Real, 0, None, closed="neither"), None], "n_jobs": [Integral, None], "random_state": [Interval(Integral, 0, None, closed="left"), None]},
+    prefer_skip_nested_validation=True,
+)
 def make_detector(
     model="linear",
     *,

@@ -13,13 +13,18 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from ._validation import as_clip_list, check_same_length
-from .labels import spoof_column, spoof_label
 from .io import _fix_length, load_audio
+from .labels import spoof_column, spoof_label
 
 __all__ = ["WindowedClassifier", "window_bounds", "AGGREGATES"]
 
@@ -27,6 +32,10 @@ __all__ = ["WindowedClassifier", "window_bounds", "AGGREGATES"]
 AGGREGATES = {"mean": np.mean, "max": np.max, "median": np.median}
 
 
+@validate_params(
+    {"n_samples": [Interval(Integral, 0, None, closed="left")], "sr": [Interval(Integral, 1, None, closed="left")], "window": [Interval(Real, 0, None, closed="neither")], "hop": [Interval(Real, 0, None, closed="neither")]},
+    prefer_skip_nested_validation=True,
+)
 def window_bounds(n_samples, sr, window, hop):
     """Start and end sample of each analysis window of a recording.
 

@@ -89,7 +89,7 @@ def test_window_bounds_cover_the_recording():
     assert bounds[0] == (0, 32000)
     assert bounds[-1][1] == 16000 * 7 + 5
     assert all(e - s == 32000 for s, e in bounds)
-    with pytest.raises(ValueError, match="positive"):
+    with pytest.raises(ValueError, match="'window' parameter of window_bounds"):
         window_bounds(10, 10, window=0, hop=1)
 
 
@@ -198,14 +198,14 @@ def test_newer_format_and_damaged_files_are_refused(xgb, tmp_path):
 
 
 def test_foreign_steps_cannot_be_saved(speech, tmp_path):
+    from sklearn.naive_bayes import GaussianNB
     from sklearn.pipeline import Pipeline
-    from sklearn.svm import SVC
 
     from skdeepfake import AudioLoader, HandcraftedFeatures
 
     pipe = Pipeline([("loader", AudioLoader()), ("features", HandcraftedFeatures(features=("zcr",))),
-                     ("model", SVC())]).fit(speech.data[:20], speech.target[:20])
-    with pytest.raises(ModelFileError, match="Pipeline.steps.*sklearn.svm._classes.SVC, which model files cannot hold"):
+                     ("model", GaussianNB())]).fit(speech.data[:20], speech.target[:20])
+    with pytest.raises(ModelFileError, match="Pipeline.steps.*GaussianNB, which model files cannot hold"):
         save_model(pipe, tmp_path / "m.skdf")
 
 

@@ -64,7 +64,7 @@ def test_audio_folder_reports_unreadable_files(audio_tree):
     (audio_tree / "fake" / "broken.wav").write_bytes(b"not a wav at all")
     write_audio(audio_tree / "real" / "empty.wav", np.zeros(0, np.float32))
     (audio_tree / "real" / ".DS_Store").write_bytes(b"\x00")
-    with pytest.warns(UserWarning, match="skipped 2 unreadable file"):
+    with pytest.warns(UserWarning, match="skipped 2 unusable file"):
         data = load_audio_folder(audio_tree)
     reasons = dict(data.skipped)
     assert len(data.filenames) == 20

@@ -64,8 +64,13 @@ def test_exact_length_is_untouched():
     np.testing.assert_array_equal(AudioLoader().fit_transform([y])[0], y)
 
 
-def test_fix_length_rejects_nothing_silently():
-    assert fix_length(np.ones(5), 5).shape == (5,)
+def test_fix_length_keeps_equal_lengths_and_refuses_bad_options():
+    y = np.arange(5.0)
+    np.testing.assert_array_equal(fix_length(y, 5, crop="random", random_state=0), y)
+    with pytest.raises(ValueError, match="'crop' parameter of fix_length"):
+        fix_length(np.ones(10), 5, crop="bogus")
+    with pytest.raises(ValueError, match="'pad_mode' parameter of fix_length"):
+        fix_length(np.ones(3), 5, pad_mode="mirror")
 
 
 # -- formats, resampling, channels ------------------------------------------

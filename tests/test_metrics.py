@@ -98,11 +98,20 @@ def test_scorers_in_model_selection(scorer):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(120, 3))
     y = np.where(X[:, 0] + 0.3 * rng.normal(size=120) > 0, "fake", "real")
-    res = cross_validate(XGBoostClassifier(n_estimators=20), X, y, scoring=scorer, cv=3)
-    assert (res["test_score"] <= 0).all()  # minus an error: greater is better
-    grid = GridSearchCV(XGBoostClassifier(n_estimators=20), {"max_depth": [1, 3]}, scoring=scorer, cv=3)
-    grid.fit(X, y)
-    assert grid.best_score_ == max(grid.cv_results_["mean_test_score"])
+    res = cross_validate(XGBoostClassifier(n_estimators=20), X, y, scoring=scorer, cv=3,
+                         return_estimator=True, return_indices=True)
+    # Each fold's score is minus the metric of that fold's P(fake), recomputed here.
+    metric = {"eer_scorer": lambda t, p: equal_error_rate(t, p)[0], "min_dcf_scorer": min_dcf,
+              "cllr_scorer": cllr}[scorer.__name__]
+    for est, test, score in zip(res["estimator"], res["indices"]["test"], res["test_score"]):
+        p_fake = est.predict_proba(X[test])[:, list(est.classes_).index("fake")]
+        assert score == pytest.approx(-metric(y[test], p_fake))
+    # Greater is better: a constant model scores worse than the fitted one.
+    from sklearn.dummy import DummyClassifier
+
+    dummy = cross_validate(DummyClassifier(strategy="stratified", random_state=0), X, y,
+                           scoring=scorer, cv=3)
+    assert dummy["test_score"].mean() < res["test_score"].mean()
 
 
 def test_eer_scorer_uses_p_fake_whatever_the_label_order():

@@ -1,11 +1,14 @@
 """Corpora on disk laid out as ``real/`` and ``fake/`` folders."""
 
+import os
 import warnings
+from numbers import Integral
 from pathlib import Path
 
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.utils import Bunch
+from sklearn.utils._param_validation import validate_params
 
 from .._decode import unreadable_reason
 
@@ -15,6 +18,10 @@ __all__ = ["load_audio_folder", "TARGET_NAMES"]
 TARGET_NAMES = np.array(["real", "fake"])
 
 
+@validate_params(
+    {"root": [str, os.PathLike], "check": ["boolean"], "n_jobs": [Integral, None]},
+    prefer_skip_nested_validation=True,
+)
 def load_audio_folder(root, check=True, n_jobs=None):
     """List the audio files of a folder with ``real/`` and ``fake/`` below it.
 

@@ -1,9 +1,11 @@
 """The Fake-or-Real (FoR) corpus, read from a local copy."""
 
+import os
+from numbers import Integral
 from pathlib import Path
 
-
 import numpy as np
+from sklearn.utils._param_validation import validate_params
 
 from ._folder import _bunch_from_files, load_audio_folder
 
@@ -56,6 +58,10 @@ def _find_version_dir(root, version):
     )
 
 
+@validate_params(
+    {"root": [str, os.PathLike], "version": [str], "split": [str], "check": ["boolean"], "n_jobs": [Integral, None]},
+    prefer_skip_nested_validation=True,
+)
 def load_for(root, version="for-norm", split="training", check=True, n_jobs=None):
     """List the files of one version and split of the Fake-or-Real corpus.
 
@@ -128,6 +134,10 @@ def load_for(root, version="for-norm", split="training", check=True, n_jobs=None
     return data
 
 
+@validate_params(
+    {"root": [str, os.PathLike], "split": [str], "check": ["boolean"], "n_jobs": [Integral, None]},
+    prefer_skip_nested_validation=True,
+)
 def load_for_combined(root, split="training", check=True, n_jobs=None):
     """FoR "for-combined": for-norm, for-2sec and for-rerec concatenated.
 

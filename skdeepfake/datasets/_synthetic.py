@@ -1,10 +1,13 @@
 """The built-in demo corpus: speech-like real clips and vocoded fake ones."""
 
 import functools
+from numbers import Integral, Real
+
 import librosa
 import numpy as np
 import scipy.signal
 from sklearn.utils import Bunch, check_random_state
+from sklearn.utils._param_validation import Interval, validate_params
 
 __all__ = ["make_synthetic_speech"]
 
@@ -45,6 +48,10 @@ neither length, level nor bandwidth separates them.
 """
 
 
+@validate_params(
+    {"n_samples": [Interval(Integral, 2, None, closed="left")], "duration": [Interval(Real, 0, None, closed="neither"), tuple, list], "sr": [Interval(Integral, 1000, None, closed="left")], "weights": [Interval(Real, 0, 1, closed="neither")], "random_state": ["random_state"]},
+    prefer_skip_nested_validation=True,
+)
 def make_synthetic_speech(
     n_samples=200, duration=2.0, sr=16000, weights=0.5, random_state=None
 ):

@@ -1,18 +1,25 @@
 """Featurising audio files end to end, in parallel batches."""
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.validation import check_is_fitted
 
+from .._parallel import iter_batches, map_batches
 from .._validation import as_clip_list
 from ..io import AudioLoader
-from .._parallel import iter_batches, map_batches
 from ._base import fits_only_input_length
 
 __all__ = ["featurize_files"]
 
 
+@validate_params(
+    {"X": "no_validation", "featurizer": [HasMethods(["transform"])], "loader": [HasMethods(["transform"]), None], "batch_size": [Interval(Integral, 1, None, closed="left")], "n_jobs": [Integral, None], "verbose": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def featurize_files(X, featurizer, *, loader=None, batch_size=64, n_jobs=None, verbose=False):
     """Decode, fix the length of and featurise many clips, batch by batch.
 

@@ -4,7 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._keras import KerasDetector, keras
@@ -81,6 +81,10 @@ class SpecAugment(keras.layers.Layer):
         return config
 
 
+@validate_params(
+    {"n_blocks": [Interval(Integral, 1, None, closed="left")], "kernel_size": [Interval(Integral, 1, None, closed="left")], "pool_size": [Interval(Integral, 1, None, closed="left")]},
+    prefer_skip_nested_validation=True,
+)
 def min_input_size(n_blocks=4, kernel_size=3, pool_size=2):
     """Smallest height and width that survive the CNN's conv/pool blocks.
 
@@ -314,6 +318,11 @@ class CustomCNNClassifier(KerasDetector):
         self.verbose = verbose
 
     def _check_input_shape(self, shape):
+        if not self.filters or not all(isinstance(f, Integral) and f >= 1 for f in self.filters):
+            raise ValueError(
+                f"filters={self.filters!r} must be a non-empty tuple of positive ints (the "
+                "filters of each conv block)."
+            )
         if len(shape) not in (3, 4):
             raise ValueError(
                 "CustomCNNClassifier needs spectrograms of shape (n, n_mels, n_frames) "
