@@ -71,6 +71,8 @@ def check_regular_file(path):
         raise AudioLoadError(f"{path}: cannot be read ({err.strerror}).") from None
     if stat.S_ISDIR(mode):
         raise AudioLoadError(f"{path}: is a directory, not an audio file.")
+    if not os.access(path, os.R_OK):
+        raise AudioLoadError(f"{path}: cannot be read (permission denied).")
     if not stat.S_ISREG(mode):
         kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
                 else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")

@@ -7,6 +7,7 @@ need them, so ``skdeepfake --help`` answers at once.
 import argparse
 import contextlib
 import sys
+from concurrent.futures import ThreadPoolExecutor
 import warnings
 from pathlib import Path
 
@@ -357,31 +358,46 @@ def cmd_predict(args):
     writer = PredictionWriter(args.format, args.windows)
     scored, skipped = 0, []
     files = list(_audio_files(args.paths))
-    # Recordings are scored in batches: one featurisation and one network call
-    # for many files, as the batched API does.
-    for start in range(0, len(files), _PREDICT_BATCH):
-        names, recordings = [], []
-        for path in files[start : start + _PREDICT_BATCH]:
+
+    def decode(chunk):
+        names, recordings, errors = [], [], []
+        for path in chunk:
             try:
                 recordings.append(load_audio(path, sr=sr)[0])
                 names.append(path)
             except AudioLoadError as err:
-                skipped.append(str(err))
+                errors.append(str(err))
+        return names, recordings, errors
+
+    # Recordings are scored in batches (one featurisation and one model call
+    # for many files, as the batched API does), and the next batch is decoded
+    # while this one is scored.
+    chunks = [files[i : i + _PREDICT_BATCH] for i in range(0, len(files), _PREDICT_BATCH)]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(decode, chunks[0]) if chunks else None
+        for k in range(len(chunks)):
+            names, recordings, errors = pending.result()
+            pending = pool.submit(decode, chunks[k + 1]) if k + 1 < len(chunks) else None
+            for err in errors:
+                skipped.append(err)
                 print(f"skipped {err}", file=sys.stderr)
-        if not recordings:
-            continue
-        windows = scorer.predict_windows(recordings) if (args.windows or not pooled) else None
-        if pooled:
-            p_fake = model.predict_proba(recordings)[:, column]
-        else:
-            p_fake = scorer.aggregate_windows(windows)[:, column]
-        for i, (path, p) in enumerate(zip(names, p_fake)):
-            own = windows[windows["recording"] == i] if args.windows else None
-            writer.write(path, float(p), "fake" if p >= args.threshold else "real", own)
-        scored += len(names)
+            if recordings:
+                scored += _score_batch(model, scorer, pooled, column, names, recordings, args, writer)
     writer.close()
     print(f"scored {scored} file(s); skipped {len(skipped)}; {len(files)} in all", file=sys.stderr)
     return 0 if scored else 1
+
+
+def _score_batch(model, scorer, pooled, column, names, recordings, args, writer):
+    windows = scorer.predict_windows(recordings) if (args.windows or not pooled) else None
+    if pooled:
+        p_fake = model.predict_proba(recordings)[:, column]
+    else:
+        p_fake = scorer.aggregate_windows(windows)[:, column]
+    for i, (path, p) in enumerate(zip(names, p_fake)):
+        own = windows[windows["recording"] == i] if args.windows else None
+        writer.write(path, float(p), "fake" if p >= args.threshold else "real", own)
+    return len(names)
 
 
 _PREDICT_BATCH = 32  # recordings scored together

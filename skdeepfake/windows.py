@@ -78,6 +78,20 @@ def window_bounds(n_samples, sr, window, hop):
     return [(s, s + win) for s in starts]
 
 
+def _aggregate(recording, scores, fn):
+    """``fn`` of the scores of each recording, recordings in increasing order."""
+    order = np.argsort(recording, kind="stable")
+    recording, scores = recording[order], scores[order]
+    starts = np.flatnonzero(np.r_[True, recording[1:] != recording[:-1]])
+    # The named aggregates as one numpy call each: this runs for every batch
+    # of the command line's predict.
+    if fn is np.mean:
+        return np.add.reduceat(scores, starts) / np.diff(np.r_[starts, len(scores)])
+    if fn is np.max:
+        return np.maximum.reduceat(scores, starts)
+    return np.array([fn(part) for part in np.split(scores, starts[1:])], dtype=float)
+
+
 def _n_front_steps(estimator):
     """Leading steps of a Pipeline that learn only the input length (never the last)."""
     from .features import fits_only_input_length
@@ -370,8 +384,7 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         check_is_fitted(self)
         fn = AGGREGATES.get(self.aggregate, self.aggregate)
         # Aggregate the spoofed class's scores ("max" = the most suspicious window).
-        groups = windows.groupby("recording", sort=True)["p_fake"]
-        spoof = np.array([fn(g.to_numpy()) for _, g in groups], dtype=float)
+        spoof = _aggregate(windows["recording"].to_numpy(), windows["p_fake"].to_numpy(), fn)
         proba = np.empty((len(spoof), 2))
         column = self._spoof_column()
         proba[:, column] = spoof
