@@ -1,7 +1,16 @@
-"""Datasets: local corpora on disk and the built-in synthetic demo corpus."""
+"""Datasets: local corpora on disk and the built-in synthetic demo corpus.
 
+Every loader returns a Bunch with ``filenames``, ``target`` (1 = spoofed),
+and, where the corpus says, ``groups`` (speakers, for speaker-disjoint
+splits), ``attack`` (the spoofing system, ``"-"`` for bona fide) and
+``split``; files a protocol names but the disk lacks are in ``missing``.
+"""
+
+from ._asvspoof import load_asvspoof5, load_asvspoof2019, load_asvspoof2021
+from ._corpora import load_in_the_wild, load_mlaad, load_wavefake
 from ._folder import TARGET_NAMES, load_audio_folder
 from ._for import FOR_SPLITS, FOR_VERSIONS, load_for, load_for_combined
+from ._protocol import ProtocolError
 from ._synthetic import make_synthetic_speech
 
 __all__ = [
@@ -9,6 +18,13 @@ __all__ = [
     "load_for",
     "load_for_combined",
     "make_synthetic_speech",
+    "load_asvspoof2019",
+    "load_asvspoof2021",
+    "load_asvspoof5",
+    "load_in_the_wild",
+    "load_wavefake",
+    "load_mlaad",
+    "ProtocolError",
     "FOR_VERSIONS",
     "FOR_SPLITS",
     "TARGET_NAMES",

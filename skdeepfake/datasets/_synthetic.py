@@ -49,7 +49,7 @@ neither length, level nor bandwidth separates them.
 
 
 @validate_params(
-    {"n_samples": [Interval(Integral, 2, None, closed="left")], "duration": [Interval(Real, 0, None, closed="neither"), tuple, list], "sr": [Interval(Integral, 1000, None, closed="left")], "weights": [Interval(Real, 0, 1, closed="neither")], "random_state": ["random_state"]},
+    {"n_samples": [Interval(Integral, 2, None, closed="left")], "duration": [Interval(Real, 0, None, closed="neither"), tuple, list], "sr": [Interval(Integral, 1000, None, closed="left")], "weights": [Interval(Real, 0, 1, closed="both")], "random_state": ["random_state"]},
     prefer_skip_nested_validation=True,
 )
 def make_synthetic_speech(
