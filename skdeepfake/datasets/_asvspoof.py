@@ -1,6 +1,9 @@
 """The ASVspoof 2019, 2021 and 5 corpora, read from a local copy through their CM protocols."""
 
+import os
 from pathlib import Path
+
+from sklearn.utils._param_validation import StrOptions, validate_params
 
 from ._protocol import ProtocolError, as_list, corpus_bunch, find, key_of, read_table
 
@@ -20,6 +23,10 @@ def _attack(value):
     return "-" if value in ("-", "bonafide") else value
 
 
+@validate_params(
+    {"root": [str, os.PathLike], "track": [StrOptions({"LA", "PA"})], "split": [str, list, tuple], "check_exists": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def load_asvspoof2019(root, track="LA", split="train", *, check_exists=True):
     """Load ASVspoof 2019 LA or PA from its countermeasure (CM) protocol files.
 
@@ -90,6 +97,10 @@ settings), ATTACK, KEY (bonafide/spoof), TRIM, SUBSET (progress, eval or
 hidden track), and in DF the vocoder type."""
 
 
+@validate_params(
+    {"root": [str, os.PathLike], "track": [StrOptions({"LA", "DF", "PA"})], "subset": [str, list, tuple, None], "check_exists": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def load_asvspoof2021(root, track="LA", *, subset=None, check_exists=True):
     """Load the ASVspoof 2021 LA, DF or PA evaluation data with its published keys.
 
@@ -176,6 +187,10 @@ _SPLITS_5 = {
 }
 
 
+@validate_params(
+    {"root": [str, os.PathLike], "split": [str, list, tuple], "check_exists": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def load_asvspoof5(root, split="train", *, check_exists=True):
     """Load ASVspoof 5 (track 1, stand-alone countermeasures) from its protocol files.
 

@@ -1,7 +1,10 @@
 """In-the-Wild, WaveFake and MLAAD, read from local copies."""
 
 import csv
+import os
 from pathlib import Path
+
+from sklearn.utils._param_validation import validate_params
 
 from ._folder import files_below
 from ._protocol import ProtocolError, corpus_bunch, find, key_of, read_table
@@ -16,6 +19,10 @@ Obtain release_in_the_wild.zip from https://deepfake-total.com/in_the_wild;
 meta.csv has the columns file,speaker,label with label "bona-fide" or "spoof"."""
 
 
+@validate_params(
+    {"root": [str, os.PathLike], "check_exists": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def load_in_the_wild(root, *, check_exists=True):
     """Load the In-the-Wild corpus from its ``meta.csv``.
 
@@ -75,6 +82,10 @@ def _audio_below(folder):
     return [p for p in files_below(folder) if p.suffix.lower() in _AUDIO]
 
 
+@validate_params(
+    {"root": [str, os.PathLike], "ljspeech": [str, os.PathLike, None], "jsut": [str, os.PathLike, None], "check_exists": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def load_wavefake(root, *, ljspeech=None, jsut=None, check_exists=True):
     """Load WaveFake's generated audio, with LJSpeech and JSUT as the bona fide side.
 
@@ -137,7 +148,7 @@ def _mlaad_meta(folder):
     meta = folder / "meta.csv"
     if not meta.is_file():
         return {}
-    rows = read_table(meta, 64, sep="|", min_columns=2, what="MLAAD meta")
+    rows = read_table(meta, 64, sep="|", min_columns=1, what="MLAAD meta")
     if not rows:
         return {}
     header = [h.strip() for h in rows[0][1]]
@@ -152,6 +163,10 @@ def _mlaad_meta(folder):
     return out
 
 
+@validate_params(
+    {"root": [str, os.PathLike], "mailabs": [str, os.PathLike, None], "check_exists": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def load_mlaad(root, *, mailabs=None, check_exists=True):
     """Load MLAAD's spoofed speech, with M-AILABS as the bona fide side.
 
