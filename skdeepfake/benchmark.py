@@ -10,7 +10,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, roc_auc_score
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, StratifiedKFold
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils._param_validation import Interval, validate_params
 from tqdm.auto import tqdm
@@ -21,6 +21,8 @@ from .metrics import eer_scorer, equal_error_rate, min_dcf
 
 __all__ = [
     "run_benchmark",
+    "cross_corpus_benchmark",
+    "CrossCorpusResults",
     "BenchmarkResults",
     "shortcut_audit",
     "audio_cues",
@@ -372,7 +374,7 @@ def _evaluate(name, estimator, X, y, train, test, split, grid, pos):
 
 
 @validate_params(
-    {"estimators": [dict], "X": "no_validation", "y": ["array-like"], "cv": [Interval(Integral, 2, None, closed="left")], "param_grids": [dict, None], "audit": ["boolean"], "sr": [Interval(Integral, 1, None, closed="left")], "progress": ["boolean"], "n_jobs": [Integral, None]},
+    {"estimators": [dict], "X": "no_validation", "y": ["array-like"], "cv": [Interval(Integral, 2, None, closed="left")], "param_grids": [dict, None], "audit": ["boolean"], "sr": [Interval(Integral, 1, None, closed="left")], "progress": ["boolean"], "n_jobs": [Integral, None], "groups": ["array-like", None]},
     prefer_skip_nested_validation=True,
 )
 def run_benchmark(
@@ -389,6 +391,7 @@ def run_benchmark(
     random_state=0,
     progress=True,
     n_jobs=None,
+    groups=None,
 ):
     """Fit and score several detectors under one protocol.
 
@@ -424,6 +427,11 @@ def run_benchmark(
     n_jobs : int or None, default=None
         (model, split) fits run in parallel. Inside
         ``joblib.parallel_backend("dask")`` they run on a Dask cluster.
+    groups : array-like of shape (n_samples,) or None, default=None
+        Speakers (or any source) of the recordings, e.g. a loader's
+        ``groups``: the folds are then speaker-disjoint
+        (:class:`~sklearn.model_selection.StratifiedGroupKFold`), as the
+        field reports, so that no speaker is both trained and tested on.
 
     Returns
     -------
@@ -458,8 +466,11 @@ def run_benchmark(
         split_names = ["test"]
     else:
         X_all, y_all = X, y
-        folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
-        splits = list(folds.split(np.zeros(len(y)), y))
+        if groups is None:
+            folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
+        else:
+            folds = StratifiedGroupKFold(cv, shuffle=True, random_state=random_state)
+        splits = list(folds.split(np.zeros(len(y)), y, groups))
         split_names = [f"fold{i}" for i in range(len(splits))]
     pos = spoof_label(y_all)
 
@@ -490,3 +501,7 @@ def run_benchmark(
     return BenchmarkResults(
         pd.DataFrame(rows), audit_frame, predictions, histories, best_params, pos_label=pos
     )
+
+
+# The cross-corpus runner lives in its own module and is part of this API.
+from ._cross_corpus import CrossCorpusResults, cross_corpus_benchmark  # noqa: E402

@@ -69,6 +69,11 @@ def build_parser():
         "audit, and write results.csv, results.md, results.json and figures to --out.",
     )
     bench.add_argument("--data", type=Path, help="dataset folder (default: built-in synthetic speech)")
+    bench.add_argument("--train", metavar="CORPUS",
+                       help="cross-corpus: fit on this corpus (NAME:PATH, e.g. asvspoof2019:/data/LA-root, "
+                       "or a folder with real/ and fake/) and test on every --test")
+    bench.add_argument("--test", metavar="CORPUS", action="append", default=[],
+                       help="cross-corpus: a test corpus, as --train; repeat for several")
     bench.add_argument("--layout", choices=["folder", "for"], default="folder",
                        help="'folder': DATA/real and DATA/fake; 'for': the FoR corpus (default: folder)")
     bench.add_argument("--version", dest="for_version", default="for-norm",
@@ -259,6 +264,13 @@ def cmd_benchmark(args):
     from .benchmark import ShortcutWarning, run_benchmark
 
     check_folder_output(args.out)
+    if args.train or args.test:
+        if not (args.train and args.test):
+            raise ValueError("--train and --test go together: one training corpus, one or more test corpora.")
+        from ._cli_cross import run_cross_corpus
+
+        estimators = _pipelines(args.models, args.epochs, args.learning_rate, args.seed, args.input)
+        return run_cross_corpus(args, estimators)
     X, y, X_test, y_test, description = _load_dataset(args)
     if X_test is None and not args.cv:
         X, X_test, y, y_test = train_test_split(
