@@ -6,9 +6,6 @@ such files through :func:`build_v1`; :func:`skdeepfake.persistence.save_model`
 writes version 2.
 """
 
-import tempfile
-from pathlib import Path
-
 import numpy as np
 from sklearn.pipeline import Pipeline
 
@@ -68,29 +65,12 @@ def build_v1(manifest, arrays, blobs):
 
 
 def _load_keras_step(cls, name, params, state, arrays, blobs):
-    from ._tf import import_keras
-
-    keras = import_keras()
-    if "network.keras" not in blobs:
-        raise _V1Error("the manifest names a Keras model but the file holds no network.keras.")
-    with tempfile.TemporaryDirectory() as tmp:
-        network_path = Path(tmp) / "network.keras"
-        network_path.write_bytes(blobs["network.keras"])
-        network = keras.saving.load_model(network_path, safe_mode=True)
-    prefix = f"{name}."
-    own = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
-    return cls._from_fitted_state(params, state, own, network)
+    """A version-1 Keras step through the class's own import (version 2's)."""
+    prefix = f"{name}.encoder."
+    encoder = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+    return cls._skdf_import(params, {**state, "encoder": encoder}, blobs)
 
 
 def _load_xgb_step(cls, params, state, blobs):
-    from xgboost import XGBClassifier
-
-    if "booster.json" not in blobs:
-        raise _V1Error("the manifest names an XGBoost model but the file holds no booster.json.")
-    step = cls(**params)
-    booster = XGBClassifier()
-    booster.load_model(bytearray(blobs["booster.json"]))
-    step.booster_ = booster
-    step.classes_ = np.asarray(state["classes"])
-    step.n_features_in_ = state["n_features_in"]
-    return step
+    """A version-1 XGBoost step through the class's own import (version 2's)."""
+    return cls._skdf_import(params, state, blobs)

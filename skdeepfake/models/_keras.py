@@ -295,24 +295,12 @@ class KerasDetector(KerasClassifier):
             path = Path(tmp) / "network.keras"
             path.write_bytes(blobs["network.keras"])
             network = keras.saving.load_model(path, safe_mode=True)
-        return cls._from_fitted_state(
-            params, {k: state[k] for k in ("classes", "input_shape", "history")},
-            {f"encoder.{k}": np.asarray(v) for k, v in state["encoder"].items()}, network,
-        )
-
-    @classmethod
-    def _from_fitted_state(cls, params, meta, arrays, network):
-        """Rebuild a fitted detector from its classes, input shape and encoder state."""
-        detector = cls(**params)
-        shape = [2, *meta["input_shape"]]
-        classes = np.asarray(meta["classes"])
-        detector.initialize(np.zeros(shape, np.float32), classes)
+        detector.initialize(np.zeros([2, *state["input_shape"]], np.float32), np.asarray(state["classes"]))
         detector.model_ = network
-        for key, value in arrays.items():
-            if key.startswith("encoder."):
-                value = value.item() if value.ndim == 0 else value
-                setattr(detector.feature_encoder_, key[len("encoder."):], value)
-        detector.history_ = meta.get("history", {})
+        for key, value in state["encoder"].items():
+            value = np.asarray(value)
+            setattr(detector.feature_encoder_, key, value.item() if value.ndim == 0 else value)
+        detector.history_ = state.get("history", {})
         return detector
 
     def __sklearn_tags__(self):
