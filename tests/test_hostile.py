@@ -111,6 +111,28 @@ def test_cli_train_and_predict_survive_every_bad_file(hostile_corpus, tmp_path, 
         assert name in captured.err
 
 
+def test_featurize_files_skips_and_reports_bad_files(hostile_corpus):
+    from skdeepfake.features import LFCC, featurize_files
+
+    root, cases = hostile_corpus
+    files = sorted(str(p) for p in root.rglob("*") if not p.is_dir())
+    result = featurize_files(files, LFCC(output="stats"), batch_size=8, errors="skip")
+    assert len(result.index) == 24 and len(result.skipped) == len(cases)
+    assert len(result.index) + len(result.skipped) == len(files)
+    assert result.features.shape == (24, 240)
+    good = [files[i] for i in result.index]
+    np.testing.assert_allclose(result.features, featurize_files(good, LFCC(output="stats")), rtol=1e-6)
+    with pytest.raises(AudioLoadError):
+        featurize_files(files, LFCC(output="stats"))
+
+
+def test_a_bad_cnn_filters_value_is_named():
+    from skdeepfake import CustomCNNClassifier
+
+    with pytest.raises(ValueError, match=r"filters=\('a',\) must be a non-empty tuple of positive ints"):
+        CustomCNNClassifier(filters=("a",), epochs=1).fit(np.zeros((2, 48, 48), np.float32), [0, 1])
+
+
 def _returns_within(fn, seconds):
     outcome = {}
 

@@ -5,22 +5,24 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
-from sklearn.utils._param_validation import HasMethods, Interval, validate_params
+from sklearn.utils import Bunch
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
 from .._parallel import iter_batches, map_batches
 from .._validation import as_clip_list
-from ..io import AudioLoader
+from ..io import AudioLoader, AudioLoadError
 from ._base import fits_only_input_length
 
 __all__ = ["featurize_files"]
 
 
 @validate_params(
-    {"X": "no_validation", "featurizer": [HasMethods(["transform"])], "loader": [HasMethods(["transform"]), None], "batch_size": [Interval(Integral, 1, None, closed="left")], "n_jobs": [Integral, None], "verbose": ["boolean"]},
+    {"X": "no_validation", "featurizer": [HasMethods(["transform"])], "loader": [HasMethods(["transform"]), None], "batch_size": [Interval(Integral, 1, None, closed="left")], "n_jobs": [Integral, None], "verbose": ["boolean"], "errors": [StrOptions({"raise", "skip"})]},
     prefer_skip_nested_validation=True,
 )
-def featurize_files(X, featurizer, *, loader=None, batch_size=64, n_jobs=None, verbose=False):
+def featurize_files(X, featurizer, *, loader=None, batch_size=64, n_jobs=None, verbose=False,
+                    errors="raise"):
     """Decode, fix the length of and featurise many clips, batch by batch.
 
     Equivalent to ``featurizer.transform(loader.transform(X))``, but the
@@ -49,11 +51,17 @@ def featurize_files(X, featurizer, *, loader=None, batch_size=64, n_jobs=None, v
         ``joblib.parallel_backend``.
     verbose : bool, default=False
         Show a progress bar.
+    errors : {"raise", "skip"}, default="raise"
+        What an unusable file does: raise its :class:`~skdeepfake.AudioLoadError`,
+        or be left out and reported.
 
     Returns
     -------
-    ndarray
-        The features of every clip, in order.
+    ndarray or Bunch
+        The features of every clip, in order. With ``errors="skip"``, a
+        :class:`~sklearn.utils.Bunch` with ``features`` (of the usable
+        clips, in order), ``index`` (their positions in X, to select the
+        labels with) and ``skipped`` (``(path, reason)`` of each other file).
 
     Examples
     --------
@@ -76,15 +84,52 @@ def featurize_files(X, featurizer, *, loader=None, batch_size=64, n_jobs=None, v
                 f"right only for steps that learn nothing but the input length; "
                 f"{type(featurizer).__name__} learns from the data. Fit it first."
             ) from None
-        featurizer = clone(featurizer).fit(loader.transform(clips[batches[0]]))
+        featurizer = clone(featurizer).fit(_first_waveforms(loader, clips, batches[0], errors))
+
+    usable = np.ones(len(clips), dtype=bool)
+    skipped = {}
 
     def work(batch):
-        return featurizer.transform(loader.transform(clips[batch]))
+        try:
+            return featurizer.transform(loader.transform(clips[batch]))
+        except AudioLoadError:
+            if errors == "raise":
+                raise
+        # A bad file in this batch: decode its clips one by one to find it.
+        rows = []
+        for i in range(batch.start, batch.stop):
+            try:
+                rows.append(loader.transform(clips[i : i + 1])[0])
+            except AudioLoadError as err:
+                usable[i] = False
+                skipped[i] = (str(clips[i]), str(err))
+        return featurizer.transform(np.stack(rows)) if rows else None
 
     out = None
     for batch, features in map_batches(work, len(clips), batch_size, n_jobs=n_jobs,
                                        verbose=verbose, desc="featurising"):
+        if features is None:
+            continue
         if out is None:
             out = np.empty((len(clips), *features.shape[1:]), dtype=features.dtype)
-        out[batch] = features
-    return out
+        out[np.flatnonzero(usable[batch]) + batch.start] = features
+    if errors == "raise":
+        return out
+    index = np.flatnonzero(usable)
+    features = out[index] if out is not None else np.empty((0,))
+    return Bunch(features=features, index=index, skipped=[skipped[i] for i in sorted(skipped)])
+
+
+def _first_waveforms(loader, clips, batch, errors):
+    """Waveforms to fit a featurizer on: the first batch, or the first usable clip."""
+    try:
+        return loader.transform(clips[batch])
+    except AudioLoadError:
+        if errors == "raise":
+            raise
+    for i in range(len(clips)):
+        try:
+            return loader.transform(clips[i : i + 1])
+        except AudioLoadError:
+            continue
+    raise AudioLoadError("featurize_files: none of the files is usable audio.")
