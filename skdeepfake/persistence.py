@@ -299,7 +299,8 @@ class _Reader:
         if not isinstance(state, dict):
             raise ModelFileError(f"{node['class']}: its fitted state is not a mapping.")
         est = cls(**params)
-        est._validate_params()  # the classes' own parameter constraints are the schema
+        if hasattr(est, "_parameter_constraints"):
+            est._validate_params()  # the classes' own parameter constraints are the schema
         for key in ("steps", "transformer_list"):
             if key in params and not params[key]:
                 raise ModelFileError(f"{node['class']}: {key} is empty.")

@@ -349,3 +349,17 @@ def test_cli_whole_recording_train_benchmark_and_predict(tmp_path, capsys):
     assert main(["benchmark", "--models", "xgb", "--n-samples", "24", "--durations", "0.5,6",
                  "--whole-recording", "--out", str(out_dir)]) == 0
     assert "whole recordings" in capsys.readouterr().out
+
+
+def test_cli_train_default_is_the_pooled_linear_detector_and_predicts(corpus, tmp_path, capsys):
+    model = tmp_path / "default.skdf"
+    with pytest.warns(UserWarning):
+        assert main(["train", "--data", str(corpus), "--out", str(model)]) == 0
+    loaded = load_model(model)
+    assert loaded.named_steps["loader"].duration is None  # pooled over whole recordings
+    assert loaded.classes_.tolist() == [0, 1]  # trained on 0/1: column 1 is P(fake)
+    capsys.readouterr()
+    assert main(["predict", "--model", str(model), "--windows", str(corpus / "fake")]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out), delimiter="\t"))
+    recordings = [r for r in rows[1:] if r[1] == ""]
+    assert len(recordings) == 30 and np.mean([r[4] == "fake" for r in recordings]) > 0.6

@@ -367,3 +367,47 @@ def test_constant_q_with_filters_built_once_equals_librosa_cqt(clips, hop, bins_
                       bins_per_octave=bins_per_octave, tuning=0.0, pad_mode="constant")
     assert ours.shape == ref.shape
     np.testing.assert_allclose(ours, ref, atol=1e-5 * np.abs(ref).max())
+
+
+# scikit-learn's checks that do not depend on the input's shape. The others
+# feed 2-D tabular data, which the LCNN (frames of at least 16 x 16) cannot
+# take; its fitting, prediction, clone and pickle are tested above.
+_SHAPE_FREE_CHECKS = [
+    "check_parameters_default_constructible", "check_no_attributes_set_in_init",
+    "check_get_params_invariance", "check_set_params", "check_estimator_cloneable",
+    "check_estimator_repr", "check_do_not_raise_errors_in_init_or_set_params",
+    "check_valid_tag_types",
+]
+
+
+@pytest.mark.parametrize("check", _SHAPE_FREE_CHECKS)
+def test_lcnn_passes_the_shape_free_sklearn_checks(check):
+    import sklearn.utils.estimator_checks as checks
+
+    from skdeepfake.models import LCNNClassifier
+
+    estimator = LCNNClassifier(epochs=1, random_state=0)
+    getattr(checks, check)(type(estimator).__name__, estimator)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: make_linear_pipeline(),
+        lambda: make_linear_pipeline(whole_recording=True),
+        lambda: make_gmm_pipeline(n_components=4, random_state=0),
+        lambda: make_detector("lcnn", epochs=1, random_state=0),
+        lambda: make_detector("dnn", features="lfcc", epochs=2, random_state=0),
+        lambda: make_detector("cnn", features="lfcc", epochs=1, filters=(4, 4, 4, 4), dense_units=8,
+                              random_state=0),
+    ],
+)
+def test_new_detectors_save_and_load_with_identical_scores(make, recordings, tmp_path):
+    from skdeepfake.persistence import load_model, save_model
+
+    X, y = recordings.data[:24], recordings.target[:24]
+    model = make().fit(X, y)
+    save_model(model, tmp_path / "m.skdf")
+    loaded = load_model(tmp_path / "m.skdf")
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    assert type(loaded) is type(model)
