@@ -2,17 +2,19 @@
 
 
 def write_figures(results, out):
-    """ROC, DET, confusion-matrix and training-curve PNGs; returns their paths."""
+    """ROC, DET (EER marked), score-histogram, confusion-matrix and training-curve PNGs; their paths."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
-    from sklearn.metrics import ConfusionMatrixDisplay, DetCurveDisplay, RocCurveDisplay
+    from sklearn.metrics import ConfusionMatrixDisplay, RocCurveDisplay
+
+    from .displays import DETCurveDisplay, ScoreHistogramDisplay
 
     written = []
     pos = results.pos_label
-    for display, name in [(RocCurveDisplay, "roc.png"), (DetCurveDisplay, "det.png")]:
+    for display, name in [(RocCurveDisplay, "roc.png"), (DETCurveDisplay, "det.png")]:
         fig, ax = plt.subplots(figsize=(5, 5))
         for model, (y_true, score) in results.predictions.items():
             display.from_predictions(y_true, score, pos_label=pos, name=model, ax=ax)
@@ -21,6 +23,15 @@ def write_figures(results, out):
         fig.savefig(out / name, dpi=100)
         plt.close(fig)
         written.append(out / name)
+    for model, (y_true, score) in results.predictions.items():
+        fig, ax = plt.subplots(figsize=(5, 3.5))
+        ScoreHistogramDisplay.from_predictions(y_true, score, pos_label=pos, ax=ax)
+        ax.set_title(f"{model}: P(fake) by class")
+        fig.tight_layout()
+        path = out / f"scores_{model}.png"
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+        written.append(path)
     for model, (y_true, score) in results.predictions.items():
         labels = np.unique(y_true)
         negative = [label for label in labels if label != pos][0]
