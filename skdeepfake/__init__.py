@@ -1,20 +1,33 @@
 """skdeepfake: scikit-learn estimators for detecting synthetic speech.
 
 Data flows as: raw audio (paths or waveforms) -> :class:`AudioLoader` ->
-features (:class:`MelSpectrogram`, :class:`HandcraftedFeatures`) ->
-detectors (:class:`CustomCNNClassifier`, :class:`DNNClassifier`,
-:class:`~skdeepfake.models.XGBoostClassifier`), composed by
+features (:mod:`skdeepfake.features`: LFCC, CQCC, linear sub-bands, log-mel,
+handcrafted) -> detectors (:mod:`skdeepfake.models`: linear, GMM, XGBoost,
+the study's DNN and Custom-CNN, the LCNN), composed by
 :mod:`skdeepfake.pipelines` and scored with :mod:`skdeepfake.metrics`.
 
 Labels: 1 or "fake" is spoofed, 0 or "real" is bona fide; scores are P(fake).
 TensorFlow is loaded only when a neural detector is first used.
 """
 
-import importlib
+import lazy_loader
 
 from ._version import __version__
 from .features import HandcraftedFeatures, MelSpectrogram
 from .io import AudioLoader, AudioLoadError
+
+# The Keras detectors and the pipelines are imported on first use (as librosa
+# and scikit-image do), so that ``import skdeepfake`` does not load TensorFlow.
+_lazy_getattr, _lazy_dir, _ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "models": ["DNNClassifier", "CustomCNNClassifier", "LCNNClassifier", "GMMClassifier",
+                   "XGBoostClassifier"],
+        "pipelines": ["make_detector", "make_linear_pipeline", "make_cnn_pipeline",
+                      "make_dnn_pipeline", "make_xgb_pipeline", "make_gmm_pipeline",
+                      "make_lcnn_pipeline"],
+    },
+)
 
 __all__ = [
     "__version__",
@@ -24,27 +37,22 @@ __all__ = [
     "HandcraftedFeatures",
     "DNNClassifier",
     "CustomCNNClassifier",
+    "LCNNClassifier",
+    "GMMClassifier",
     "XGBoostClassifier",
+    "make_detector",
+    "make_linear_pipeline",
     "make_cnn_pipeline",
     "make_dnn_pipeline",
     "make_xgb_pipeline",
+    "make_gmm_pipeline",
+    "make_lcnn_pipeline",
 ]
-
-_LAZY = {
-    "DNNClassifier": ".models",
-    "CustomCNNClassifier": ".models",
-    "XGBoostClassifier": ".models",
-    "make_cnn_pipeline": ".pipelines",
-    "make_dnn_pipeline": ".pipelines",
-    "make_xgb_pipeline": ".pipelines",
-}
 
 
 def __getattr__(name):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _lazy_getattr(name)
 
 
 def __dir__():
-    return sorted(list(globals()) + list(_LAZY))
+    return sorted(set(globals()) | set(_lazy_dir()))

@@ -4,21 +4,18 @@ The Keras detectors are imported on first use, so that ``import skdeepfake``
 does not load TensorFlow.
 """
 
-import importlib
+import lazy_loader
 
 from .gmm import GMMClassifier
 from .xgb import XGBoostClassifier
 
 __all__ = ["DNNClassifier", "CustomCNNClassifier", "LCNNClassifier", "GMMClassifier", "XGBoostClassifier"]
 
-_LAZY = {"DNNClassifier": ".dnn", "CustomCNNClassifier": ".cnn", "LCNNClassifier": ".lcnn"}
-
-
-def __getattr__(name):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, _lazy_dir, _ = lazy_loader.attach(
+    __name__,
+    submod_attrs={"dnn": ["DNNClassifier"], "cnn": ["CustomCNNClassifier"], "lcnn": ["LCNNClassifier"]},
+)
 
 
 def __dir__():
-    return sorted(list(globals()) + list(_LAZY))
+    return sorted(set(globals()) | set(_lazy_dir()))
