@@ -187,12 +187,13 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = self._validate_waveforms(X, reset=False)
-        if isinstance(X, list):  # recordings of different lengths: one at a time
-            rows = [self._transform_batch(x[np.newaxis]) for x in X]
-            return np.concatenate(rows)
+        if isinstance(X, list):  # recordings of different lengths: one per batch
+            work, batch_size = (lambda b: self._transform_batch(X[b.start][np.newaxis])), 1
+        else:
+            work, batch_size = (lambda b: self._transform_batch(X[b])), self.batch_size
         out = None
         for batch, features in map_batches(
-            lambda b: self._transform_batch(X[b]), len(X), self.batch_size,
+            work, len(X), batch_size,
             n_jobs=self.n_jobs, tasks_per_job=4, verbose=self.verbose, desc=type(self).__name__,
         ):
             if out is None:
