@@ -1,7 +1,5 @@
 """Batches of work in parallel threads, in order: one implementation for the loader and the featurizers."""
 
-from contextlib import nullcontext
-
 from joblib import Parallel, delayed, effective_n_jobs
 from threadpoolctl import threadpool_limits
 
@@ -38,7 +36,7 @@ def map_batches(work, n, batch_size, *, n_jobs=None, tasks_per_job=None, verbose
     def run(group):
         return [(b, work(b)) for b in group]
 
-    with threadpool_limits(1, user_api="blas") if jobs > 1 else nullcontext():
+    with threadpool_limits(1, user_api="blas"):
         results = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(
             delayed(run)(group) for group in groups
         )

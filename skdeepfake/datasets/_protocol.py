@@ -18,7 +18,7 @@ class ProtocolError(ValueError):
     """
 
 
-def read_table(path, n_columns, *, sep=None, min_columns=None, header=False, what="protocol"):
+def read_table(path, n_columns, *, sep=None, min_columns=None, what="protocol"):
     """Rows of a whitespace- (or ``sep``-) separated file, checked line by line.
 
     Returns a list of ``(line_number, fields)``; a line with fewer than
@@ -32,7 +32,7 @@ def read_table(path, n_columns, *, sep=None, min_columns=None, header=False, wha
     rows = []
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, start=1):
-            if not line.strip() or (header and number == 1):
+            if not line.strip():
                 continue
             fields = line.rstrip("\n").split(sep) if sep else line.split()
             if not low <= len(fields) <= n_columns:

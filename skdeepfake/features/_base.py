@@ -109,7 +109,6 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
     * ``_row_names()``: one name per row, used to name the statistics.
     """
 
-    _output_options = ("frames", "stats")
     # Declared once here, read by fits_only_input_length.
     _fits_only_input_length = True
 

@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from ._base import FrameFeaturizer
-from ._spectral import BandedFilterbank, hann_window, n_frames, power_spectrogram, power_to_db
+from ._spectral import BandedFilterbank, hann_window, power_spectrogram, power_to_db
 
 __all__ = ["HandcraftedFeatures", "FEATURE_GROUPS"]
 
@@ -219,9 +219,6 @@ class HandcraftedFeatures(FrameFeaturizer):
             names += [group] if n_rows == 1 else [f"{group}_{i:02d}" for i in range(n_rows)]
         return names
 
-    def n_frames(self, n_samples):
-        """Frames of a clip of ``n_samples`` samples: ``1 + n_samples // hop_length``."""
-        return n_frames(n_samples, self.hop_length)
 
 
 def _n_contrast_bands(sr, fmin=200.0, max_bands=6):

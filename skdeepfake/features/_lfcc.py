@@ -7,7 +7,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import DEFAULT_STATS, FrameFeaturizer
 from ._spectral import (
-    BandedFilterbank, analysis_window, dct_basis, deltas, n_frames, normalise_per_recording,
+    BandedFilterbank, analysis_window, dct_basis, deltas, normalise_per_recording,
     power_spectrogram, preemphasis, triangular_filterbank,
 )
 
@@ -222,9 +222,6 @@ class LFCC(FrameFeaturizer):
         kinds = ["lfcc", "lfcc_delta", "lfcc_delta2"][: self.n_deltas + 1]
         return [f"{kind}_{i:02d}" for kind in kinds for i in range(self.n_lfcc)]
 
-    def n_frames(self, n_samples):
-        """Frames of a clip of ``n_samples`` samples: ``1 + n_samples // hop_length``."""
-        return n_frames(n_samples, self.hop_length)
 
 
 def check_linear_frames(featurizer):
