@@ -319,9 +319,6 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     # -- predict ------------------------------------------------------------------------
 
-    def _spoof_column(self):
-        return spoof_column(self.classes_)
-
     def predict_windows(self, X):
         """The score of every window of every recording.
 
@@ -338,7 +335,7 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             :func:`skdeepfake.labels.spoof_column`).
         """
         check_is_fitted(self)
-        column = self._spoof_column()
+        column = spoof_column(self.classes_)
         owners, bounds, scores = [], [], []
         for batch_owners, batch_bounds, windows in self._iter_batches(X):
             owners.append(batch_owners)
@@ -386,7 +383,7 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         # Aggregate the spoofed class's scores ("max" = the most suspicious window).
         spoof = _aggregate(windows["recording"].to_numpy(), windows["p_fake"].to_numpy(), fn)
         proba = np.empty((len(spoof), 2))
-        column = self._spoof_column()
+        column = spoof_column(self.classes_)
         proba[:, column] = spoof
         proba[:, 1 - column] = 1.0 - spoof
         return proba
