@@ -14,24 +14,24 @@ def write_figures(results, out):
 
     written = []
     pos = results.pos_label
+
+    def save(fig, name):
+        fig.tight_layout()
+        fig.savefig(out / name, dpi=100)
+        plt.close(fig)
+        written.append(out / name)
+
     for display, name in [(RocCurveDisplay, "roc.png"), (DETCurveDisplay, "det.png")]:
         fig, ax = plt.subplots(figsize=(5, 5))
         for model, (y_true, score) in results.predictions.items():
             display.from_predictions(y_true, score, pos_label=pos, name=model, ax=ax)
         ax.set_title(f"{'ROC' if display is RocCurveDisplay else 'DET'} curves (positive: {pos})")
-        fig.tight_layout()
-        fig.savefig(out / name, dpi=100)
-        plt.close(fig)
-        written.append(out / name)
+        save(fig, name)
     for model, (y_true, score) in results.predictions.items():
         fig, ax = plt.subplots(figsize=(5, 3.5))
         ScoreHistogramDisplay.from_predictions(y_true, score, pos_label=pos, ax=ax)
         ax.set_title(f"{model}: P(fake) by class")
-        fig.tight_layout()
-        path = out / f"scores_{model}.png"
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
-        written.append(path)
+        save(fig, f"scores_{model}.png")
     for model, (y_true, score) in results.predictions.items():
         labels = np.unique(y_true)
         negative = [label for label in labels if label != pos][0]
@@ -39,11 +39,7 @@ def write_figures(results, out):
         fig, ax = plt.subplots(figsize=(4, 4))
         ConfusionMatrixDisplay.from_predictions(y_true, y_pred, ax=ax, colorbar=False)
         ax.set_title(f"{model}: confusion matrix")
-        fig.tight_layout()
-        path = out / f"confusion_{model}.png"
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
-        written.append(path)
+        save(fig, f"confusion_{model}.png")
     for model, histories in results.histories.items():
         fig, ax = plt.subplots(figsize=(5, 3.5))
         for i, history in enumerate(histories):
@@ -55,9 +51,5 @@ def write_figures(results, out):
         ax.set_ylabel("binary cross-entropy")
         ax.set_title(f"{model}: training curve")
         ax.legend(fontsize="small")
-        fig.tight_layout()
-        path = out / f"training_{model}.png"
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
-        written.append(path)
+        save(fig, f"training_{model}.png")
     return written
