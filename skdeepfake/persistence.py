@@ -114,8 +114,7 @@ def _public_path(cls):
     return f"{module.split('.')[1]}.{cls.__name__}"
 
 
-def _resolve(name):
-    classes = saveable_classes()
+def _resolve(name, classes):
     if name not in classes:
         raise ModelFileError(f"the manifest names class {name!r}, which model files may not hold.")
     if classes[name] is None:
@@ -131,7 +130,8 @@ def _resolve(name):
 class _Writer:
     def __init__(self):
         self.arrays, self.blobs = {}, {}
-        self.names = {cls: name for name, cls in saveable_classes().items() if cls is not None}
+        self.classes = saveable_classes()
+        self.names = {cls: name for name, cls in self.classes.items() if cls is not None}
 
     def encode(self, value, where):
         from sklearn.base import BaseEstimator
@@ -182,11 +182,11 @@ class _Writer:
         if cls in self.names:
             return self.names[cls]
         name = f"skdeepfake.models.{cls.__name__}"
-        if cls.__module__.startswith("skdeepfake.models") and name in saveable_classes():
+        if cls.__module__.startswith("skdeepfake.models") and name in self.classes:
             return name
         raise ModelFileError(
             f"{where} is a {cls.__module__}.{cls.__name__}, which model files cannot hold; "
-            f"they hold {', '.join(sorted(saveable_classes()))}."
+            f"they hold {', '.join(sorted(self.classes))}."
         )
 
 
@@ -264,6 +264,7 @@ def save_model(model, path):
 class _Reader:
     def __init__(self, arrays, blobs):
         self.arrays, self.blobs = arrays, blobs
+        self.classes = saveable_classes()
 
     def decode(self, node, depth=0):
         if depth > _MAX_DEPTH:
@@ -288,7 +289,7 @@ class _Reader:
         raise ModelFileError(f"unexpected entry in the manifest: {sorted(node)[:5]}.")
 
     def estimator(self, node, depth):
-        cls = _resolve(node["class"])
+        cls = _resolve(node["class"], self.classes)
         params = {k: self.decode(v, depth + 1) for k, v in (node.get("params") or {}).items()}
         state = self.decode(node.get("state"), depth + 1) or {}
         blobs = {}
