@@ -43,15 +43,44 @@ def _duration_range(text):
     return tuple(values)
 
 
-def _add_input_options(parser):
-    parser.add_argument(
+def _parents():
+    """The option groups subcommands share, as argparse parent parsers."""
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument("--layout", choices=["folder", "for"], default="folder",
+                      help="'folder': DATA/real and DATA/fake; 'for': the FoR corpus (default: folder)")
+    data.add_argument("--for-version", default="for-norm",
+                      help="FoR version with --layout for (default: for-norm)")
+    training = argparse.ArgumentParser(add_help=False)
+    training.add_argument("--epochs", type=int, default=50, help="epochs of the neural models (default: 50)")
+    training.add_argument("--learning-rate", type=float, default=1e-4,
+                          help="Adam learning rate of the neural models (default: 1e-4, the study's)")
+    training.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    training.add_argument(
         "--input", choices=INPUTS, default="default",
         help="what each model sees of a recording: 'excerpt' its first 2 s, 'windows' "
         "every 2-s window (scores averaged), 'pooled' features summarised over the whole "
         "recording (tabular models); 'default' (default): each model's own default "
         "(pooled for linear, excerpt for the others)")
-    parser.add_argument("--whole-recording", action="store_const", dest="input", const="windows",
-                        help="the same as --input windows")
+    training.add_argument("--whole-recording", action="store_const", dest="input", const="windows",
+                          help="the same as --input windows")
+    training.add_argument(
+        "--augment", metavar="NAMES", type=_augmentation,
+        help="augment the training recordings only (never the test ones): comma-separated "
+        "names from noise, gain, shift, filter, rawboost, codec, ir=DIR, background=DIR "
+        "(e.g. rawboost,codec)")
+    training.add_argument("--augment-copies", type=int, default=1,
+                          help="augmented copies of each training recording (default: 1)")
+    return data, training
+
+
+def _augmentation(text):
+    from .augment import make_augmentation
+
+    try:
+        make_augmentation(text)  # checked now, built per detector
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text
 
 
 def build_parser():
@@ -61,9 +90,10 @@ def build_parser():
     )
     parser.add_argument("--version", action="version", version=f"skdeepfake {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    data, training = _parents()
 
     bench = sub.add_parser(
-        "benchmark",
+        "benchmark", parents=[data, training],
         help="compare the detectors on a dataset (built-in synthetic data by default)",
         description="Fit and score the detectors under one protocol, with a shortcut "
         "audit, and write results.csv, results.md, results.json and figures to --out.",
@@ -74,49 +104,34 @@ def build_parser():
                        "or a folder with real/ and fake/) and test on every --test")
     bench.add_argument("--test", metavar="CORPUS", action="append", default=[],
                        help="cross-corpus: a test corpus, as --train; repeat for several")
-    bench.add_argument("--layout", choices=["folder", "for"], default="folder",
-                       help="'folder': DATA/real and DATA/fake; 'for': the FoR corpus (default: folder)")
-    bench.add_argument("--version", dest="for_version", default="for-norm",
-                       help="FoR version with --layout for (default: for-norm)")
     bench.add_argument("--models", type=_model_list, default=list(DEMO_MODELS),
                        help=f"comma-separated models from {','.join(MODELS)} "
                        f"(default: {','.join(DEMO_MODELS)})")
-    bench.add_argument("--epochs", type=int, default=50, help="epochs of the neural models (default: 50)")
-    bench.add_argument("--learning-rate", type=float, default=1e-4,
-                       help="Adam learning rate of the neural models (default: 1e-4, the study's)")
     bench.add_argument("--cv", type=int, default=0,
                        help="stratified K-fold cross-validation; 0 (default) uses the dataset's "
                        "test split (FoR) or one stratified 70/30 split")
     bench.add_argument("--n-samples", type=int, default=300,
                        help="clips of built-in synthetic data (default: 300)")
-    bench.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     bench.add_argument("--out", type=Path, default=Path("benchmark-results"),
                        help="output folder (default: ./benchmark-results)")
     bench.add_argument("--no-audit", action="store_true", help="skip the shortcut audit")
     bench.add_argument("--scheduler", metavar="ADDRESS",
                        help="run the fits on a Dask cluster (e.g. tcp://10.0.0.5:8786); "
                        "needs skdeepfake[dask]")
-    _add_input_options(bench)
     bench.add_argument("--durations", type=_duration_range, default=(2.0, 2.0),
                        help="built-in data: clip length in seconds, or a range LOW,HIGH "
                        "(default: 2)")
     bench.set_defaults(func=cmd_benchmark)
 
     train = sub.add_parser(
-        "train",
+        "train", parents=[data, training],
         help="fit a detector on a dataset folder and save it",
         description="Fit a pipeline on DATA/real and DATA/fake (or FoR's training split) "
         "and save it in skdeepfake's safe model format (no pickle).",
     )
     train.add_argument("--data", type=Path, required=True, help="dataset folder")
-    train.add_argument("--layout", choices=["folder", "for"], default="folder")
-    train.add_argument("--version", dest="for_version", default="for-norm")
     train.add_argument("--model", choices=MODELS, default="linear",
                        help="the detector (default: linear, the strongest default)")
-    train.add_argument("--epochs", type=int, default=50)
-    train.add_argument("--learning-rate", type=float, default=1e-4)
-    train.add_argument("--seed", type=int, default=0)
-    _add_input_options(train)
     train.add_argument("--out", type=Path, required=True, help="model file to write, e.g. detector.skdf")
     train.add_argument("--force", action="store_true",
                        help="replace --out even if it is not a skdeepfake model file")
@@ -147,14 +162,18 @@ def _whole_recording(choice):
     return {"default": None, "excerpt": False, "windows": "windows", "pooled": "pooled"}[choice]
 
 
-def _pipelines(models, epochs, learning_rate, seed, choice="default"):
+def _pipelines(models, args):
+    from .augment import Augmenter, make_augmentation
     from .pipelines import make_detector
 
     pipelines = {}
     for name in models:
-        params = dict(epochs=epochs, learning_rate=learning_rate) if name in NEURAL else {}
+        params = dict(epochs=args.epochs, learning_rate=args.learning_rate) if name in NEURAL else {}
+        if args.augment:
+            params["augment"] = Augmenter(make_augmentation(args.augment), n_copies=args.augment_copies,
+                                          random_state=args.seed)
         pipelines[name] = make_detector(
-            name, random_state=seed, whole_recording=_whole_recording(choice), **params
+            name, random_state=args.seed, whole_recording=_whole_recording(args.input), **params
         )
         _set_progress(pipelines[name], name, True)
     return pipelines
@@ -269,7 +288,7 @@ def cmd_benchmark(args):
             raise ValueError("--train and --test go together: one training corpus, one or more test corpora.")
         from ._cli_cross import run_cross_corpus
 
-        estimators = _pipelines(args.models, args.epochs, args.learning_rate, args.seed, args.input)
+        estimators = _pipelines(args.models, args)
         return run_cross_corpus(args, estimators)
     X, y, X_test, y_test, description = _load_dataset(args)
     if X_test is None and not args.cv:
@@ -280,7 +299,7 @@ def cmd_benchmark(args):
             "windows": "whole recordings (2-s windows)", "pooled": "whole recordings (pooled features)"}[args.input]
     print(f"Data: {description}; models: {', '.join(args.models)}; input: {mode}; "
           f"epochs {args.epochs}, learning rate {args.learning_rate:g}", flush=True)
-    estimators = _pipelines(args.models, args.epochs, args.learning_rate, args.seed, args.input)
+    estimators = _pipelines(args.models, args)
     with warnings.catch_warnings(record=True) as caught, _cluster(args.scheduler):
         warnings.simplefilter("always", ShortcutWarning)
         results = run_benchmark(
@@ -320,7 +339,7 @@ def cmd_train(args):
     args.data_split = "training"
     X, y, _, _, description = _load_dataset(args)
     print(f"Training {args.model} on {description}: {len(X)} clips", flush=True)
-    pipeline = _pipelines([args.model], args.epochs, args.learning_rate, args.seed, args.input)[args.model]
+    pipeline = _pipelines([args.model], args)[args.model]
     start = time.perf_counter()
     # Trained on 0/1 (1 = fake), so that column 1 of predict_proba is P(fake).
     pipeline.fit(X, (np.asarray(y) == "fake").astype(int))

@@ -85,13 +85,16 @@ def saveable_classes():
     from sklearn.pipeline import FeatureUnion, Pipeline
     from sklearn.preprocessing import StandardScaler
 
+    from imblearn.pipeline import Pipeline as SamplingPipeline
+
     from . import features, models
+    from .augment import Augmenter
     from .io import AudioLoader
     from .windows import WindowedClassifier
 
     classes = [
         Pipeline, FeatureUnion, StandardScaler, LogisticRegression, GaussianMixture,
-        AudioLoader, WindowedClassifier,
+        SamplingPipeline, AudioLoader, WindowedClassifier, Augmenter,
         *(getattr(features, name) for name in features.__all__
           if isinstance(getattr(features, name), type) and name != "FrameFeaturizer"),
         models.XGBoostClassifier, models.GMMClassifier,
@@ -160,15 +163,20 @@ class _Writer:
 
     def estimator(self, est, where):
         name = self._class_name(type(est), where)
+        if hasattr(est, "_skdf_export"):
+            try:
+                state, blobs = est._skdf_export()
+            except ValueError as err:
+                raise ModelFileError(f"Cannot save {where}: {err}") from None
+        else:
+            state, blobs = _fitted_attributes(est), {}
         params = {}
         for key, value in est.get_params(deep=False).items():
+            if key in state:
+                continue  # a parameter the class stores itself, as data
             if key == "random_state" and not (value is None or isinstance(value, int)):
                 value = None  # a RandomState instance is not data; it only seeded the fit
             params[key] = self.encode(value, f"{where}.{key}")
-        if hasattr(est, "_skdf_export"):
-            state, blobs = est._skdf_export()
-        else:
-            state, blobs = _fitted_attributes(est), {}
         node = {"class": name, "params": params, "state": self.encode(state, f"{where}(fitted)")}
         if blobs:
             node["blobs"] = {}
@@ -299,14 +307,20 @@ class _Reader:
             blobs[local] = self.blobs[member]
         if not isinstance(state, dict):
             raise ModelFileError(f"{node['class']}: its fitted state is not a mapping.")
-        est = cls(**params)
-        if hasattr(est, "_parameter_constraints"):
-            est._validate_params()  # the classes' own parameter constraints are the schema
         for key in ("steps", "transformer_list"):
             if key in params and not params[key]:
                 raise ModelFileError(f"{node['class']}: {key} is empty.")
         if hasattr(cls, "_skdf_import"):
-            return cls._skdf_import(params, state, blobs)
+            try:
+                est = cls._skdf_import(params, state, blobs)
+            except (TypeError, ValueError, KeyError) as err:
+                raise ModelFileError(f"{node['class']}: {err}") from None
+            if hasattr(est, "_parameter_constraints"):
+                est._validate_params()
+            return est
+        est = cls(**params)
+        if hasattr(est, "_parameter_constraints"):
+            est._validate_params()  # the classes' own parameter constraints are the schema
         for key, value in state.items():
             if not (key.endswith("_") and not key.startswith("_")):
                 raise ModelFileError(f"{node['class']}: unexpected attribute {key!r} in the manifest.")

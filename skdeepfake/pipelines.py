@@ -172,7 +172,7 @@ _WHOLE = {False: "excerpt", True: "windows", "windows": "windows", "pooled": "po
 
 
 @validate_params(
-    {"model": [StrOptions(set(MODELS))], "whole_recording": ["boolean", StrOptions({"windows", "pooled"}), None], "sr": [Interval(Integral, 1, None, closed="left")], "duration": [Interval(Real, 0, None, closed="neither")], "hop": [Interval(Real, 0, None, closed="neither"), None], "n_jobs": [Integral, None], "random_state": [Interval(Integral, 0, None, closed="left"), None]},
+    {"model": [StrOptions(set(MODELS))], "whole_recording": ["boolean", StrOptions({"windows", "pooled"}), None], "sr": [Interval(Integral, 1, None, closed="left")], "duration": [Interval(Real, 0, None, closed="neither")], "hop": [Interval(Real, 0, None, closed="neither"), None], "augment": [HasMethods(["fit_resample"]), callable, None], "n_jobs": [Integral, None], "random_state": [Interval(Integral, 0, None, closed="left"), None]},
     prefer_skip_nested_validation=True,
 )
 def make_detector(
@@ -186,6 +186,7 @@ def make_detector(
     pad_mode="repeat",
     whole_recording=None,
     hop=None,
+    augment=None,
     memory=None,
     n_jobs=None,
     random_state=None,
@@ -219,6 +220,14 @@ def make_detector(
     hop : float or None, default=None
         Seconds between windows with ``"windows"``; ``None`` means half a
         window.
+    augment : Augmenter, transform or None, default=None
+        Augmentation of the training recordings, applied only when the
+        detector is fitted (see :mod:`skdeepfake.augment`): an
+        :class:`~skdeepfake.augment.Augmenter`, or a transform such as an
+        ``audiomentations.Compose`` (one augmented copy per recording).
+        The pipeline becomes an :class:`imblearn.pipeline.Pipeline` with an
+        ``augment`` step after the loader (with ``"windows"``: the windows
+        are augmented).
     memory : str, joblib.Memory or None, default=None
         Cache of the fitted loader and featurizer (scikit-learn Pipeline
         caching).
@@ -232,7 +241,7 @@ def make_detector(
 
     Returns
     -------
-    sklearn.pipeline.Pipeline or WindowedClassifier
+    sklearn.pipeline.Pipeline, imblearn.pipeline.Pipeline or WindowedClassifier
 
     Examples
     --------
@@ -268,17 +277,23 @@ def make_detector(
 
         steps.append(("scaler", StandardScaler()))
     steps.append(("model", make_model(random_state, **model_params)))
+    if augment is not None:
+        from .augment import Augmenter
+
+        if not hasattr(augment, "fit_resample"):
+            augment = Augmenter(augment, sr=sr, random_state=random_state)
+        steps.insert(0, ("augment", augment))
     loader = AudioLoader(
         sr=sr, duration=None if mode == "pooled" else duration, crop=crop, pad_mode=pad_mode,
         random_state=random_state, n_jobs=n_jobs,
     )
     if mode != "windows":
-        return Pipeline([("loader", loader), *steps], memory=memory)
+        return _pipeline([("loader", loader), *steps], memory)
     from .windows import WindowedClassifier
 
     final = steps[-1][1]
     return WindowedClassifier(
-        Pipeline(steps, memory=memory),
+        _pipeline(steps, memory),
         window=duration,
         hop=duration / 2 if hop is None else hop,
         sr=sr,
@@ -286,6 +301,15 @@ def make_detector(
         weighting="recording" if has_fit_parameter(final, "sample_weight") else "window",
         random_state=random_state,
     )
+
+
+def _pipeline(steps, memory):
+    """scikit-learn's Pipeline, or imbalanced-learn's when a step is a sampler."""
+    if any(hasattr(step, "fit_resample") for _, step in steps):
+        from imblearn.pipeline import Pipeline as SamplingPipeline
+
+        return SamplingPipeline(steps, memory=memory)
+    return Pipeline(steps, memory=memory)
 
 
 _FACTORY_DOC = """{summary}

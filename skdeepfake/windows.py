@@ -93,17 +93,46 @@ def _aggregate(recording, scores, fn):
 
 
 def _n_front_steps(estimator):
-    """Leading steps of a Pipeline that learn only the input length (never the last)."""
+    """Leading steps of a Pipeline that may run batch by batch (never the last).
+
+    Those that learn only the input length (featurizers) and samplers such as
+    :class:`~skdeepfake.augment.Augmenter`, which learn nothing.
+    """
     from .features import fits_only_input_length
 
     if not isinstance(estimator, Pipeline):
         return 0
     n = 0
     for _, step in estimator.steps[:-1]:
-        if not fits_only_input_length(step):
+        if not (fits_only_input_length(step) or hasattr(step, "fit_resample")):
             break
         n += 1
     return n
+
+
+def _run_front(front, windows, owners, labels, fitted, rngs):
+    """One training batch through the leading steps; samplers add their copies.
+
+    A sampler is cloned for each batch and drawn from one generator per
+    sampler (``rngs``), so that batches get different copies; its
+    ``sample_indices_`` say which window each copy comes from.
+    """
+    for name, step in front.steps:
+        if hasattr(step, "fit_resample"):
+            sampler = clone(step).set_params(random_state=rngs.setdefault(
+                name, check_random_state(step.get_params().get("random_state"))))
+            windows, _ = sampler.fit_resample(windows, labels[owners])
+            if not hasattr(sampler, "sample_indices_"):
+                raise ValueError(
+                    f"WindowedClassifier: the sampler {name!r} does not say which window "
+                    "each of its samples comes from (no sample_indices_)."
+                )
+            owners = owners[sampler.sample_indices_]
+            continue
+        if not fitted:
+            step.fit(windows)  # it learns nothing but the window length
+        windows = step.transform(windows)
+    return windows, owners
 
 
 def _cut(y, bounds, n_window):
@@ -130,7 +159,11 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     steps of the inner Pipeline that learn nothing but the input length
     (:func:`~skdeepfake.features.fits_only_input_length`: the featurizers);
     every later step, such as a ``StandardScaler`` and the model, is fitted
-    on the features of all windows.
+    on the features of all windows. A sampler among the leading steps of an
+    :class:`imblearn.pipeline.Pipeline`, such as
+    :class:`~skdeepfake.augment.Augmenter`, adds its copies of each batch of
+    training windows (each copy counts towards its recording's weight) and
+    is skipped when predicting.
 
     Parameters
     ----------
@@ -286,13 +319,11 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         n_front = _n_front_steps(estimator)
         front = estimator[:n_front] if n_front else None
         rest = estimator[n_front:] if n_front else estimator
-        owners, features = [], []
+        owners, features, rngs = [], [], {}
         for batch_owners, _, windows in self._iter_batches(X, rng):
-            owners.append(batch_owners)
             if front is not None:  # featurise now, batch by batch, and keep only features
-                if not features:
-                    front.fit(windows)  # it learns nothing but the window length
-                windows = front.transform(windows)
+                windows, batch_owners = _run_front(front, windows, batch_owners, y, bool(features), rngs)
+            owners.append(batch_owners)
             features.append(windows)
         owners = np.concatenate(owners)
         features = np.concatenate(features)

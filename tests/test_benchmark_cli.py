@@ -270,7 +270,7 @@ def test_cli_benchmark_on_a_for_tree_with_keras_training_curves(tmp_path, speech
             label = speech.target_names[speech.target[i]]
             write_audio(root / "for-2seconds" / split / label / f"{i}.wav", speech.data[i])
     out = tmp_path / "out"
-    assert main(["benchmark", "--data", str(root), "--layout", "for", "--version", "for-2sec",
+    assert main(["benchmark", "--data", str(root), "--layout", "for", "--for-version", "for-2sec",
                  "--models", "dnn,xgb", "--epochs", "2", "--out", str(out)]) == 0
     assert "FoR for-2sec, training -> testing" in capsys.readouterr().out
     assert (out / "training_dnn.png").exists()

@@ -1,0 +1,181 @@
+"""The augmenting sampler: waveform augmentation that acts only in ``fit``."""
+
+import random
+from contextlib import contextmanager
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+
+from .._validation import as_clip_list, check_same_length
+
+__all__ = ["Augmenter"]
+
+
+@contextmanager
+def _seeded(rng):
+    """Seed the global generators audiomentations draws from; restore them after."""
+    saved_python, saved_numpy = random.getstate(), np.random.get_state()
+    random.seed(int(rng.randint(2**31 - 1)))
+    np.random.seed(int(rng.randint(2**31 - 1)))
+    try:
+        yield
+    finally:
+        random.setstate(saved_python)
+        np.random.set_state(saved_numpy)
+
+
+def _same_length(y, n):
+    y = np.asarray(y, dtype=np.float32).ravel()
+    if len(y) >= n:
+        return y[:n]
+    return np.pad(y, (0, n - len(y)))
+
+
+class Augmenter(BaseEstimator):
+    """Add augmented copies of the training recordings, in ``fit`` only.
+
+    A sampler in imbalanced-learn's sense: ``fit_resample(X, y)`` returns
+    the recordings (unless ``include_original=False``) followed by
+    ``n_copies`` augmented copies of each, with their labels, and
+    :class:`imblearn.pipeline.Pipeline` calls it when the pipeline is
+    fitted and skips it when the pipeline predicts. Inside
+    cross-validation or a grid search the pipeline is fitted on the
+    training fold only, so no copy of a test recording can ever be trained
+    on; the parameters are tunable (``augment__n_copies``, or
+    ``augment__augmentation`` over a list of chains). :func:`~skdeepfake.pipelines.make_detector`
+    places it right after the loader with ``augment=...``, and
+    :class:`~skdeepfake.windows.WindowedClassifier` applies it to the
+    windows it trains on.
+
+    Why a sampler rather than a meta-estimator: augmentation needs
+    waveforms, which exist only after the pipeline's loader, and it must
+    change the number of samples, which scikit-learn's transformers may
+    not; imbalanced-learn's samplers are the established estimator kind
+    for exactly that, and they compose with GridSearchCV unchanged.
+
+    Parameters
+    ----------
+    augmentation : callable
+        ``augmentation(samples, sample_rate) -> samples`` applied to a float32
+        waveform: an :mod:`audiomentations` transform or ``Compose`` (each
+        transform with its probability ``p``), or :class:`RawBoost`,
+        :class:`CodecRoundTrip`.
+    n_copies : int, default=1
+        Augmented copies of each recording.
+    sr : int, default=16000
+        Sample rate of the waveforms.
+    include_original : bool, default=True
+        Keep the original recordings, before the copies.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the copies: Python's and NumPy's global generators (which
+        audiomentations uses) are seeded from it during ``fit_resample``
+        and restored afterwards.
+
+    Attributes
+    ----------
+    sample_indices_ : ndarray of shape (n_output,)
+        For each returned recording, the index of the input recording it
+        was made from (imbalanced-learn's attribute of the same name).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from audiomentations import AddGaussianSNR
+    >>> from skdeepfake.augment import Augmenter
+    >>> X = np.full((3, 1600), 0.1, np.float32)
+    >>> aug = Augmenter(AddGaussianSNR(min_snr_db=10, max_snr_db=20, p=1.0), n_copies=2,
+    ...                 random_state=0)
+    >>> X_aug, y_aug = aug.fit_resample(X, [0, 1, 1])
+    >>> X_aug.shape, y_aug.tolist(), aug.sample_indices_.tolist()
+    ((9, 1600), [0, 1, 1, 0, 1, 1, 0, 1, 1], [0, 1, 2, 0, 1, 2, 0, 1, 2])
+    """
+
+    _parameter_constraints = {
+        "augmentation": [callable],
+        "n_copies": [Interval(Integral, 0, None, closed="left")],
+        "sr": [Interval(Integral, 1, None, closed="left")],
+        "include_original": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, augmentation, n_copies=1, sr=16000, include_original=True, random_state=None):
+        # Not named "transform": imbalanced-learn's Pipeline tells samplers from
+        # transformers by their attributes.
+        self.augmentation = augmentation
+        self.n_copies = n_copies
+        self.sr = sr
+        self.include_original = include_original
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        """Check the parameters and the data; augmentation happens in ``fit_resample``.
+
+        Parameters
+        ----------
+        X : list of 1-D arrays or 2-D array
+            Waveforms.
+        y : array-like of shape (n_recordings,)
+            Labels.
+
+        Returns
+        -------
+        self : Augmenter
+        """
+        self._validate_params()
+        kind, clips = as_clip_list(X)
+        if kind == "paths":
+            raise ValueError(
+                "Augmenter takes waveforms, not paths: put it after the AudioLoader "
+                "(make_detector(..., augment=...) does)."
+            )
+        check_same_length(clips, y)
+        return self
+
+    def fit_resample(self, X, y):
+        """The recordings and their augmented copies, with labels.
+
+        Parameters
+        ----------
+        X : list of 1-D arrays or 2-D array
+            Waveforms at ``sr``.
+        y : array-like of shape (n_recordings,)
+            Labels.
+
+        Returns
+        -------
+        X_resampled : 2-D array (when X is 2-D) or list of 1-D arrays
+            Originals first (if kept), then copy 1 of every recording, copy 2,
+            and so on; every copy keeps its recording's length.
+        y_resampled : ndarray
+            Their labels.
+        """
+        self.fit(X, y)
+        _, clips = as_clip_list(X)
+        y = np.asarray(y)
+        rng = check_random_state(self.random_state)
+        sources = list(range(len(clips))) if self.include_original else []
+        out = [np.asarray(c, dtype=np.float32) for c in clips] if self.include_original else []
+        with _seeded(rng):
+            for _ in range(self.n_copies):
+                for i, clip in enumerate(clips):
+                    clip = np.asarray(clip, dtype=np.float32)
+                    out.append(_same_length(self.augmentation(clip.copy(), self.sr), len(clip)))
+                    sources.append(i)
+        self.sample_indices_ = np.asarray(sources, dtype=np.intp)
+        if isinstance(X, np.ndarray) and X.ndim == 2:
+            out = np.stack(out) if out else np.empty((0, X.shape[1]), np.float32)
+        return out, y[self.sample_indices_]
+
+    def _skdf_export(self):
+        from ._spec import transform_to_spec
+
+        return {"augmentation": transform_to_spec(self.augmentation, "augmentation")}, {}
+
+    @classmethod
+    def _skdf_import(cls, params, state, blobs):
+        from ._spec import transform_from_spec
+
+        return cls(augmentation=transform_from_spec(state["augmentation"]), **params)
