@@ -10,6 +10,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import StackingClassifier, VotingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.model_selection import (
     GridSearchCV,
     StratifiedKFold,
@@ -20,7 +21,9 @@ from sklearn.model_selection import (
 
 from skdeepfake import HandcraftedFeatures, MelSpectrogram
 from skdeepfake.models import CustomCNNClassifier, DNNClassifier, XGBoostClassifier
+from skdeepfake.models._keras import keras
 from skdeepfake.models.cnn import PerFrequencyScaler, min_input_size
+from skdeepfake.persistence import load_model, save_model
 
 
 @pytest.fixture(scope="module")
@@ -291,3 +294,44 @@ def test_importing_skdeepfake_does_not_load_tensorflow():
         "assert 'keras' not in sys.modules, 'keras was imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+class _EpochCounter(keras.callbacks.Callback):
+    epochs = 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        type(self).epochs += 1
+
+
+def test_keras_callbacks_and_metrics_pass_through_to_fit(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 6)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    counter = _EpochCounter()
+    _EpochCounter.epochs = 0
+    clf = DNNClassifier(epochs=3, validation_split=0.25, random_state=0, verbose="tqdm",
+                        metrics=["auc", keras.metrics.Precision(name="precision")],
+                        callbacks=[counter, keras.callbacks.ReduceLROnPlateau(patience=1)])
+    clf.fit(X, y)
+    assert _EpochCounter.epochs == 3
+    assert {"loss", "val_loss", "auc", "val_auc", "precision", "val_precision"} <= set(clf.history_)
+    assert all(len(clf.history_[k]) == 3 for k in ("auc", "val_auc", "precision"))
+    assert counter.model is None  # a copy was trained with; the parameter stays unbound
+    clf.partial_fit(X, y)
+    assert len(clf.history_["auc"]) == len(clf.history_["loss"]) == 4 and _EpochCounter.epochs == 4
+    # clone-safe and picklable: the same seed gives the same network through a clone
+    twin = clone(clf).fit(X, y)
+    np.testing.assert_allclose(twin.predict_proba(X), DNNClassifier(**clf.get_params()).fit(X, y).predict_proba(X))
+    assert pickle.loads(pickle.dumps(clf)).predict_proba(X[:3]).shape == (3, 2)
+    with pytest.warns(UserWarning, match="_EpochCounter, ReduceLROnPlateau"):
+        save_model(clf, tmp_path / "m.skdf")
+    loaded = load_model(tmp_path / "m.skdf")
+    assert loaded.history_["auc"] == clf.history_["auc"] and loaded.callbacks is None
+    assert loaded.metrics[0] == "auc" and loaded.metrics[1].get_config() == clf.metrics[1].get_config()
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_keras_parameters_are_validated():
+    X = np.zeros((10, 3), np.float32)
+    with pytest.raises(InvalidParameterError, match="callbacks"):
+        DNNClassifier(callbacks=keras.callbacks.EarlyStopping()).fit(X, [0, 1] * 5)

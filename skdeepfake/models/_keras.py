@@ -17,7 +17,9 @@ fixes that and fixes the rest of the wrapper for our binary detectors:
 * ``predict_proba`` of shape ``(n, 2)`` for one sample too (scikeras
   squeezes it to ``(2,)``), computed by calling the network directly
   instead of the slow ``Model.predict``;
-* early stopping and a tqdm progress bar from constructor parameters;
+* early stopping, Keras callbacks and metrics from constructor parameters
+  (fresh copies for every fit, so estimators stay clone-safe), and tqdm's
+  own Keras progress bar (``tqdm.keras.TqdmCallback``);
 * export and import of the fitted state for pickle-free model files
   (``_skdf_export`` / ``_skdf_import``).
 
@@ -27,9 +29,11 @@ module only.
 """
 
 import contextlib
+import copy
 import itertools
 import random
 import tempfile
+import warnings
 import weakref
 from pathlib import Path
 
@@ -41,6 +45,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._tf import import_keras
+from ._params import KERAS_FIT_PARAMETERS_DOC
 
 keras = import_keras()
 
@@ -68,8 +73,15 @@ class KerasDetector(KerasClassifier):
       standardises X and gives it the network's input shape;
     * ``_check_input_shape(shape)``: raise a ValueError for unusable X.
 
-    The network's output is the probability of ``classes_[1]``.
+    The network's output is the probability of ``classes_[1]``. A
+    subclass docstring's ``%(keras_fit_parameters)s`` is replaced by the
+    shared documentation of ``callbacks`` and ``metrics``.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__doc__:
+            cls.__doc__ = cls.__doc__.replace("%(keras_fit_parameters)s", KERAS_FIT_PARAMETERS_DOC)
 
     # scikeras reads these settings as attributes. Held on the class, they
     # are fixed choices of this library rather than tunable parameters.
@@ -78,8 +90,6 @@ class KerasDetector(KerasClassifier):
     warm_start = False
     optimizer = "adam"
     loss = "binary_crossentropy"
-    metrics = None
-    callbacks = None
     shuffle = True
     run_eagerly = False
     validation_batch_size = None
@@ -93,7 +103,7 @@ class KerasDetector(KerasClassifier):
         if getattr(self, "mixed_precision", False):
             # float16 gradients underflow without loss scaling.
             optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
-        model.compile(optimizer=optimizer, loss="binary_crossentropy")
+        model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=_fresh_metrics(self.metrics))
         return model
 
     def _build_keras_model(self):
@@ -104,9 +114,16 @@ class KerasDetector(KerasClassifier):
 
     def _fit_keras_model(self, *args, **kwargs):
         if self.verbose == "tqdm":
-            kwargs["verbose"] = 0  # our progress bar replaces Keras' output
-        with _bypass_scikeras_seeding(self) as seed, _seeded_shuffling(seed):
-            return super()._fit_keras_model(*args, **kwargs)
+            kwargs["verbose"] = 0  # tqdm's bar replaces Keras' output
+        self._initialize_callbacks()  # fresh copies for this fit (partial_fit too)
+        try:
+            with _bypass_scikeras_seeding(self) as seed, _seeded_shuffling(seed):
+                result = super()._fit_keras_model(*args, **kwargs)
+        finally:
+            # The fit's callbacks hold the network and open bars: not fitted state.
+            self._fit_callbacks = []
+        _keras_history_names(self)
+        return result
 
     @property
     def feature_encoder(self):
@@ -114,15 +131,22 @@ class KerasDetector(KerasClassifier):
 
     def _initialize_callbacks(self):
         super()._initialize_callbacks()
+        # Copies: a callback given as a parameter is never bound to a model,
+        # so the estimator can be cloned, refitted and pickled.
+        self._fit_callbacks = [copy.deepcopy(cb) for cb in self._fit_callbacks]
         if self.verbose == "tqdm":
-            self._fit_callbacks = self._fit_callbacks + [_EpochProgressBar(type(self).__name__)]
+            from tqdm.keras import TqdmCallback
+
+            self._fit_callbacks.append(
+                TqdmCallback(verbose=0, desc=f"training {type(self).__name__}", leave=False, disable=None)
+            )
         if self.early_stopping:
             monitor = "val_loss" if self.validation_split else "loss"
-            self._fit_callbacks = self._fit_callbacks + [
+            self._fit_callbacks.append(
                 keras.callbacks.EarlyStopping(
                     monitor=monitor, patience=self.patience, restore_best_weights=True
                 )
-            ]
+            )
 
     def _validate_data(self, X=None, y=None, reset=False, y_numeric=False):
         if X is not None:
@@ -266,10 +290,19 @@ class KerasDetector(KerasClassifier):
     def _skdf_export(self):
         """(state, blobs): classes, input shape, history, the input encoder's
         statistics, and the network as a ``.keras`` file."""
+        if self.callbacks:
+            warnings.warn(
+                f"{type(self).__name__}: callbacks ({', '.join(type(c).__name__ for c in self.callbacks)}) "
+                "act only in fit and are code, so the model file does not hold them; the loaded "
+                "detector has callbacks=None.", UserWarning, stacklevel=4,
+            )
+        # callbacks and metrics are parameters this class stores itself, as data.
+        options = {"callbacks": None, "metrics": _metrics_to_data(self.metrics)}
         if not self.__sklearn_is_fitted__():
-            return {}, {}
+            return options, {}
         encoder = self.feature_encoder_
         state = {
+            **options,
             "classes": self.classes_,
             "input_shape": list(self.X_shape_[1:]),
             "history": {k: [float(x) for x in v] for k, v in getattr(self, "history_", {}).items()},
@@ -286,8 +319,9 @@ class KerasDetector(KerasClassifier):
     @classmethod
     def _skdf_import(cls, params, state, blobs):
         """Rebuild a fitted detector; the network is loaded with ``safe_mode``."""
-        detector = cls(**params)
-        if not state:
+        metrics = _metrics_from_data(state.get("metrics"))
+        detector = cls(**params, callbacks=None, metrics=metrics)
+        if "classes" not in state:
             return detector
         if "network.keras" not in blobs:
             raise ValueError("the model file holds no network for this Keras detector.")
@@ -316,26 +350,63 @@ class KerasDetector(KerasClassifier):
         return hasattr(self, "model_")
 
 
-class _EpochProgressBar(keras.callbacks.Callback):
-    """A tqdm bar over epochs, showing the latest losses."""
+def _keras_history_names(detector):
+    """``history_`` under Keras' own metric names (scikeras renames ``auc`` to ``a_u_c``)."""
+    from scikeras.utils import metric_name
 
-    def __init__(self, name):
-        super().__init__()
-        self.name = name
-        self.bar = None
+    for key in list(detector.model_.history.history):
+        if key == "loss" or key.startswith("val_"):
+            continue
+        try:
+            renamed = metric_name(key)
+        except ValueError:
+            continue
+        if renamed != key and renamed in detector.history_:
+            # This fit's values; earlier partial_fit calls' are under ``key`` already.
+            detector.history_[key] = detector.history_.get(key, []) + detector.history_.pop(renamed)
 
-    def on_train_begin(self, logs=None):
-        from tqdm.auto import tqdm
 
-        self.bar = tqdm(total=self.params.get("epochs"), desc=f"training {self.name}",
-                        unit="epoch", leave=False, disable=None)
+def _metrics_to_data(metrics):
+    """Metric names as they are, Metric objects as Keras' serialised config."""
+    if metrics is None:
+        return None
+    out = []
+    for m in metrics:
+        if not isinstance(m, str) and not _is_keras_metric(type(m).__name__, type(m).__module__):
+            raise ValueError(
+                f"metric {m!r} is not one of keras.metrics, so a model file cannot hold it; "
+                "give it by name or use a built-in metric."
+            )
+        out.append(m if isinstance(m, str) else {"class": type(m).__name__, "config": m.get_config()})
+    return out
 
-    def on_epoch_end(self, epoch, logs=None):
-        self.bar.update(1)
-        self.bar.set_postfix({k: f"{v:.4f}" for k, v in (logs or {}).items() if "loss" in k})
 
-    def on_train_end(self, logs=None):
-        self.bar.close()
+def _metrics_from_data(data):
+    """Rebuild metrics, instantiating only classes of keras.metrics."""
+    if data is None:
+        return None
+    out = []
+    for m in data:
+        if isinstance(m, str):
+            out.append(m)
+        elif isinstance(m, dict) and _is_keras_metric(m.get("class"), "keras.") and isinstance(m.get("config"), dict):
+            out.append(getattr(keras.metrics, m["class"]).from_config(m["config"]))
+        else:
+            raise ValueError(f"metric {str(m)[:80]!r}: not a keras.metrics class.")
+    return out
+
+
+def _is_keras_metric(name, module):
+    cls = getattr(keras.metrics, str(name), None)
+    return (isinstance(cls, type) and issubclass(cls, keras.metrics.Metric)
+            and str(module).startswith("keras."))
+
+
+def _fresh_metrics(metrics):
+    """Metrics for one compile: names as given, Metric objects rebuilt from their config."""
+    if metrics is None:
+        return None
+    return [m if isinstance(m, str) else type(m).from_config(m.get_config()) for m in metrics]
 
 
 @contextlib.contextmanager

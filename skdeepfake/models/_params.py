@@ -14,4 +14,18 @@ KERAS_PARAMETER_CONSTRAINTS = {
     "class_weight": [dict, StrOptions({"balanced"}), None],
     "random_state": ["random_state"],
     "verbose": ["verbose", StrOptions({"tqdm"})],
+    "callbacks": [list, None],
+    "metrics": [list, None],
 }
+
+#: The docstring of the parameters every Keras detector shares with Keras.
+KERAS_FIT_PARAMETERS_DOC = """callbacks : list of keras.callbacks.Callback or None, default=None
+        Keras callbacks for ``fit`` (``ModelCheckpoint``, ``TensorBoard``,
+        ``ReduceLROnPlateau``, ...). Each fit uses fresh copies, so the
+        objects given here are never attached to a model and the estimator
+        clones and pickles like any other.
+    metrics : list of str or keras.metrics.Metric or None, default=None
+        Metrics compiled into the network (``["auc", "accuracy"]``); each
+        one's per-epoch values land in ``history_`` beside the loss (with a
+        ``val_`` twin when ``validation_split`` is set)."""
+

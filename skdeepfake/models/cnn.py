@@ -237,7 +237,9 @@ class CustomCNNClassifier(KerasDetector):
         Seeds weights, dropout and shuffling.
     verbose : int or "tqdm", default=0
         Keras' progress output during fit (0 silent, 1 progress bar, 2 one
-        line per epoch), or ``"tqdm"`` for one tqdm bar over the epochs.
+        line per epoch), or ``"tqdm"`` for a tqdm bar over the epochs
+        (``tqdm.keras.TqdmCallback``).
+    %(keras_fit_parameters)s
 
     Attributes
     ----------
@@ -246,7 +248,8 @@ class CustomCNNClassifier(KerasDetector):
     model_ : keras.Model
         The trained network.
     history_ : dict
-        Per-epoch ``loss`` (and ``val_loss``).
+        Per-epoch ``loss`` and each of ``metrics`` (with ``val_`` twins
+        when ``validation_split`` is set).
     feature_encoder_ : PerFrequencyScaler
         The fitted per-band standardiser.
 
@@ -299,6 +302,8 @@ class CustomCNNClassifier(KerasDetector):
         class_weight=None,
         random_state=None,
         verbose=0,
+        callbacks=None,
+        metrics=None,
     ):
         self.filters = filters
         self.kernel_size = kernel_size
@@ -316,6 +321,8 @@ class CustomCNNClassifier(KerasDetector):
         self.class_weight = class_weight
         self.random_state = random_state
         self.verbose = verbose
+        self.callbacks = callbacks
+        self.metrics = metrics
 
     def _check_input_shape(self, shape):
         if not self.filters or not all(isinstance(f, Integral) and f >= 1 for f in self.filters):

@@ -49,7 +49,9 @@ class DNNClassifier(KerasDetector):
         predictions from run to run on CPU.
     verbose : int or "tqdm", default=0
         Keras' progress output during fit (0 silent, 1 progress bar, 2 one
-        line per epoch), or ``"tqdm"`` for one tqdm bar over the epochs.
+        line per epoch), or ``"tqdm"`` for a tqdm bar over the epochs
+        (``tqdm.keras.TqdmCallback``).
+    %(keras_fit_parameters)s
 
     Attributes
     ----------
@@ -58,7 +60,8 @@ class DNNClassifier(KerasDetector):
     model_ : keras.Model
         The trained network.
     history_ : dict
-        Per-epoch ``loss`` (and ``val_loss``).
+        Per-epoch ``loss`` and each of ``metrics`` (with ``val_`` twins
+        when ``validation_split`` is set).
     n_features_in_ : int
         Number of features seen in ``fit``.
     feature_encoder_ : sklearn.preprocessing.StandardScaler
@@ -100,6 +103,8 @@ class DNNClassifier(KerasDetector):
         class_weight=None,
         random_state=None,
         verbose=0,
+        callbacks=None,
+        metrics=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
@@ -112,6 +117,8 @@ class DNNClassifier(KerasDetector):
         self.class_weight = class_weight
         self.random_state = random_state
         self.verbose = verbose
+        self.callbacks = callbacks
+        self.metrics = metrics
 
     def _check_input_shape(self, shape):
         if len(shape) != 2:

@@ -87,7 +87,9 @@ class LCNNClassifier(KerasDetector):
     random_state : int, RandomState instance or None, default=None
         Seeds weights, dropout and shuffling.
     verbose : int or "tqdm", default=0
-        Keras' progress output, or ``"tqdm"``.
+        Keras' progress output, or ``"tqdm"`` for a tqdm bar over the
+        epochs (``tqdm.keras.TqdmCallback``).
+    %(keras_fit_parameters)s
 
     Attributes
     ----------
@@ -96,7 +98,8 @@ class LCNNClassifier(KerasDetector):
     model_ : keras.Model
         The trained network.
     history_ : dict
-        Per-epoch ``loss`` (and ``val_loss``).
+        Per-epoch ``loss`` and each of ``metrics`` (with ``val_`` twins
+        when ``validation_split`` is set).
     feature_encoder_ : PerFrequencyScaler
         The fitted per-row standardiser.
 
@@ -145,6 +148,8 @@ class LCNNClassifier(KerasDetector):
         class_weight=None,
         random_state=None,
         verbose=0,
+        callbacks=None,
+        metrics=None,
     ):
         self.dense_units = dense_units
         self.dropout = dropout
@@ -157,6 +162,8 @@ class LCNNClassifier(KerasDetector):
         self.class_weight = class_weight
         self.random_state = random_state
         self.verbose = verbose
+        self.callbacks = callbacks
+        self.metrics = metrics
 
     def _check_input_shape(self, shape):
         if len(shape) not in (3, 4):
