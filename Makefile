@@ -21,8 +21,10 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/skdeepfake benchmark --epochs 20 --learning-rate 1e-3 --out demo-results
 
-## test: the whole test suite, doctests included
+## test: lint and format check (ruff), then the whole test suite, doctests included
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
 ## bench: speed benchmarks (not part of test)

@@ -23,8 +23,12 @@ def report(name, ours, reference, unit, goal=None, higher_is_better=True):
     """Print one measured figure, its reference and the ratio."""
     ratio = ours / reference if higher_is_better else reference / ours
     row = {
-        "name": name, "ours": ours, "reference": reference, "unit": unit,
-        "ratio": ratio, "goal": goal,
+        "name": name,
+        "ours": ours,
+        "reference": reference,
+        "unit": unit,
+        "ratio": ratio,
+        "goal": goal,
         "met": None if goal is None else ratio >= goal,
     }
     print("RESULT " + json.dumps(row), flush=True)

@@ -11,15 +11,13 @@ Goals (issue: speed and scale), on 2 CPU cores:
 """
 
 import argparse
-import io
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-
 from _common import best_time, report
+
 from skdeepfake import MelSpectrogram
 from skdeepfake.features import featurize_files
 
@@ -95,10 +93,18 @@ def main():
         out = featurize_files(paths[: args.memory_clips], mel, n_jobs=2)
         peak = rss_kib("VmHWM")
         above = (peak - baseline) * 1024
-        print(f"peak RSS above baseline: {above / 2**20:.0f} MiB for an output of "
-              f"{out.nbytes / 2**20:.0f} MiB ({args.memory_clips} clips)")
-        report("peak memory / output size (featurising files)", above / out.nbytes, 1.5, "x",
-               goal=1, higher_is_better=False)
+        print(
+            f"peak RSS above baseline: {above / 2**20:.0f} MiB for an output of "
+            f"{out.nbytes / 2**20:.0f} MiB ({args.memory_clips} clips)"
+        )
+        report(
+            "peak memory / output size (featurising files)",
+            above / out.nbytes,
+            1.5,
+            "x",
+            goal=1,
+            higher_is_better=False,
+        )
 
 
 if __name__ == "__main__":

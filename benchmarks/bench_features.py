@@ -8,8 +8,8 @@ import argparse
 
 import librosa
 import numpy as np
-
 from _common import best_time, report
+
 from skdeepfake import HandcraftedFeatures, MelSpectrogram
 
 SR = 16000

@@ -20,9 +20,9 @@ import numpy as np
 import scipy.fft
 import scipy.interpolate
 import soundfile as sf
+from _common import best_time, report
 from sklearn.pipeline import Pipeline
 
-from _common import best_time, report
 from skdeepfake import AudioLoader, MelSpectrogram
 from skdeepfake.features import CQCC, LFCC, featurize_files
 
@@ -38,10 +38,17 @@ def librosa_lfcc_loop(X, lfcc):
     out = []
     for x in X:
         y = np.append(x[0], x[1:] - 0.97 * x[:-1])
-        S = np.abs(librosa.stft(y, n_fft=512, hop_length=160, win_length=320, window="hamming",
-                                pad_mode="constant")) ** 2
-        c = scipy.fft.dct(np.log10(lfcc.filterbank_ @ S + np.finfo(np.float32).eps), norm="ortho",
-                          axis=0)[:20]
+        S = (
+            np.abs(
+                librosa.stft(
+                    y, n_fft=512, hop_length=160, win_length=320, window="hamming", pad_mode="constant"
+                )
+            )
+            ** 2
+        )
+        c = scipy.fft.dct(np.log10(lfcc.filterbank_ @ S + np.finfo(np.float32).eps), norm="ortho", axis=0)[
+            :20
+        ]
         out.append(np.vstack([c, _delta(c), _delta(_delta(c))]))
     return out
 
@@ -51,8 +58,16 @@ def librosa_cqcc_loop(X, cqcc):
     grid = np.arange(cqcc.fmin_, freqs[-1] + 1e-9, cqcc.fmin_ / 16)
     out = []
     for x in X:
-        C = librosa.cqt(x, sr=SR, hop_length=cqcc.hop_length, fmin=cqcc.fmin_, n_bins=864,
-                        bins_per_octave=96, tuning=0.0, pad_mode="constant")
+        C = librosa.cqt(
+            x,
+            sr=SR,
+            hop_length=cqcc.hop_length,
+            fmin=cqcc.fmin_,
+            n_bins=864,
+            bins_per_octave=96,
+            tuning=0.0,
+            pad_mode="constant",
+        )
         L = np.log(np.abs(C) ** 2 + np.finfo(float).eps)
         U = scipy.interpolate.CubicSpline(freqs, L, axis=0)(grid)
         c = scipy.fft.dct(U, norm="ortho", axis=0)[:20]
@@ -96,8 +111,13 @@ def main():
         pipe.fit(paths[:1])
         t_pipe = best_time(lambda: pipe.transform(paths))
         t_files = best_time(lambda: featurize_files(paths, MelSpectrogram(), n_jobs=2))
-        report("Pipeline(AudioLoader, MelSpectrogram) files/s vs featurize_files",
-               len(paths) / t_pipe, len(paths) / t_files, "files/s", goal=0.8)
+        report(
+            "Pipeline(AudioLoader, MelSpectrogram) files/s vs featurize_files",
+            len(paths) / t_pipe,
+            len(paths) / t_files,
+            "files/s",
+            goal=0.8,
+        )
 
 
 if __name__ == "__main__":

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-
 from _common import report
+
 from skdeepfake.datasets import make_synthetic_speech
 from skdeepfake.pipelines import make_cnn_pipeline
 
@@ -52,10 +52,21 @@ def main():
     ]:
         print(f"  {step}: {median_ms(fn, repeat=100):.2f} ms")
     np.testing.assert_allclose(pipe.predict_proba([path])[:, 1], keras_predict()[:, 0], rtol=1e-5)
-    report("one 2-s file through the CNN pipeline, ms, vs 10 ms goal", ours, 10.0, "ms",
-           goal=1, higher_is_better=False)
-    report("one 2-s file through the CNN pipeline, ms, vs Keras' Model.predict", ours, reference,
-           "ms", higher_is_better=False)
+    report(
+        "one 2-s file through the CNN pipeline, ms, vs 10 ms goal",
+        ours,
+        10.0,
+        "ms",
+        goal=1,
+        higher_is_better=False,
+    )
+    report(
+        "one 2-s file through the CNN pipeline, ms, vs Keras' Model.predict",
+        ours,
+        reference,
+        "ms",
+        higher_is_better=False,
+    )
 
 
 if __name__ == "__main__":

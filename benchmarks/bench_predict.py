@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-
 from _common import best_time, report
+
 from skdeepfake.cli import main
 from skdeepfake.datasets import make_synthetic_speech
 from skdeepfake.features import featurize_files
@@ -49,8 +49,9 @@ def main_bench():
             return out.getvalue()
 
         def api():
-            features = featurize_files(paths, model.named_steps["features"],
-                                       loader=model.named_steps["loader"])
+            features = featurize_files(
+                paths, model.named_steps["features"], loader=model.named_steps["loader"]
+            )
             return model.named_steps["model"].predict_proba(features)[:, 1]
 
         printed = cli().splitlines()[1:]
@@ -58,8 +59,13 @@ def main_bench():
         assert np.allclose(cli_scores, api(), atol=1e-4), "the CLI and the API disagree"
         t_cli = best_time(cli, repeat=2)
         t_api = best_time(api, repeat=2)
-        report("skdeepfake predict files/s vs featurize_files + predict_proba",
-               len(paths) / t_cli, len(paths) / t_api, "files/s", goal=0.9)
+        report(
+            "skdeepfake predict files/s vs featurize_files + predict_proba",
+            len(paths) / t_cli,
+            len(paths) / t_api,
+            "files/s",
+            goal=0.9,
+        )
 
 
 if __name__ == "__main__":

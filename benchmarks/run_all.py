@@ -26,8 +26,10 @@ def main():
     for r in rows:
         goal = "" if r["goal"] is None else f"{r['goal']:g}x"
         met = "" if r["met"] is None else ("yes" if r["met"] else "NO")
-        print(f"{r['name']:<{width}}  {r['ours']:>12.4g}  {r['reference']:>12.4g}  "
-              f"{r['ratio']:>6.2f}x  {goal:>6}  {met} ({r['unit']})")
+        print(
+            f"{r['name']:<{width}}  {r['ours']:>12.4g}  {r['reference']:>12.4g}  "
+            f"{r['ratio']:>6.2f}x  {goal:>6}  {met} ({r['unit']})"
+        )
     if failed:
         print(f"\nFAILED: {', '.join(failed)}")
     return 1 if failed else 0

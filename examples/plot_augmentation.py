@@ -51,16 +51,20 @@ X_aug, y_aug = sampler.fit_resample(X, y)
 source = sampler.sample_indices_
 cv = StratifiedKFold(5, shuffle=True, random_state=0)
 # The same five folds of source clips, each with all the copies of its clips.
-by_source = [(np.flatnonzero(np.isin(source, train)), np.flatnonzero(np.isin(source, test)))
-             for train, test in cv.split(X, y)]
+by_source = [
+    (np.flatnonzero(np.isin(source, train)), np.flatnonzero(np.isin(source, test)))
+    for train, test in cv.split(X, y)
+]
 scores = {
     "augmented first, StratifiedKFold (leaks)": -cross_val_score(
-        detector(), X_aug, y_aug, scoring=eer_scorer, cv=cv).mean(),
+        detector(), X_aug, y_aug, scoring=eer_scorer, cv=cv
+    ).mean(),
     "augmented first, folds by source clip": -cross_val_score(
-        detector(), X_aug, y_aug, scoring=eer_scorer, cv=by_source).mean(),
+        detector(), X_aug, y_aug, scoring=eer_scorer, cv=by_source
+    ).mean(),
     "Augmenter in the pipeline": -cross_val_score(
-        detector(Augmenter(chain, n_copies=2, random_state=0)), X, y, scoring=eer_scorer,
-        cv=cv).mean(),
+        detector(Augmenter(chain, n_copies=2, random_state=0)), X, y, scoring=eer_scorer, cv=cv
+    ).mean(),
     "no augmentation": -cross_val_score(detector(), X, y, scoring=eer_scorer, cv=cv).mean(),
 }
 print(pd.Series(scores, name="EER").round(3).to_string())
@@ -79,17 +83,32 @@ print(pd.Series(scores, name="EER").round(3).to_string())
 # second corpus sent through a band-limited, low-bitrate channel.
 
 other = make_synthetic_speech(n_samples=60, random_state=1)
-channel = Compose([
-    LowPassFilter(min_cutoff_freq=3400.0, max_cutoff_freq=3400.0, min_rolloff=24, max_rolloff=24,
-                  zero_phase=True, p=1.0),
-    CodecRoundTrip(codec=codec_formats()[0], bitrate_kbps=16.0, p=1.0),
-])
+channel = Compose(
+    [
+        LowPassFilter(
+            min_cutoff_freq=3400.0,
+            max_cutoff_freq=3400.0,
+            min_rolloff=24,
+            max_rolloff=24,
+            zero_phase=True,
+            p=1.0,
+        ),
+        CodecRoundTrip(codec=codec_formats()[0], bitrate_kbps=16.0, p=1.0),
+    ]
+)
 X_b = [channel(clip.astype(np.float32), SR) for clip in other.data]
-robust = Compose([RawBoost(p=0.8), CodecRoundTrip(codec=codec_formats(), bitrate_kbps=(12, 48), p=0.8),
-                  LowPassFilter(min_cutoff_freq=2500.0, max_cutoff_freq=7000.0, p=0.5)])
+robust = Compose(
+    [
+        RawBoost(p=0.8),
+        CodecRoundTrip(codec=codec_formats(), bitrate_kbps=(12, 48), p=0.8),
+        LowPassFilter(min_cutoff_freq=2500.0, max_cutoff_freq=7000.0, p=0.5),
+    ]
+)
 rows = {}
-for name, augment in [("no augmentation", None),
-                      ("RawBoost + codecs + low-pass", Augmenter(robust, n_copies=2, random_state=0))]:
+for name, augment in [
+    ("no augmentation", None),
+    ("RawBoost + codecs + low-pass", Augmenter(robust, n_copies=2, random_state=0)),
+]:
     fitted = detector(augment).fit(X, y)
     rows[name] = {
         "B (clean)": equal_error_rate(other.target, fitted.predict_proba(other.data)[:, 1])[0],

@@ -39,12 +39,14 @@ searches = {
     "xgb": GridSearchCV(
         make_xgb_pipeline(random_state=0),
         {"model__max_depth": [2, 4], "model__n_estimators": [100, 300]},
-        scoring=eer_scorer, cv=3,
+        scoring=eer_scorer,
+        cv=3,
     ),
     "dnn": GridSearchCV(
         make_dnn_pipeline(epochs=40, learning_rate=1e-3, random_state=0),
         {"model__hidden_layer_sizes": [(64,), (128, 64)]},
-        scoring=eer_scorer, cv=3,
+        scoring=eer_scorer,
+        cv=3,
     ),
     # The CNN is costly: a fixed setting, fitted once.
     "cnn": make_cnn_pipeline(
@@ -59,14 +61,16 @@ for name, model in searches.items():
     model.fit(X_train, y_train)
     seconds = time.perf_counter() - start
     p_fake = model.predict_proba(X_test)[:, 1]
-    rows.append({
-        "model": name,
-        "accuracy": accuracy_score(y_test, p_fake >= 0.5),
-        "roc_auc": roc_auc_score(y_test, p_fake),
-        "eer": equal_error_rate(y_test, p_fake)[0],
-        "fit_seconds": seconds,
-        "best_params": getattr(model, "best_params_", "-"),
-    })
+    rows.append(
+        {
+            "model": name,
+            "accuracy": accuracy_score(y_test, p_fake >= 0.5),
+            "roc_auc": roc_auc_score(y_test, p_fake),
+            "eer": equal_error_rate(y_test, p_fake)[0],
+            "fit_seconds": seconds,
+            "best_params": getattr(model, "best_params_", "-"),
+        }
+    )
     RocCurveDisplay.from_predictions(y_test, p_fake, name=name, ax=ax)
 ax.set_title("ROC curves on held-out clips")
 

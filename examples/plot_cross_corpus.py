@@ -33,11 +33,19 @@ from skdeepfake.pipelines import make_linear_pipeline, make_xgb_pipeline
 SR = 16000
 corpus_a = make_synthetic_speech(n_samples=120, random_state=0)
 raw_b = make_synthetic_speech(n_samples=80, random_state=1)
-telephone = Compose([
-    LowPassFilter(min_cutoff_freq=3400.0, max_cutoff_freq=3400.0, min_rolloff=24, max_rolloff=24,
-                  zero_phase=True, p=1.0),
-    CodecRoundTrip(codec=codec_formats()[0], bitrate_kbps=16.0, p=1.0),
-])
+telephone = Compose(
+    [
+        LowPassFilter(
+            min_cutoff_freq=3400.0,
+            max_cutoff_freq=3400.0,
+            min_rolloff=24,
+            max_rolloff=24,
+            zero_phase=True,
+            p=1.0,
+        ),
+        CodecRoundTrip(codec=codec_formats()[0], bitrate_kbps=16.0, p=1.0),
+    ]
+)
 channel_b = [telephone(clip.astype(np.float32), SR) for clip in raw_b.data]
 
 detectors = {

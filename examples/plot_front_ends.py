@@ -69,14 +69,21 @@ combinations = [
 
 rows = []
 for model, features in combinations:
-    detector = make_detector(model, features=features, whole_recording=False,
-                             random_state=0, **model_params[model])
+    detector = make_detector(
+        model, features=features, whole_recording=False, random_state=0, **model_params[model]
+    )
     start = time.perf_counter()
     detector.fit(X_train, y_train)
     fit_seconds = time.perf_counter() - start
     p_fake = detector.predict_proba(X_test)[:, 1]
-    rows.append({"model": model, "front-end": features,
-                 "EER": equal_error_rate(y_test, p_fake)[0], "fit s": fit_seconds})
+    rows.append(
+        {
+            "model": model,
+            "front-end": features,
+            "EER": equal_error_rate(y_test, p_fake)[0],
+            "fit s": fit_seconds,
+        }
+    )
 results = pd.DataFrame(rows)
 print(results.round(3).to_string(index=False))
 
@@ -109,6 +116,7 @@ for mode in (False, "windows", "pooled"):
     detector.fit(X_train, y_train)
     fit_seconds = time.perf_counter() - start
     p_fake = detector.predict_proba(X_test)[:, 1]
-    reading.append({"whole_recording": str(mode), "EER": equal_error_rate(y_test, p_fake)[0],
-                    "fit s": fit_seconds})
+    reading.append(
+        {"whole_recording": str(mode), "EER": equal_error_rate(y_test, p_fake)[0], "fit s": fit_seconds}
+    )
 print(pd.DataFrame(reading).round(3).to_string(index=False))

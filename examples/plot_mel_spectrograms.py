@@ -33,8 +33,9 @@ fig.tight_layout()
 # %%
 # Occlusion sensitivity of a small Custom-CNN
 
-cnn = CustomCNNClassifier(filters=(16, 32, 64, 64), dense_units=64, epochs=15,
-                          learning_rate=1e-3, random_state=0).fit(S[:200], data.target[:200])
+cnn = CustomCNNClassifier(
+    filters=(16, 32, 64, 64), dense_units=64, epochs=15, learning_rate=1e-3, random_state=0
+).fit(S[:200], data.target[:200])
 fake_test = S[200:][data.target[200:] == 1][:8]
 base = cnn.predict_proba(fake_test)[:, 1]
 patch = 8
@@ -42,7 +43,7 @@ heat = np.zeros((S.shape[1] // patch, S.shape[2] // patch))
 for r in range(heat.shape[0]):
     for c in range(heat.shape[1]):
         masked = fake_test.copy()
-        masked[:, r * patch:(r + 1) * patch, c * patch:(c + 1) * patch] = fake_test.mean()
+        masked[:, r * patch : (r + 1) * patch, c * patch : (c + 1) * patch] = fake_test.mean()
         heat[r, c] = np.mean(base - cnn.predict_proba(masked)[:, 1])
 fig, ax = plt.subplots(figsize=(5, 3.5))
 image = ax.imshow(heat, origin="lower", aspect="auto", cmap="viridis")

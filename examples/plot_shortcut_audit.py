@@ -50,7 +50,12 @@ fig.tight_layout()
 
 scores = {}
 for pad_mode in ["constant", "repeat"]:
-    pipe = make_xgb_pipeline(pad_mode=pad_mode, n_estimators=100, random_state=0,
-                             features=("rms", "zcr", "spectral_flatness"), stats=("mean", "std", "min"))
+    pipe = make_xgb_pipeline(
+        pad_mode=pad_mode,
+        n_estimators=100,
+        random_state=0,
+        features=("rms", "zcr", "spectral_flatness"),
+        stats=("mean", "std", "min"),
+    )
     scores[pad_mode] = cross_val_score(pipe, X, y, cv=5, scoring="roc_auc").mean()
 print(pd.Series(scores, name="ROC AUC from level/ZCR/flatness features only").round(3))

@@ -21,11 +21,22 @@ from .io import AudioLoader, AudioLoadError
 _lazy_getattr, _lazy_dir, _ = lazy_loader.attach(
     __name__,
     submod_attrs={
-        "models": ["DNNClassifier", "CustomCNNClassifier", "LCNNClassifier", "GMMClassifier",
-                   "XGBoostClassifier"],
-        "pipelines": ["make_detector", "make_linear_pipeline", "make_cnn_pipeline",
-                      "make_dnn_pipeline", "make_xgb_pipeline", "make_gmm_pipeline",
-                      "make_lcnn_pipeline"],
+        "models": [
+            "DNNClassifier",
+            "CustomCNNClassifier",
+            "LCNNClassifier",
+            "GMMClassifier",
+            "XGBoostClassifier",
+        ],
+        "pipelines": [
+            "make_detector",
+            "make_linear_pipeline",
+            "make_cnn_pipeline",
+            "make_dnn_pipeline",
+            "make_xgb_pipeline",
+            "make_gmm_pipeline",
+            "make_lcnn_pipeline",
+        ],
     },
 )
 

@@ -21,7 +21,6 @@ __all__ = ["shortcut_audit", "audio_cues", "ShortcutWarning", "SHORTCUT_AUC_THRE
 SHORTCUT_AUC_THRESHOLD = 0.75
 
 
-
 class ShortcutWarning(UserWarning):
     """A trivial property of the recordings separates real from fake.
 
@@ -71,7 +70,12 @@ def _cues_of_file(path, silence_db):
 
 
 @validate_params(
-    {"X": "no_validation", "sr": [Interval(Integral, 1, None, closed="left")], "silence_db": [Interval(Real, None, 0, closed="right")], "n_jobs": [Integral, None]},
+    {
+        "X": "no_validation",
+        "sr": [Interval(Integral, 1, None, closed="left")],
+        "silence_db": [Interval(Real, None, 0, closed="right")],
+        "n_jobs": [Integral, None],
+    },
     prefer_skip_nested_validation=True,
 )
 def audio_cues(X, sr=16000, silence_db=-40.0, n_jobs=None):
@@ -105,9 +109,7 @@ def audio_cues(X, sr=16000, silence_db=-40.0, n_jobs=None):
     """
     kind, clips = as_clip_list(X)
     if kind == "paths":
-        rows = Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(_cues_of_file)(p, silence_db) for p in clips
-        )
+        rows = Parallel(n_jobs=n_jobs, prefer="threads")(delayed(_cues_of_file)(p, silence_db) for p in clips)
     else:
         rows = [_cues_of_clip(np.asarray(c), sr, silence_db) for c in clips]
     return pd.DataFrame(rows)
@@ -124,7 +126,14 @@ def _cue_auc(values, y, train, test, pos):
 
 
 @validate_params(
-    {"X": "no_validation", "y": ["array-like"], "cv": [Interval(Integral, 2, None, closed="left")], "sr": [Interval(Integral, 1, None, closed="left")], "random_state": ["random_state"], "n_jobs": [Integral, None]},
+    {
+        "X": "no_validation",
+        "y": ["array-like"],
+        "cv": [Interval(Integral, 2, None, closed="left")],
+        "sr": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+    },
     prefer_skip_nested_validation=True,
 )
 def shortcut_audit(X, y, *, cues=None, splits=None, cv=5, sr=16000, random_state=0, n_jobs=None):

@@ -45,8 +45,12 @@ def write_figures(results, out):
         for i, history in enumerate(histories):
             for key in ("loss", "val_loss"):
                 if key in history:
-                    ax.plot(np.arange(1, len(history[key]) + 1), history[key],
-                            label=f"{key} (split {i})", linestyle="-" if key == "loss" else "--")
+                    ax.plot(
+                        np.arange(1, len(history[key]) + 1),
+                        history[key],
+                        label=f"{key} (split {i})",
+                        linestyle="-" if key == "loss" else "--",
+                    )
         ax.set_xlabel("epoch")
         ax.set_ylabel("binary cross-entropy")
         ax.set_title(f"{model}: training curve")

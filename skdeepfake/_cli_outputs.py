@@ -4,14 +4,17 @@ import contextlib
 import csv
 import json
 import os
-import sys
 import shutil
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
 __all__ = [
-    "check_model_output", "check_folder_output", "write_file_atomically", "atomic_folder",
+    "check_model_output",
+    "check_folder_output",
+    "write_file_atomically",
+    "atomic_folder",
     "PredictionWriter",
 ]
 
@@ -103,8 +106,7 @@ class PredictionWriter:
     def __init__(self, fmt, windows):
         self.fmt, self.windows = fmt, windows
         if fmt != "json":
-            self.csv = csv.writer(sys.stdout, delimiter="\t" if fmt == "tsv" else ",",
-                                  lineterminator="\n")
+            self.csv = csv.writer(sys.stdout, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
             header = ["file", "start", "end", "p_fake", "label"] if windows else ["file", "p_fake", "label"]
             self.csv.writerow(header)
 

@@ -80,8 +80,13 @@ class CrossCorpusResults:
         table = self.matrix(metric)
         if ax is None:
             _, ax = plt.subplots(figsize=(1.6 + 1.3 * table.shape[1], 1.2 + 0.5 * table.shape[0]))
-        image = ax.imshow(table.to_numpy(dtype=float), cmap="viridis_r", vmin=0,
-                          vmax=0.5 if metric == "eer" else 1.0, aspect="auto")
+        image = ax.imshow(
+            table.to_numpy(dtype=float),
+            cmap="viridis_r",
+            vmin=0,
+            vmax=0.5 if metric == "eer" else 1.0,
+            aspect="auto",
+        )
         ax.set_xticks(range(table.shape[1]), table.columns)
         ax.set_yticks(range(table.shape[0]), table.index)
         for i in range(table.shape[0]):
@@ -152,12 +157,17 @@ def cross_corpus_benchmark(estimators, train, tests, *, n_jobs=None):
             p_fake = scores[corpus]
             pos = spoof_label(y)
             predictions[(name, corpus)] = (y, p_fake)
-            rows.append({
-                "model": name, "corpus": corpus,
-                "eer": equal_error_rate(y, p_fake)[0], "min_dcf": min_dcf(y, p_fake),
-                "n_bona_fide": int((y != pos).sum()), "n_spoof": int((y == pos).sum()),
-                "fit_seconds": fit_seconds,
-            })
+            rows.append(
+                {
+                    "model": name,
+                    "corpus": corpus,
+                    "eer": equal_error_rate(y, p_fake)[0],
+                    "min_dcf": min_dcf(y, p_fake),
+                    "n_bona_fide": int((y != pos).sum()),
+                    "n_spoof": int((y == pos).sum()),
+                    "fit_seconds": fit_seconds,
+                }
+            )
             attack_rows += _per_attack(name, corpus, y, p_fake, attack, pos)
     per_attack = pd.DataFrame(attack_rows, columns=["model", "corpus", "attack", "n_spoof", "eer"])
     return CrossCorpusResults(pd.DataFrame(rows), per_attack, predictions)
@@ -171,8 +181,15 @@ def _per_attack(name, corpus, y, p_fake, attack, pos):
     rows = []
     for a in sorted(set(attack[~bona]) - {"-"}):
         keep = bona | (attack == a)
-        rows.append({"model": name, "corpus": corpus, "attack": a, "n_spoof": int((attack == a).sum()),
-                     "eer": equal_error_rate(y[keep], p_fake[keep])[0]})
+        rows.append(
+            {
+                "model": name,
+                "corpus": corpus,
+                "attack": a,
+                "n_spoof": int((attack == a).sum()),
+                "eer": equal_error_rate(y[keep], p_fake[keep])[0],
+            }
+        )
     return rows
 
 

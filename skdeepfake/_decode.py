@@ -19,8 +19,12 @@ import soxr
 from sklearn.utils._param_validation import Interval, validate_params
 
 __all__ = [
-    "AudioLoadError", "load_audio", "check_regular_file", "unreadable_reason",
-    "SAMPLE_RATE_RANGE", "MAX_DURATION",
+    "AudioLoadError",
+    "load_audio",
+    "check_regular_file",
+    "unreadable_reason",
+    "SAMPLE_RATE_RANGE",
+    "MAX_DURATION",
 ]
 
 #: Sample rates (Hz) a file may declare: telephone-band 1 kHz to 384 kHz.
@@ -29,9 +33,7 @@ SAMPLE_RATE_RANGE = (1000, 384000)
 MAX_DURATION = 3600.0
 
 _INTEGER_PCM = frozenset({"PCM_S8", "PCM_U8", "PCM_16", "PCM_24", "PCM_32"})
-_TRUNCATED = re.compile(
-    r"^(?:data|SSND)\s*:\s*(?P<declared>\d+) \(should be (?P<actual>\d+)\)", re.MULTILINE
-)
+_TRUNCATED = re.compile(r"^(?:data|SSND)\s*:\s*(?P<declared>\d+) \(should be (?P<actual>\d+)\)", re.MULTILINE)
 _RESAMPLER_MARGIN = 1024  # input samples read beyond an excerpt, for soxr's filter
 
 
@@ -61,9 +63,7 @@ def check_regular_file(path):
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         if os.path.islink(path):
-            raise AudioLoadError(
-                f"{path}: is a broken symbolic link (to {os.readlink(path)!r})."
-            ) from None
+            raise AudioLoadError(f"{path}: is a broken symbolic link (to {os.readlink(path)!r}).") from None
         raise AudioLoadError(f"{path}: file does not exist.") from None
     except OSError as err:
         if err.errno == errno.ELOOP:
@@ -74,8 +74,15 @@ def check_regular_file(path):
     if not os.access(path, os.R_OK):
         raise AudioLoadError(f"{path}: cannot be read (permission denied).")
     if not stat.S_ISREG(mode):
-        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
-                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+        kind = (
+            "a named pipe (FIFO)"
+            if stat.S_ISFIFO(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "not a regular file"
+        )
         raise AudioLoadError(
             f"{path}: is {kind}, not a regular file; refused without opening it, since "
             "reading it could block."
@@ -83,7 +90,12 @@ def check_regular_file(path):
 
 
 @validate_params(
-    {"path": [str, os.PathLike], "sr": [Interval(Integral, 1, None, closed="left"), None], "max_duration": [Interval(Real, 0, None, closed="neither"), None], "first": [Interval(Real, 0, None, closed="neither"), None]},
+    {
+        "path": [str, os.PathLike],
+        "sr": [Interval(Integral, 1, None, closed="left"), None],
+        "max_duration": [Interval(Real, 0, None, closed="neither"), None],
+        "first": [Interval(Real, 0, None, closed="neither"), None],
+    },
     prefer_skip_nested_validation=True,
 )
 def load_audio(path, sr=None, *, max_duration=MAX_DURATION, first=None):
@@ -174,8 +186,7 @@ def _check_header(path, f, orig_sr, max_duration):
     low, high = SAMPLE_RATE_RANGE
     if not low <= orig_sr <= high:
         raise AudioLoadError(
-            f"{path}: declares a sample rate of {orig_sr} Hz, outside the accepted "
-            f"{low}-{high} Hz."
+            f"{path}: declares a sample rate of {orig_sr} Hz, outside the accepted {low}-{high} Hz."
         )
     if max_duration is not None and f.frames > max_duration * orig_sr:
         raise AudioLoadError(
@@ -205,6 +216,5 @@ def unreadable_reason(path):
     except AudioLoadError as err:
         text = str(err)
         prefix = f"{path}: "
-        return text[len(prefix):] if text.startswith(prefix) else text
+        return text[len(prefix) :] if text.startswith(prefix) else text
     return None
-

@@ -67,7 +67,7 @@ def build_v1(manifest, arrays, blobs):
 def _load_keras_step(cls, name, params, state, arrays, blobs):
     """A version-1 Keras step through the class's own import (version 2's)."""
     prefix = f"{name}.encoder."
-    encoder = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+    encoder = {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
     return cls._skdf_import(params, {**state, "encoder": encoder}, blobs)
 
 

@@ -44,8 +44,8 @@ def import_keras():
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     with _quiet_stderr():
-        import tensorflow as tf
         import keras
+        import tensorflow as tf
 
         # Probing for a GPU logs a CUDA error on machines without one.
         tf.config.list_physical_devices("GPU")

@@ -31,8 +31,7 @@ def as_clip_list(X, name="X"):
         )
     if scipy.sparse.issparse(X):
         raise TypeError(
-            f"{name} is a sparse matrix; sparse input is not supported: pass dense "
-            "waveforms or file paths."
+            f"{name} is a sparse matrix; sparse input is not supported: pass dense waveforms or file paths."
         )
     if hasattr(X, "to_numpy") and getattr(X, "ndim", 1) == 1:  # pandas Series
         X = X.to_numpy()
@@ -45,8 +44,7 @@ def as_clip_list(X, name="X"):
             return "arrays", _rows_of_numeric_array(X, name)
         if X.ndim != 1:
             raise ValueError(
-                f"{name} with dtype {X.dtype} must be 1-D (a list of file paths), "
-                f"got shape {X.shape}."
+                f"{name} with dtype {X.dtype} must be 1-D (a list of file paths), got shape {X.shape}."
             )
         X = list(X)
     try:
@@ -62,10 +60,7 @@ def as_clip_list(X, name="X"):
     if n_paths == len(items):
         return "paths", [Path(item) for item in items]
     if n_paths:
-        raise ValueError(
-            f"{name} mixes file paths and waveforms; pass either paths only or "
-            "waveforms only."
-        )
+        raise ValueError(f"{name} mixes file paths and waveforms; pass either paths only or waveforms only.")
     arrays = []
     for i, item in enumerate(items):
         arr = np.asarray(item)
@@ -133,6 +128,5 @@ def check_same_length(X, y):
     """Raise a ValueError when X and y hold different numbers of clips."""
     if y is not None and len(X) != _num_samples(y):
         raise ValueError(
-            f"X and y have different lengths: X has {len(X)} clips, y has "
-            f"{_num_samples(y)} labels."
+            f"X and y have different lengths: X has {len(X)} clips, y has {_num_samples(y)} labels."
         )

@@ -183,7 +183,18 @@ def _evaluate(name, estimator, X, y, train, test, split, grid, pos):
 
 
 @validate_params(
-    {"estimators": [dict], "X": "no_validation", "y": ["array-like"], "cv": [Interval(Integral, 2, None, closed="left")], "param_grids": [dict, None], "audit": ["boolean"], "sr": [Interval(Integral, 1, None, closed="left")], "progress": ["boolean"], "n_jobs": [Integral, None], "groups": ["array-like", None]},
+    {
+        "estimators": [dict],
+        "X": "no_validation",
+        "y": ["array-like"],
+        "cv": [Interval(Integral, 2, None, closed="left")],
+        "param_grids": [dict, None],
+        "audit": ["boolean"],
+        "sr": [Interval(Integral, 1, None, closed="left")],
+        "progress": ["boolean"],
+        "n_jobs": [Integral, None],
+        "groups": ["array-like", None],
+    },
     prefer_skip_nested_validation=True,
 )
 def run_benchmark(

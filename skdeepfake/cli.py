@@ -7,8 +7,8 @@ need them, so ``skdeepfake --help`` answers at once.
 import argparse
 import contextlib
 import sys
-from concurrent.futures import ThreadPoolExecutor
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ._version import __version__
@@ -46,30 +46,54 @@ def _duration_range(text):
 def _parents():
     """The option groups subcommands share, as argparse parent parsers."""
     data = argparse.ArgumentParser(add_help=False)
-    data.add_argument("--layout", choices=["folder", "for"], default="folder",
-                      help="'folder': DATA/real and DATA/fake; 'for': the FoR corpus (default: folder)")
-    data.add_argument("--for-version", default="for-norm",
-                      help="FoR version with --layout for (default: for-norm)")
+    data.add_argument(
+        "--layout",
+        choices=["folder", "for"],
+        default="folder",
+        help="'folder': DATA/real and DATA/fake; 'for': the FoR corpus (default: folder)",
+    )
+    data.add_argument(
+        "--for-version", default="for-norm", help="FoR version with --layout for (default: for-norm)"
+    )
     training = argparse.ArgumentParser(add_help=False)
     training.add_argument("--epochs", type=int, default=50, help="epochs of the neural models (default: 50)")
-    training.add_argument("--learning-rate", type=float, default=1e-4,
-                          help="Adam learning rate of the neural models (default: 1e-4, the study's)")
+    training.add_argument(
+        "--learning-rate",
+        type=float,
+        default=1e-4,
+        help="Adam learning rate of the neural models (default: 1e-4, the study's)",
+    )
     training.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     training.add_argument(
-        "--input", choices=INPUTS, default="default",
+        "--input",
+        choices=INPUTS,
+        default="default",
         help="what each model sees of a recording: 'excerpt' its first 2 s, 'windows' "
         "every 2-s window (scores averaged), 'pooled' features summarised over the whole "
         "recording (tabular models); 'default' (default): each model's own default "
-        "(pooled for linear, excerpt for the others)")
-    training.add_argument("--whole-recording", action="store_const", dest="input", const="windows",
-                          help="the same as --input windows")
+        "(pooled for linear, excerpt for the others)",
+    )
     training.add_argument(
-        "--augment", metavar="NAMES", type=_augmentation,
+        "--whole-recording",
+        action="store_const",
+        dest="input",
+        const="windows",
+        help="the same as --input windows",
+    )
+    training.add_argument(
+        "--augment",
+        metavar="NAMES",
+        type=_augmentation,
         help="augment the training recordings only (never the test ones): comma-separated "
         "names from noise, gain, shift, filter, rawboost, codec, ir=DIR, background=DIR "
-        "(e.g. rawboost,codec)")
-    training.add_argument("--augment-copies", type=int, default=1,
-                          help="augmented copies of each training recording (default: 1)")
+        "(e.g. rawboost,codec)",
+    )
+    training.add_argument(
+        "--augment-copies",
+        type=int,
+        default=1,
+        help="augmented copies of each training recording (default: 1)",
+    )
     return data, training
 
 
@@ -93,48 +117,80 @@ def build_parser():
     data, training = _parents()
 
     bench = sub.add_parser(
-        "benchmark", parents=[data, training],
+        "benchmark",
+        parents=[data, training],
         help="compare the detectors on a dataset (built-in synthetic data by default)",
         description="Fit and score the detectors under one protocol, with a shortcut "
         "audit, and write results.csv, results.md, results.json and figures to --out.",
     )
     bench.add_argument("--data", type=Path, help="dataset folder (default: built-in synthetic speech)")
-    bench.add_argument("--train", metavar="CORPUS",
-                       help="cross-corpus: fit on this corpus (NAME:PATH, e.g. asvspoof2019:/data/LA-root, "
-                       "or a folder with real/ and fake/) and test on every --test")
-    bench.add_argument("--test", metavar="CORPUS", action="append", default=[],
-                       help="cross-corpus: a test corpus, as --train; repeat for several")
-    bench.add_argument("--models", type=_model_list, default=list(DEMO_MODELS),
-                       help=f"comma-separated models from {','.join(MODELS)} "
-                       f"(default: {','.join(DEMO_MODELS)})")
-    bench.add_argument("--cv", type=int, default=0,
-                       help="stratified K-fold cross-validation; 0 (default) uses the dataset's "
-                       "test split (FoR) or one stratified 70/30 split")
-    bench.add_argument("--n-samples", type=int, default=300,
-                       help="clips of built-in synthetic data (default: 300)")
-    bench.add_argument("--out", type=Path, default=Path("benchmark-results"),
-                       help="output folder (default: ./benchmark-results)")
+    bench.add_argument(
+        "--train",
+        metavar="CORPUS",
+        help="cross-corpus: fit on this corpus (NAME:PATH, e.g. asvspoof2019:/data/LA-root, "
+        "or a folder with real/ and fake/) and test on every --test",
+    )
+    bench.add_argument(
+        "--test",
+        metavar="CORPUS",
+        action="append",
+        default=[],
+        help="cross-corpus: a test corpus, as --train; repeat for several",
+    )
+    bench.add_argument(
+        "--models",
+        type=_model_list,
+        default=list(DEMO_MODELS),
+        help=f"comma-separated models from {','.join(MODELS)} (default: {','.join(DEMO_MODELS)})",
+    )
+    bench.add_argument(
+        "--cv",
+        type=int,
+        default=0,
+        help="stratified K-fold cross-validation; 0 (default) uses the dataset's "
+        "test split (FoR) or one stratified 70/30 split",
+    )
+    bench.add_argument(
+        "--n-samples", type=int, default=300, help="clips of built-in synthetic data (default: 300)"
+    )
+    bench.add_argument(
+        "--out",
+        type=Path,
+        default=Path("benchmark-results"),
+        help="output folder (default: ./benchmark-results)",
+    )
     bench.add_argument("--no-audit", action="store_true", help="skip the shortcut audit")
-    bench.add_argument("--scheduler", metavar="ADDRESS",
-                       help="run the fits on a Dask cluster (e.g. tcp://10.0.0.5:8786); "
-                       "needs skdeepfake[dask]")
-    bench.add_argument("--durations", type=_duration_range, default=(2.0, 2.0),
-                       help="built-in data: clip length in seconds, or a range LOW,HIGH "
-                       "(default: 2)")
+    bench.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the fits on a Dask cluster (e.g. tcp://10.0.0.5:8786); needs skdeepfake[dask]",
+    )
+    bench.add_argument(
+        "--durations",
+        type=_duration_range,
+        default=(2.0, 2.0),
+        help="built-in data: clip length in seconds, or a range LOW,HIGH (default: 2)",
+    )
     bench.set_defaults(func=cmd_benchmark)
 
     train = sub.add_parser(
-        "train", parents=[data, training],
+        "train",
+        parents=[data, training],
         help="fit a detector on a dataset folder and save it",
         description="Fit a pipeline on DATA/real and DATA/fake (or FoR's training split) "
         "and save it in skdeepfake's safe model format (no pickle).",
     )
     train.add_argument("--data", type=Path, required=True, help="dataset folder")
-    train.add_argument("--model", choices=MODELS, default="linear",
-                       help="the detector (default: linear, the strongest default)")
+    train.add_argument(
+        "--model",
+        choices=MODELS,
+        default="linear",
+        help="the detector (default: linear, the strongest default)",
+    )
     train.add_argument("--out", type=Path, required=True, help="model file to write, e.g. detector.skdf")
-    train.add_argument("--force", action="store_true",
-                       help="replace --out even if it is not a skdeepfake model file")
+    train.add_argument(
+        "--force", action="store_true", help="replace --out even if it is not a skdeepfake model file"
+    )
     train.set_defaults(func=cmd_train)
 
     predict = sub.add_parser(
@@ -148,12 +204,17 @@ def build_parser():
     predict.add_argument("--window", type=float, help="window seconds (default: the model's input length)")
     predict.add_argument("--hop", type=float, help="hop seconds (default: half a window)")
     predict.add_argument("--aggregate", choices=["mean", "max", "median"], default="mean")
-    predict.add_argument("--threshold", type=float, default=0.5,
-                         help="label as fake when P(fake) >= threshold (default: 0.5)")
+    predict.add_argument(
+        "--threshold", type=float, default=0.5, help="label as fake when P(fake) >= threshold (default: 0.5)"
+    )
     predict.add_argument("--windows", action="store_true", help="also print every window's score")
-    predict.add_argument("--format", choices=["tsv", "csv", "json"], default="tsv",
-                         help="tsv or csv (quoted where a file name needs it), or json: one "
-                         "object per recording and line (default: tsv)")
+    predict.add_argument(
+        "--format",
+        choices=["tsv", "csv", "json"],
+        default="tsv",
+        help="tsv or csv (quoted where a file name needs it), or json: one "
+        "object per recording and line (default: tsv)",
+    )
     predict.set_defaults(func=cmd_predict)
     return parser
 
@@ -170,8 +231,9 @@ def _pipelines(models, args):
     for name in models:
         params = dict(epochs=args.epochs, learning_rate=args.learning_rate) if name in NEURAL else {}
         if args.augment:
-            params["augment"] = Augmenter(make_augmentation(args.augment), n_copies=args.augment_copies,
-                                          random_state=args.seed)
+            params["augment"] = Augmenter(
+                make_augmentation(args.augment), n_copies=args.augment_copies, random_state=args.seed
+            )
         pipelines[name] = make_detector(
             name, random_state=args.seed, whole_recording=_whole_recording(args.input), **params
         )
@@ -218,18 +280,28 @@ def _load_dataset(args):
     if args.data is None:
         low, high = args.durations
         data = make_synthetic_speech(
-            n_samples=args.n_samples, duration=low if low == high else (low, high),
+            n_samples=args.n_samples,
+            duration=low if low == high else (low, high),
             random_state=args.seed,
         )
         length = f"{low:g} s" if low == high else f"{low:g}-{high:g} s"
-        return data.data, data.target_names[data.target], None, None, (
-            f"built-in synthetic speech, {args.n_samples} clips of {length}"
+        return (
+            data.data,
+            data.target_names[data.target],
+            None,
+            None,
+            (f"built-in synthetic speech, {args.n_samples} clips of {length}"),
         )
     if args.layout == "for" and getattr(args, "data_split", None) == "training":
         train = load_for(args.data, args.for_version, "training")
         _report_skipped(train.skipped, len(train.filenames))
-        return (train.filenames, train.target_names[train.target], None, None,
-                f"FoR {args.for_version}, training")
+        return (
+            train.filenames,
+            train.target_names[train.target],
+            None,
+            None,
+            f"FoR {args.for_version}, training",
+        )
     if args.layout == "for":
         train = load_for(args.data, args.for_version, "training")
         test = load_for(args.data, args.for_version, "testing")
@@ -240,8 +312,13 @@ def _load_dataset(args):
             X = np.concatenate([train.filenames, test.filenames])
             y = names[np.concatenate([train.target, test.target])]
             return X, y, None, None, f"FoR {args.for_version}, training+testing"
-        return (train.filenames, names[train.target], test.filenames, names[test.target],
-                f"FoR {args.for_version}, training -> testing")
+        return (
+            train.filenames,
+            names[train.target],
+            test.filenames,
+            names[test.target],
+            f"FoR {args.for_version}, training -> testing",
+        )
     data = load_audio_folder(args.data)
     _report_skipped(data.skipped, len(data.filenames))
     return data.filenames, data.target_names[data.target], None, None, f"folder {args.data}"
@@ -251,8 +328,11 @@ def _report_skipped(skipped, used):
     """Every file is used or reported: the reasons, then the counts."""
     for path, reason in skipped:
         print(f"skipped {path}: {reason}", file=sys.stderr)
-    print(f"files: {used + len(skipped)} found, {used} used, {len(skipped)} skipped"
-          + (" (reasons above)" if skipped else ""), file=sys.stderr)
+    print(
+        f"files: {used + len(skipped)} found, {used} used, {len(skipped)} skipped"
+        + (" (reasons above)" if skipped else ""),
+        file=sys.stderr,
+    )
 
 
 @contextlib.contextmanager
@@ -268,8 +348,10 @@ def _cluster(address):
     import joblib
 
     with Client(address) as client:
-        print(f"Running on the Dask cluster at {address} "
-              f"({len(client.scheduler_info()['workers'])} workers)", flush=True)
+        print(
+            f"Running on the Dask cluster at {address} ({len(client.scheduler_info()['workers'])} workers)",
+            flush=True,
+        )
         with joblib.parallel_backend("dask"):
             yield
 
@@ -292,19 +374,30 @@ def cmd_benchmark(args):
         return run_cross_corpus(args, estimators)
     X, y, X_test, y_test, description = _load_dataset(args)
     if X_test is None and not args.cv:
-        X, X_test, y, y_test = train_test_split(
-            X, y, test_size=0.3, stratify=y, random_state=args.seed
-        )
-    mode = {"default": "each model's default", "excerpt": "first 2 s of each recording",
-            "windows": "whole recordings (2-s windows)", "pooled": "whole recordings (pooled features)"}[args.input]
-    print(f"Data: {description}; models: {', '.join(args.models)}; input: {mode}; "
-          f"epochs {args.epochs}, learning rate {args.learning_rate:g}", flush=True)
+        X, X_test, y, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=args.seed)
+    mode = {
+        "default": "each model's default",
+        "excerpt": "first 2 s of each recording",
+        "windows": "whole recordings (2-s windows)",
+        "pooled": "whole recordings (pooled features)",
+    }[args.input]
+    print(
+        f"Data: {description}; models: {', '.join(args.models)}; input: {mode}; "
+        f"epochs {args.epochs}, learning rate {args.learning_rate:g}",
+        flush=True,
+    )
     estimators = _pipelines(args.models, args)
     with warnings.catch_warnings(record=True) as caught, _cluster(args.scheduler):
         warnings.simplefilter("always", ShortcutWarning)
         results = run_benchmark(
-            estimators, X, np.asarray(y), X_test=X_test, y_test=y_test,
-            cv=args.cv or 5, audit=not args.no_audit, random_state=args.seed,
+            estimators,
+            X,
+            np.asarray(y),
+            X_test=X_test,
+            y_test=y_test,
+            cv=args.cv or 5,
+            audit=not args.no_audit,
+            random_state=args.seed,
             n_jobs=-1 if args.scheduler else None,
         )
     with atomic_folder(args.out) as out:  # all new results, or the old ones whole
@@ -362,17 +455,15 @@ def _audio_files(paths):
 
 def cmd_predict(args):
     from ._cli_outputs import PredictionWriter
-    from .labels import spoof_column
     from .io import AudioLoadError, load_audio
+    from .labels import spoof_column
     from .persistence import load_model
     from .windows import WindowedClassifier
 
     model = load_model(args.model)
     if isinstance(model, WindowedClassifier):  # trained on windows: keep its window length
         if args.window not in (None, model.window):
-            raise ValueError(
-                f"this model scores {model.window:g}-s windows; --window cannot change that."
-            )
+            raise ValueError(f"this model scores {model.window:g}-s windows; --window cannot change that.")
         scorer = model.set_params(aggregate=args.aggregate, hop=args.hop or model.hop)
     else:
         loader = model.steps[0][1]
@@ -380,8 +471,11 @@ def cmd_predict(args):
         # view over time. Otherwise the pipeline scores windows of its input length.
         window = args.window or loader.duration or 2.0
         scorer = WindowedClassifier.from_fitted(
-            model, window=window, hop=window / 2 if args.hop is None else args.hop,
-            sr=loader.sr, aggregate=args.aggregate,
+            model,
+            window=window,
+            hop=window / 2 if args.hop is None else args.hop,
+            sr=loader.sr,
+            aggregate=args.aggregate,
         )
     pooled = not isinstance(model, WindowedClassifier) and model.steps[0][1].duration is None
     sr = scorer.sr

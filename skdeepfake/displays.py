@@ -131,8 +131,11 @@ class DETCurveDisplay(_SklearnDetCurveDisplay):
         super().plot(ax=ax, name=name, **kwargs)
         eer = float(np.clip(self.eer, np.finfo(float).eps, 1 - np.finfo(float).eps))
         (self.eer_point_,) = self.ax_.plot(
-            scipy.stats.norm.ppf(eer), scipy.stats.norm.ppf(eer), "o",
-            color=self.line_.get_color(), label=f"EER {self.eer:.1%}",
+            scipy.stats.norm.ppf(eer),
+            scipy.stats.norm.ppf(eer),
+            "o",
+            color=self.line_.get_color(),
+            label=f"EER {self.eer:.1%}",
         )
         self.ax_.legend(loc="upper right")
         return self
@@ -184,12 +187,16 @@ class ScoreHistogramDisplay:
         """Draw both histograms and the threshold on ``ax``; returns the Display."""
         self.ax_ = _axes(ax)
         self.figure_ = self.ax_.figure
-        edges = np.linspace(min(self.bona_fide.min(initial=0), self.spoof.min(initial=0)),
-                            max(self.bona_fide.max(initial=1), self.spoof.max(initial=1)), bins + 1)
+        edges = np.linspace(
+            min(self.bona_fide.min(initial=0), self.spoof.min(initial=0)),
+            max(self.bona_fide.max(initial=1), self.spoof.max(initial=1)),
+            bins + 1,
+        )
         self.ax_.hist(self.bona_fide, bins=edges, alpha=0.6, label=f"bona fide ({len(self.bona_fide)})")
         self.ax_.hist(self.spoof, bins=edges, alpha=0.6, label=f"spoofed ({len(self.spoof)})")
-        self.threshold_line_ = self.ax_.axvline(self.threshold, color="k", linestyle="--",
-                                                label=f"threshold {self.threshold:.3g}")
+        self.threshold_line_ = self.ax_.axvline(
+            self.threshold, color="k", linestyle="--", label=f"threshold {self.threshold:.3g}"
+        )
         self.ax_.set(xlabel="P(fake)", ylabel="recordings")
         self.ax_.legend()
         return self
@@ -225,8 +232,9 @@ class WindowScoresDisplay:
     def from_estimator(cls, windowed, recording, *, threshold=0.5, ax=None):
         """Score every window of ``recording`` (a path or a 1-D waveform) with a WindowedClassifier."""
         windows = windowed.predict_windows([recording])
-        display = cls(start=windows["start"], end=windows["end"], p_fake=windows["p_fake"],
-                      threshold=threshold)
+        display = cls(
+            start=windows["start"], end=windows["end"], p_fake=windows["p_fake"], threshold=threshold
+        )
         return display.plot(ax=ax)
 
     def plot(self, ax=None):

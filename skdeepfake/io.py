@@ -248,8 +248,9 @@ class AudioLoader(TransformerMixin, BaseEstimator):
 
             # Files in batches: one joblib task per file would cost more than
             # decoding a short clip.
-            for _ in map_batches(decode, len(clips), _DECODE_BATCH, n_jobs=self.n_jobs,
-                                 verbose=self.verbose, desc="decoding"):
+            for _ in map_batches(
+                decode, len(clips), _DECODE_BATCH, n_jobs=self.n_jobs, verbose=self.verbose, desc="decoding"
+            ):
                 pass
         else:
             for i, (clip, seed) in enumerate(zip(clips, seeds)):
@@ -265,8 +266,9 @@ class AudioLoader(TransformerMixin, BaseEstimator):
             for i in range(batch.start, batch.stop):
                 out[i] = load_audio(clips[i], sr=self.sr, max_duration=self.max_duration)[0]
 
-        for _ in map_batches(decode, len(clips), _DECODE_BATCH, n_jobs=self.n_jobs,
-                             verbose=self.verbose, desc="decoding"):
+        for _ in map_batches(
+            decode, len(clips), _DECODE_BATCH, n_jobs=self.n_jobs, verbose=self.verbose, desc="decoding"
+        ):
             pass
         return out
 

@@ -78,8 +78,7 @@ def spoof_label(labels, pos_label=None):
         return values[values.index(pos_label)]
     if len(classes) != 2:
         raise ValueError(
-            f"Expected the two classes bona fide and spoofed; got {len(classes)} label(s): "
-            f"{values[:5]}."
+            f"Expected the two classes bona fide and spoofed; got {len(classes)} label(s): {values[:5]}."
         )
     kinds = [_kind(label) for label in values]
     if sorted(kinds, key=str) != ["bona fide", "spoof"]:
@@ -121,7 +120,11 @@ def spoof_column(classes, pos_label=None):
 
 
 @validate_params(
-    {"estimator": [HasMethods(["predict_proba"])], "X": "no_validation", "pos_label": [Real, str, "boolean", None]},
+    {
+        "estimator": [HasMethods(["predict_proba"])],
+        "X": "no_validation",
+        "pos_label": [Real, str, "boolean", None],
+    },
     prefer_skip_nested_validation=True,
 )
 def spoof_scores(estimator, X, pos_label=None):

@@ -6,6 +6,7 @@ positive class); the positive class is the spoofed one, found by
 ``pos_label`` says otherwise.
 """
 
+import warnings
 from numbers import Real
 
 import numpy as np
@@ -14,6 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from .labels import spoof_label, spoof_scores
 
 __all__ = [
+    "asvspoof_det_curve",
     "det_curve_asvspoof",
     "equal_error_rate",
     "min_dcf",
@@ -51,11 +53,15 @@ def _split_scores(y_true, y_score, pos_label):
     {"y_true": ["array-like"], "y_score": ["array-like"], "pos_label": [Real, str, "boolean", None]},
     prefer_skip_nested_validation=True,
 )
-def det_curve_asvspoof(y_true, y_score, *, pos_label=None):
-    """Miss and false-alarm rates at every threshold, as ASVspoof computes them.
+def asvspoof_det_curve(y_true, y_score, *, pos_label=None):
+    """False-alarm and miss rates at every threshold, as ASVspoof computes them.
 
-    A clip is flagged as positive (spoofed) when its score is above the
-    threshold.
+    Returned in :func:`sklearn.metrics.det_curve`'s order ``(fpr, fnr,
+    thresholds)``. Two things differ from scikit-learn's: a clip is flagged
+    as positive (spoofed) when its score is strictly *above* the threshold
+    (scikit-learn: at or above), and every score is a threshold, with one
+    below them all, so that the curve runs from (1, 0) to (0, 1) as in the
+    ASVspoof evaluation code.
 
     Parameters
     ----------
@@ -68,19 +74,19 @@ def det_curve_asvspoof(y_true, y_score, *, pos_label=None):
 
     Returns
     -------
-    fnr : ndarray
-        Fraction of positives scored at or below each threshold (missed).
     fpr : ndarray
         Fraction of negatives scored above each threshold (false alarms).
+    fnr : ndarray
+        Fraction of positives scored at or below each threshold (missed).
     thresholds : ndarray
         Increasing thresholds.
 
     Examples
     --------
-    >>> from skdeepfake.metrics import det_curve_asvspoof
-    >>> fnr, fpr, thr = det_curve_asvspoof([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.9])
-    >>> fnr.tolist(), fpr.tolist()
-    ([0.0, 0.0, 0.5, 0.5, 1.0], [1.0, 0.5, 0.5, 0.0, 0.0])
+    >>> from skdeepfake.metrics import asvspoof_det_curve
+    >>> fpr, fnr, thr = asvspoof_det_curve([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.9])
+    >>> fpr.tolist(), fnr.tolist()
+    ([1.0, 0.5, 0.5, 0.0, 0.0], [0.0, 0.0, 0.5, 0.5, 1.0])
     """
     pos_scores, neg_scores = _split_scores(y_true, y_score, pos_label)
     all_scores = np.concatenate([pos_scores, neg_scores])
@@ -92,6 +98,32 @@ def det_curve_asvspoof(y_true, y_score, *, pos_label=None):
     fnr = np.concatenate([[0.0], pos_below / len(pos_scores)])
     fpr = np.concatenate([[1.0], neg_above / len(neg_scores)])
     thresholds = np.concatenate([[all_scores[order[0]] - 0.001], all_scores[order]])
+    return fpr, fnr, thresholds
+
+
+def det_curve_asvspoof(y_true, y_score, *, pos_label=None):
+    """Deprecated: use :func:`asvspoof_det_curve`, which returns ``(fpr, fnr, thresholds)``.
+
+    This 0.1 name returns ``(fnr, fpr, thresholds)``, the reverse of
+    scikit-learn's ``det_curve``; it is kept, with a ``FutureWarning``, so
+    that code written for 0.1 does not silently swap the two rates.
+
+    Parameters
+    ----------
+    y_true, y_score, pos_label
+        As :func:`asvspoof_det_curve`.
+
+    Returns
+    -------
+    fnr, fpr, thresholds : ndarray
+    """
+    warnings.warn(
+        "det_curve_asvspoof is deprecated and will be removed in 0.3; use asvspoof_det_curve, "
+        "which returns (fpr, fnr, thresholds) in scikit-learn's det_curve order.",
+        FutureWarning,
+        stacklevel=2,
+    )
+    fpr, fnr, thresholds = asvspoof_det_curve(y_true, y_score, pos_label=pos_label)
     return fnr, fpr, thresholds
 
 
@@ -132,13 +164,20 @@ def equal_error_rate(y_true, y_score, *, pos_label=None):
     >>> float(eer)
     0.0
     """
-    fnr, fpr, thresholds = det_curve_asvspoof(y_true, y_score, pos_label=pos_label)
+    fpr, fnr, thresholds = asvspoof_det_curve(y_true, y_score, pos_label=pos_label)
     i = np.argmin(np.abs(fnr - fpr))
     return float(np.mean([fnr[i], fpr[i]])), float(thresholds[i])
 
 
 @validate_params(
-    {"y_true": ["array-like"], "y_score": ["array-like"], "pos_label": [Real, str, "boolean", None], "p_spoof": [Interval(Real, 0, 1, closed="neither")], "c_miss": [Interval(Real, 0, None, closed="neither")], "c_fa": [Interval(Real, 0, None, closed="neither")]},
+    {
+        "y_true": ["array-like"],
+        "y_score": ["array-like"],
+        "pos_label": [Real, str, "boolean", None],
+        "p_spoof": [Interval(Real, 0, 1, closed="neither")],
+        "c_miss": [Interval(Real, 0, None, closed="neither")],
+        "c_fa": [Interval(Real, 0, None, closed="neither")],
+    },
     prefer_skip_nested_validation=True,
 )
 def min_dcf(y_true, y_score, *, pos_label=None, p_spoof=0.05, c_miss=1.0, c_fa=10.0):
@@ -186,14 +225,20 @@ def min_dcf(y_true, y_score, *, pos_label=None, p_spoof=0.05, c_miss=1.0, c_fa=1
         raise ValueError(f"c_miss and c_fa must be positive, got {c_miss!r} and {c_fa!r}.")
     # spoof_missed: spoofed accepted (P_fa of the bona fide detector);
     # real_flagged: bona fide rejected (its P_miss).
-    spoof_missed, real_flagged, _ = det_curve_asvspoof(y_true, y_score, pos_label=pos_label)
+    real_flagged, spoof_missed, _ = asvspoof_det_curve(y_true, y_score, pos_label=pos_label)
     cost = c_miss * (1 - p_spoof) * real_flagged + c_fa * p_spoof * spoof_missed
     default = min(c_miss * (1 - p_spoof), c_fa * p_spoof)
     return float(np.min(cost) / default)
 
 
 @validate_params(
-    {"y_true": ["array-like"], "y_score": ["array-like"], "pos_label": [Real, str, "boolean", None], "scores": [StrOptions({"probability", "llr"})], "eps": [Interval(Real, 0, 0.5, closed="neither")]},
+    {
+        "y_true": ["array-like"],
+        "y_score": ["array-like"],
+        "pos_label": [Real, str, "boolean", None],
+        "scores": [StrOptions({"probability", "llr"})],
+        "eps": [Interval(Real, 0, 0.5, closed="neither")],
+    },
     prefer_skip_nested_validation=True,
 )
 def cllr(y_true, y_score, *, pos_label=None, scores="probability", eps=1e-12):
@@ -313,7 +358,12 @@ def make_eer_scorer(*, pos_label=None):
 
 
 @validate_params(
-    {"pos_label": [Real, str, "boolean", None], "p_spoof": [Interval(Real, 0, 1, closed="neither")], "c_miss": [Interval(Real, 0, None, closed="neither")], "c_fa": [Interval(Real, 0, None, closed="neither")]},
+    {
+        "pos_label": [Real, str, "boolean", None],
+        "p_spoof": [Interval(Real, 0, 1, closed="neither")],
+        "c_miss": [Interval(Real, 0, None, closed="neither")],
+        "c_fa": [Interval(Real, 0, None, closed="neither")],
+    },
     prefer_skip_nested_validation=True,
 )
 def make_min_dcf_scorer(*, pos_label=None, p_spoof=0.05, c_miss=1.0, c_fa=10.0):

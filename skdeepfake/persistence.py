@@ -39,7 +39,14 @@ from sklearn.utils._param_validation import HasMethods, validate_params
 
 from ._version import __version__
 
-__all__ = ["save_model", "load_model", "saveable_classes", "ModelFileError", "FORMAT_VERSION", "MAX_MODEL_BYTES"]
+__all__ = [
+    "save_model",
+    "load_model",
+    "saveable_classes",
+    "ModelFileError",
+    "FORMAT_VERSION",
+    "MAX_MODEL_BYTES",
+]
 
 #: Version of the model-file layout written by :func:`save_model`.
 FORMAT_VERSION = 2
@@ -80,12 +87,11 @@ def saveable_classes():
     >>> "sklearn.linear_model.LogisticRegression" in saveable_classes()
     True
     """
+    from imblearn.pipeline import Pipeline as SamplingPipeline
     from sklearn.linear_model import LogisticRegression
     from sklearn.mixture import GaussianMixture
     from sklearn.pipeline import FeatureUnion, Pipeline
     from sklearn.preprocessing import StandardScaler
-
-    from imblearn.pipeline import Pipeline as SamplingPipeline
 
     from . import features, models
     from .augment import Augmenter
@@ -93,11 +99,22 @@ def saveable_classes():
     from .windows import WindowedClassifier
 
     classes = [
-        Pipeline, FeatureUnion, StandardScaler, LogisticRegression, GaussianMixture,
-        SamplingPipeline, AudioLoader, WindowedClassifier, Augmenter,
-        *(getattr(features, name) for name in features.__all__
-          if isinstance(getattr(features, name), type) and name != "FrameFeaturizer"),
-        models.XGBoostClassifier, models.GMMClassifier,
+        Pipeline,
+        FeatureUnion,
+        StandardScaler,
+        LogisticRegression,
+        GaussianMixture,
+        SamplingPipeline,
+        AudioLoader,
+        WindowedClassifier,
+        Augmenter,
+        *(
+            getattr(features, name)
+            for name in features.__all__
+            if isinstance(getattr(features, name), type) and name != "FrameFeaturizer"
+        ),
+        models.XGBoostClassifier,
+        models.GMMClassifier,
     ]
     names = {f"{c.__module__.split('.')[0]}.{_public_path(c)}": c for c in classes}
     # The Keras detectors are named without importing TensorFlow.
@@ -157,8 +174,7 @@ class _Writer:
         if isinstance(value, BaseEstimator):
             return self.estimator(value, where)
         raise ModelFileError(
-            f"Cannot save {where}={value!r}: only numbers, strings, arrays and estimators "
-            "can be saved."
+            f"Cannot save {where}={value!r}: only numbers, strings, arrays and estimators can be saved."
         )
 
     def estimator(self, est, where):
@@ -366,12 +382,22 @@ def load_model(path):
             _check_sizes(zf, manifest.get("members"), path)
             with np.load(io.BytesIO(zf.read("arrays.npz")), allow_pickle=False) as npz:
                 arrays = {k: npz[k] for k in npz.files}
-            blobs = {n: zf.read(n) for n in zf.namelist()
-                     if n.startswith("blobs/") or n in ("network.keras", "booster.json")}
+            blobs = {
+                n: zf.read(n)
+                for n in zf.namelist()
+                if n.startswith("blobs/") or n in ("network.keras", "booster.json")
+            }
     except ModelFileError:
         raise
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, ValueError, OSError, EOFError,
-            RecursionError) as err:
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        json.JSONDecodeError,
+        ValueError,
+        OSError,
+        EOFError,
+        RecursionError,
+    ) as err:
         raise ModelFileError(f"{path}: damaged or not a skdeepfake model file ({err}).") from err
     try:
         if manifest["format_version"] == 1:
@@ -384,7 +410,9 @@ def load_model(path):
     except ModelFileError as err:
         raise ModelFileError(f"{path}: {err}") from None
     except Exception as err:  # a manifest that passed the checks but does not rebuild
-        raise ModelFileError(f"{path}: the model could not be rebuilt ({type(err).__name__}: {err}).") from err
+        raise ModelFileError(
+            f"{path}: the model could not be rebuilt ({type(err).__name__}: {err})."
+        ) from err
 
 
 def _check_sizes(zf, declared, path):

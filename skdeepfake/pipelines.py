@@ -92,7 +92,12 @@ FRONTENDS = {
 
 
 @validate_params(
-    {"features": [str, tuple, list, HasMethods(["fit", "transform"])], "sr": [Interval(Integral, 1, None, closed="left")], "output": [StrOptions({"stats", "frames"})], "stats": [tuple, list, None]},
+    {
+        "features": [str, tuple, list, HasMethods(["fit", "transform"])],
+        "sr": [Interval(Integral, 1, None, closed="left")],
+        "output": [StrOptions({"stats", "frames"})],
+        "stats": [tuple, list, None],
+    },
     prefer_skip_nested_validation=True,
 )
 def make_frontend(features, *, sr=16000, output="stats", stats=None):
@@ -172,7 +177,16 @@ _WHOLE = {False: "excerpt", True: "windows", "windows": "windows", "pooled": "po
 
 
 @validate_params(
-    {"model": [StrOptions(set(MODELS))], "whole_recording": ["boolean", StrOptions({"windows", "pooled"}), None], "sr": [Interval(Integral, 1, None, closed="left")], "duration": [Interval(Real, 0, None, closed="neither")], "hop": [Interval(Real, 0, None, closed="neither"), None], "augment": [HasMethods(["fit_resample"]), callable, None], "n_jobs": [Integral, None], "random_state": [Interval(Integral, 0, None, closed="left"), None]},
+    {
+        "model": [StrOptions(set(MODELS))],
+        "whole_recording": ["boolean", StrOptions({"windows", "pooled"}), None],
+        "sr": [Interval(Integral, 1, None, closed="left")],
+        "duration": [Interval(Real, 0, None, closed="neither")],
+        "hop": [Interval(Real, 0, None, closed="neither"), None],
+        "augment": [HasMethods(["fit_resample"]), callable, None],
+        "n_jobs": [Integral, None],
+        "random_state": [Interval(Integral, 0, None, closed="left"), None],
+    },
     prefer_skip_nested_validation=True,
 )
 def make_detector(
@@ -256,9 +270,7 @@ def make_detector(
     make_model, default_features, takes, default_whole = MODELS[model]
     whole = default_whole if whole_recording is None else whole_recording
     if whole not in _WHOLE:
-        raise ValueError(
-            f"whole_recording={whole_recording!r}: choose False, True, 'windows' or 'pooled'."
-        )
+        raise ValueError(f"whole_recording={whole_recording!r}: choose False, True, 'windows' or 'pooled'.")
     mode = _WHOLE[whole]
     if mode == "pooled" and takes != "stats":
         raise ValueError(
@@ -284,8 +296,12 @@ def make_detector(
             augment = Augmenter(augment, sr=sr, random_state=random_state)
         steps.insert(0, ("augment", augment))
     loader = AudioLoader(
-        sr=sr, duration=None if mode == "pooled" else duration, crop=crop, pad_mode=pad_mode,
-        random_state=random_state, n_jobs=n_jobs,
+        sr=sr,
+        duration=None if mode == "pooled" else duration,
+        crop=crop,
+        pad_mode=pad_mode,
+        random_state=random_state,
+        n_jobs=n_jobs,
     )
     if mode != "windows":
         return _pipeline([("loader", loader), *steps], memory)
@@ -383,8 +399,7 @@ make_xgb_pipeline = _factory(
 make_dnn_pipeline = _factory(
     "dnn",
     "AudioLoader -> HandcraftedFeatures -> DNNClassifier (the study's DNN).",
-    " the first 2 s of each recording and ``features='handcrafted'``; the DNN "
-    "standardises its inputs itself",
+    " the first 2 s of each recording and ``features='handcrafted'``; the DNN standardises its inputs itself",
     " (:class:`~skdeepfake.DNNClassifier`)",
     """
     Examples

@@ -33,7 +33,12 @@ AGGREGATES = {"mean": np.mean, "max": np.max, "median": np.median}
 
 
 @validate_params(
-    {"n_samples": [Interval(Integral, 0, None, closed="left")], "sr": [Interval(Integral, 1, None, closed="left")], "window": [Interval(Real, 0, None, closed="neither")], "hop": [Interval(Real, 0, None, closed="neither")]},
+    {
+        "n_samples": [Interval(Integral, 0, None, closed="left")],
+        "sr": [Interval(Integral, 1, None, closed="left")],
+        "window": [Interval(Real, 0, None, closed="neither")],
+        "hop": [Interval(Real, 0, None, closed="neither")],
+    },
     prefer_skip_nested_validation=True,
 )
 def window_bounds(n_samples, sr, window, hop):
@@ -119,8 +124,9 @@ def _run_front(front, windows, owners, labels, fitted, rngs):
     """
     for name, step in front.steps:
         if hasattr(step, "fit_resample"):
-            sampler = clone(step).set_params(random_state=rngs.setdefault(
-                name, check_random_state(step.get_params().get("random_state"))))
+            sampler = clone(step).set_params(
+                random_state=rngs.setdefault(name, check_random_state(step.get_params().get("random_state")))
+            )
             windows, _ = sampler.fit_resample(windows, labels[owners])
             if not hasattr(sampler, "sample_indices_"):
                 raise ValueError(
@@ -265,7 +271,11 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         for i, clip in enumerate(clips):
             y = self._recording(kind, clip)
             bounds = window_bounds(len(y), self.sr, self.window, self.hop)
-            if rng is not None and self.max_windows_per_recording and len(bounds) > self.max_windows_per_recording:
+            if (
+                rng is not None
+                and self.max_windows_per_recording
+                and len(bounds) > self.max_windows_per_recording
+            ):
                 keep = np.sort(rng.choice(len(bounds), self.max_windows_per_recording, replace=False))
                 bounds = [bounds[k] for k in keep]
             yield i, bounds, _cut(y, bounds, self._n_window)
@@ -374,12 +384,14 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             scores.append(self.estimator_.predict_proba(windows)[:, column])
         owners, scores = np.concatenate(owners), np.concatenate(scores)
         bounds = np.asarray(bounds, float).reshape(-1, 2)
-        return pd.DataFrame({
-            "recording": owners,
-            "start": bounds[:, 0] / self.sr,
-            "end": bounds[:, 1] / self.sr,
-            "p_fake": scores,
-        })
+        return pd.DataFrame(
+            {
+                "recording": owners,
+                "start": bounds[:, 0] / self.sr,
+                "end": bounds[:, 1] / self.sr,
+                "p_fake": scores,
+            }
+        )
 
     def predict_proba(self, X):
         """Per-recording class probabilities, aggregated over windows.

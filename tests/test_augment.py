@@ -36,8 +36,15 @@ def snr_db(clean, noisy):
 
 # -- RawBoost against the paper's equations, on cases whose draws are fixed -------------------
 
-FIXED_BAND = dict(n_bands=1, min_freq=1000.0, max_freq=1000.0, min_bandwidth=400.0, max_bandwidth=400.0,
-                  min_coeff=31, max_coeff=31)
+FIXED_BAND = dict(
+    n_bands=1,
+    min_freq=1000.0,
+    max_freq=1000.0,
+    min_bandwidth=400.0,
+    max_bandwidth=400.0,
+    min_coeff=31,
+    max_coeff=31,
+)
 
 
 def band_pass(gain_db=0.0):
@@ -53,7 +60,7 @@ def band_pass(gain_db=0.0):
 
 def fir(x, b):
     n = len(b) + 1  # the delay of half the filter removed
-    return scipy.signal.lfilter(b, 1, np.pad(x, (0, n)))[n // 2: n // 2 + len(x)]
+    return scipy.signal.lfilter(b, 1, np.pad(x, (0, n)))[n // 2 : n // 2 + len(x)]
 
 
 def test_rawboost_lnl_linear_is_the_band_pass_filter(clip):
@@ -219,8 +226,9 @@ def fingerprint(clip):
 def test_cross_validation_never_augments_a_test_recording(speech, whole_recording):
     X, y = np.asarray(speech.data[:40]), speech.target[:40]
     prints = np.array([fingerprint(c) for c in X])
-    detector = make_detector("linear", features="lfcc", whole_recording=whole_recording,
-                             augment=Augmenter(Spy(), random_state=0))
+    detector = make_detector(
+        "linear", features="lfcc", whole_recording=whole_recording, augment=Augmenter(Spy(), random_state=0)
+    )
     for train, test in StratifiedKFold(4, shuffle=True, random_state=0).split(X, y):
         SEEN.clear()
         fitted = clone(detector).fit(X[train], y[train])
@@ -236,16 +244,21 @@ def test_cross_validation_never_augments_a_test_recording(speech, whole_recordin
 def test_windowed_training_adds_copies_of_windows_weighted_by_recording(speech):
     X, y = [np.tile(c, 2) for c in speech.data[:10]], speech.target[:10]
     plain = make_detector("linear", features="lfcc", whole_recording="windows").fit(X, y)
-    augmented = make_detector("linear", features="lfcc", whole_recording="windows",
-                              augment=Augmenter(Gain(p=1.0), n_copies=2, random_state=0)).fit(X, y)
+    augmented = make_detector(
+        "linear",
+        features="lfcc",
+        whole_recording="windows",
+        augment=Augmenter(Gain(p=1.0), n_copies=2, random_state=0),
+    ).fit(X, y)
     assert augmented.n_windows_ == 3 * plain.n_windows_
 
 
 def test_grid_search_tunes_the_augmentation(speech):
     X, y = np.asarray(speech.data[:32]), speech.target[:32]
     detector = make_detector("linear", features="lfcc", augment=Augmenter(Gain(p=1.0), random_state=0))
-    search = GridSearchCV(detector, {"augment__n_copies": [0, 1],
-                                     "augment__augmentation": [Gain(p=1.0), RawBoost("ssi")]}, cv=2)
+    search = GridSearchCV(
+        detector, {"augment__n_copies": [0, 1], "augment__augmentation": [Gain(p=1.0), RawBoost("ssi")]}, cv=2
+    )
     search.fit(X, y)
     assert len(search.cv_results_["params"]) == 4
 
@@ -298,8 +311,24 @@ def test_make_augmentation_names_and_errors(tmp_path):
 
 def test_cli_train_augments_and_the_model_file_says_so(audio_tree, tmp_path, capsys):
     model = tmp_path / "m.skdf"
-    assert main(["train", "--data", str(audio_tree), "--model", "linear", "--augment", "rawboost,codec",
-                 "--augment-copies", "2", "--out", str(model)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--data",
+                str(audio_tree),
+                "--model",
+                "linear",
+                "--augment",
+                "rawboost,codec",
+                "--augment-copies",
+                "2",
+                "--out",
+                str(model),
+            ]
+        )
+        == 0
+    )
     augmenter = load_model(model).named_steps["augment"]
     assert augmenter.n_copies == 2
     assert [type(t).__name__ for t in augmenter.augmentation.transforms] == ["RawBoost", "CodecRoundTrip"]
@@ -318,8 +347,9 @@ def test_spec_augment_is_training_only_and_saves_safely(speech, tmp_path):
     np.testing.assert_array_equal(np.asarray(layer(x, training=False)), x)
 
     X, y = np.asarray(speech.data[:24]), speech.target[:24]
-    pipe = make_cnn_pipeline(spec_augment=True, filters=(4, 4, 4, 4), dense_units=8, epochs=1,
-                             random_state=0).fit(X, y)
+    pipe = make_cnn_pipeline(
+        spec_augment=True, filters=(4, 4, 4, 4), dense_units=8, epochs=1, random_state=0
+    ).fit(X, y)
     # No masks at inference: the network's output equals the model without its SpecAugment layer.
     model = pipe.named_steps["model"]
     inputs = model.feature_encoder_.transform(pipe[:-1].transform(X))

@@ -57,8 +57,16 @@ def test_run_benchmark_cv_and_given_split(speech):
         results = run_benchmark({"xgb": make_xgb_pipeline(n_estimators=20)}, X, y, cv=3, progress=False)
     frame = results.to_frame()
     assert list(frame.index) == ["xgb"]
-    assert {"accuracy", "balanced_accuracy", "roc_auc", "eer", "min_dcf", "fit_seconds",
-            "predict_seconds", "eer_std"} <= set(frame.columns)
+    assert {
+        "accuracy",
+        "balanced_accuracy",
+        "roc_auc",
+        "eer",
+        "min_dcf",
+        "fit_seconds",
+        "predict_seconds",
+        "eer_std",
+    } <= set(frame.columns)
     assert frame.loc["xgb", "roc_auc"] > 0.8
     assert len(results.scores) == 3
     assert len(results.predictions["xgb"][0]) == 120
@@ -66,8 +74,14 @@ def test_run_benchmark_cv_and_given_split(speech):
     assert json.loads(results.to_json())["summary"]["xgb"]["accuracy"] > 0.5
 
     split = run_benchmark(
-        {"xgb": make_xgb_pipeline(n_estimators=20)}, X[:80], y[:80], X_test=X[80:], y_test=y[80:],
-        param_grids={"xgb": {"model__max_depth": [2, 3]}}, audit=False, progress=False,
+        {"xgb": make_xgb_pipeline(n_estimators=20)},
+        X[:80],
+        y[:80],
+        X_test=X[80:],
+        y_test=y[80:],
+        param_grids={"xgb": {"model__max_depth": [2, 3]}},
+        audit=False,
+        progress=False,
     )
     assert split.scores["split"].tolist() == ["test"]
     assert split.best_params["xgb"][0]["model__max_depth"] in (2, 3)
@@ -137,8 +151,11 @@ def test_model_file_holds_no_pickle(xgb, tmp_path):
     tree = manifest["model"]
     assert tree["class"] == "sklearn.pipeline.Pipeline"
     steps = [step["tuple"][1]["class"] for step in tree["params"]["steps"]["list"]]
-    assert steps == ["skdeepfake.AudioLoader", "skdeepfake.features.HandcraftedFeatures",
-                     "skdeepfake.models.XGBoostClassifier"]
+    assert steps == [
+        "skdeepfake.AudioLoader",
+        "skdeepfake.features.HandcraftedFeatures",
+        "skdeepfake.models.XGBoostClassifier",
+    ]
 
 
 def test_version_1_files_still_load(speech, tmp_path):
@@ -150,17 +167,23 @@ def test_version_1_files_still_load(speech, tmp_path):
 
     X, y = speech.data[:30], speech.target[:30]
     pipe = make_xgb_pipeline(n_estimators=10, random_state=0).fit(X, y)
-    params = {k: (list(v) if isinstance(v, tuple) else v)
-              for k, v in pipe.named_steps["features"].get_params().items()}
+    params = {
+        k: (list(v) if isinstance(v, tuple) else v)
+        for k, v in pipe.named_steps["features"].get_params().items()
+    }
     manifest = {
-        "format": "skdeepfake-model", "format_version": 1, "skdeepfake_version": "0.1.0",
+        "format": "skdeepfake-model",
+        "format_version": 1,
+        "skdeepfake_version": "0.1.0",
         "steps": [
             {"name": "loader", "class": "AudioLoader", "params": pipe.named_steps["loader"].get_params()},
-            {"name": "features", "class": "HandcraftedFeatures", "params": params,
-             "n_features_in": 32000},
-            {"name": "model", "class": "XGBoostClassifier",
-             "params": pipe.named_steps["model"].get_params(),
-             "state": {"classes": [0, 1], "n_features_in": pipe.named_steps["model"].n_features_in_}},
+            {"name": "features", "class": "HandcraftedFeatures", "params": params, "n_features_in": 32000},
+            {
+                "name": "model",
+                "class": "XGBoostClassifier",
+                "params": pipe.named_steps["model"].get_params(),
+                "state": {"classes": [0, 1], "n_features_in": pipe.named_steps["model"].n_features_in_},
+            },
         ],
         "windowed": None,
     }
@@ -170,7 +193,10 @@ def test_version_1_files_still_load(speech, tmp_path):
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("manifest.json", json.dumps(manifest))
         zf.writestr("arrays.npz", buffer.getvalue())
-        zf.writestr("booster.json", bytes(pipe.named_steps["model"].booster_.get_booster().save_raw(raw_format="json")))
+        zf.writestr(
+            "booster.json",
+            bytes(pipe.named_steps["model"].booster_.get_booster().save_raw(raw_format="json")),
+        )
     np.testing.assert_array_equal(load_model(path).predict_proba(X), pipe.predict_proba(X))
 
 
@@ -203,8 +229,13 @@ def test_foreign_steps_cannot_be_saved(speech, tmp_path):
 
     from skdeepfake import AudioLoader, HandcraftedFeatures
 
-    pipe = Pipeline([("loader", AudioLoader()), ("features", HandcraftedFeatures(features=("zcr",))),
-                     ("model", GaussianNB())]).fit(speech.data[:20], speech.target[:20])
+    pipe = Pipeline(
+        [
+            ("loader", AudioLoader()),
+            ("features", HandcraftedFeatures(features=("zcr",))),
+            ("model", GaussianNB()),
+        ]
+    ).fit(speech.data[:20], speech.target[:20])
     with pytest.raises(ModelFileError, match="Pipeline.steps.*GaussianNB, which model files cannot hold"):
         save_model(pipe, tmp_path / "m.skdf")
 
@@ -256,8 +287,23 @@ def test_cli_benchmark_on_builtin_data(tmp_path, capsys):
 def test_cli_benchmark_on_a_folder_reports_bad_files(corpus, tmp_path, capsys):
     out = tmp_path / "out"
     with pytest.warns(UserWarning, match="skipped 1"):
-        assert main(["benchmark", "--data", str(corpus), "--models", "xgb", "--cv", "3",
-                     "--no-audit", "--out", str(out)]) == 0
+        assert (
+            main(
+                [
+                    "benchmark",
+                    "--data",
+                    str(corpus),
+                    "--models",
+                    "xgb",
+                    "--cv",
+                    "3",
+                    "--no-audit",
+                    "--out",
+                    str(out),
+                ]
+            )
+            == 0
+        )
     captured = capsys.readouterr()
     assert "corrupt.wav" in captured.err and "61 found, 60 used, 1 skipped" in captured.err
     assert (out / "results.md").exists()
@@ -270,8 +316,26 @@ def test_cli_benchmark_on_a_for_tree_with_keras_training_curves(tmp_path, speech
             label = speech.target_names[speech.target[i]]
             write_audio(root / "for-2seconds" / split / label / f"{i}.wav", speech.data[i])
     out = tmp_path / "out"
-    assert main(["benchmark", "--data", str(root), "--layout", "for", "--for-version", "for-2sec",
-                 "--models", "dnn,xgb", "--epochs", "2", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "benchmark",
+                "--data",
+                str(root),
+                "--layout",
+                "for",
+                "--for-version",
+                "for-2sec",
+                "--models",
+                "dnn,xgb",
+                "--epochs",
+                "2",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert "FoR for-2sec, training -> testing" in capsys.readouterr().out
     assert (out / "training_dnn.png").exists()
     assert json.loads((out / "results.json").read_text())["scores"][0]["split"] == "test"
@@ -288,8 +352,22 @@ def test_cli_train_then_predict_long_stereo_44k_and_bad_files(corpus, tmp_path, 
     sf.write(long_path, np.stack([y44, 0.5 * y44], axis=1), 44100)
     flac = write_audio(tmp_path / "clip.flac", speech.data[1])
     capsys.readouterr()
-    rc = main(["predict", "--model", str(model), "--windows", "--window", "2", "--hop", "2",
-               str(long_path), str(flac), str(corpus / "fake"), str(tmp_path / "missing.wav")])
+    rc = main(
+        [
+            "predict",
+            "--model",
+            str(model),
+            "--windows",
+            "--window",
+            "2",
+            "--hop",
+            "2",
+            str(long_path),
+            str(flac),
+            str(corpus / "fake"),
+            str(tmp_path / "missing.wav"),
+        ]
+    )
     captured = capsys.readouterr()
     assert rc == 0
     rows = list(csv.reader(io.StringIO(captured.out), delimiter="\t"))
@@ -307,8 +385,10 @@ def test_cli_train_then_predict_long_stereo_44k_and_bad_files(corpus, tmp_path, 
 def test_cli_train_and_predict_round_trip_with_a_keras_model(corpus, tmp_path, capsys):
     model = tmp_path / "dnn.skdf"
     with pytest.warns(UserWarning):
-        assert main(["train", "--data", str(corpus), "--model", "dnn", "--epochs", "3",
-                     "--out", str(model)]) == 0
+        assert (
+            main(["train", "--data", str(corpus), "--model", "dnn", "--epochs", "3", "--out", str(model)])
+            == 0
+        )
     clip = sorted((corpus / "real").glob("*.wav"))[0]
     capsys.readouterr()
     assert main(["predict", "--model", str(model), str(clip)]) == 0
@@ -332,13 +412,26 @@ def test_cli_whole_recording_train_benchmark_and_predict(tmp_path, capsys):
     for i, (clip, label) in enumerate(zip(data.data, data.target)):
         write_audio(root / data.target_names[label] / f"{i}.wav", clip, subtype="FLOAT")
     model = tmp_path / "w.skdf"
-    assert main(["train", "--data", str(root), "--model", "xgb", "--whole-recording",
-                 "--out", str(model)]) == 0
+    assert (
+        main(["train", "--data", str(root), "--model", "xgb", "--whole-recording", "--out", str(model)]) == 0
+    )
     loaded = load_model(model)
     assert isinstance(loaded, WindowedClassifier)
     capsys.readouterr()
-    assert main(["predict", "--model", str(model), "--aggregate", "max", "--windows",
-                 str(root / "fake" / "1.wav")]) == 0
+    assert (
+        main(
+            [
+                "predict",
+                "--model",
+                str(model),
+                "--aggregate",
+                "max",
+                "--windows",
+                str(root / "fake" / "1.wav"),
+            ]
+        )
+        == 0
+    )
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out), delimiter="\t"))
     window_scores = [float(r[3]) for r in rows[2:]]
     assert len(window_scores) >= 2 and rows[1][1] == ""
@@ -346,8 +439,23 @@ def test_cli_whole_recording_train_benchmark_and_predict(tmp_path, capsys):
     assert main(["predict", "--model", str(model), "--window", "3", str(root / "fake" / "1.wav")]) == 2
     assert "cannot change" in capsys.readouterr().err
     out_dir = tmp_path / "bench"
-    assert main(["benchmark", "--models", "xgb", "--n-samples", "24", "--durations", "0.5,6",
-                 "--whole-recording", "--out", str(out_dir)]) == 0
+    assert (
+        main(
+            [
+                "benchmark",
+                "--models",
+                "xgb",
+                "--n-samples",
+                "24",
+                "--durations",
+                "0.5,6",
+                "--whole-recording",
+                "--out",
+                str(out_dir),
+            ]
+        )
+        == 0
+    )
     assert "whole recordings" in capsys.readouterr().out
 
 

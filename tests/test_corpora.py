@@ -5,8 +5,13 @@ import pytest
 import soundfile as sf
 
 from skdeepfake.datasets import (
-    ProtocolError, load_asvspoof5, load_asvspoof2019, load_asvspoof2021, load_in_the_wild,
-    load_mlaad, load_wavefake,
+    ProtocolError,
+    load_asvspoof5,
+    load_asvspoof2019,
+    load_asvspoof2021,
+    load_in_the_wild,
+    load_mlaad,
+    load_wavefake,
 )
 
 SR = 16000
@@ -25,8 +30,11 @@ def asvspoof2019(tmp_path):
     protocols = la / "ASVspoof2019_LA_cm_protocols"
     protocols.mkdir(parents=True)
     lines = {
-        "train.trn": ["LA_0079 LA_T_1138215 - - bonafide", "LA_0079 LA_T_1271820 - A01 spoof",
-                      "LA_0080 LA_T_1272637 - A06 spoof"],
+        "train.trn": [
+            "LA_0079 LA_T_1138215 - - bonafide",
+            "LA_0079 LA_T_1271820 - A01 spoof",
+            "LA_0080 LA_T_1272637 - A06 spoof",
+        ],
         "dev.trl": ["LA_0069 LA_D_1047731 - - bonafide", "LA_0070 LA_D_1105538 - A04 spoof"],
         "eval.trl": ["LA_0039 LA_E_2834763 - A11 spoof", "LA_0014 LA_E_8877452 - - bonafide"],
     }
@@ -86,7 +94,9 @@ def test_asvspoof2021_keys_for_la_and_df(tmp_path):
     df = load_asvspoof2021(root, track="DF", check_exists=False)
     assert df.attack.tolist() == ["A14", "-"] and df.frame["vocoder"].tolist()[0] == "traditional_vocoder"
     assert len(load_asvspoof2021(root, track="DF").missing) == 2
-    (df_keys / "trial_metadata.txt").write_text("LA_0023 DF_E_2000011 nocodec asvspoof A14 maybe notrim eval\n")
+    (df_keys / "trial_metadata.txt").write_text(
+        "LA_0023 DF_E_2000011 nocodec asvspoof A14 maybe notrim eval\n"
+    )
     with pytest.raises(ProtocolError, match=r"trial_metadata.txt:1: expected SPEAKER TRIAL"):
         load_asvspoof2021(root, track="DF")
 
@@ -126,8 +136,11 @@ def test_in_the_wild(tmp_path):
 
 def test_wavefake_with_ljspeech_and_jsut(tmp_path):
     generated = tmp_path / "generated_audio"
-    for folder, name in [("ljspeech_melgan", "LJ001-0001_gen.wav"), ("ljspeech_hifiGAN", "LJ001-0001_gen.wav"),
-                         ("jsut_parallel_wavegan", "BASIC5000_0001_gen.wav")]:
+    for folder, name in [
+        ("ljspeech_melgan", "LJ001-0001_gen.wav"),
+        ("ljspeech_hifiGAN", "LJ001-0001_gen.wav"),
+        ("jsut_parallel_wavegan", "BASIC5000_0001_gen.wav"),
+    ]:
         _audio(generated / folder / name, fmt="WAV")
     _audio(tmp_path / "LJSpeech-1.1" / "wavs" / "LJ001-0001.wav", fmt="WAV")
     _audio(tmp_path / "jsut_ver1.1" / "basic5000" / "wav" / "BASIC5000_0001.wav", fmt="WAV")

@@ -61,13 +61,19 @@ def test_parallel_and_dask_give_the_same_matrix(corpora):
     from dask.distributed import Client, LocalCluster
 
     train, tests = corpora
-    estimators = {"linear": make_linear_pipeline(whole_recording=False),
-                  "xgb": make_xgb_pipeline(n_estimators=10, random_state=0, n_jobs=1)}
+    estimators = {
+        "linear": make_linear_pipeline(whole_recording=False),
+        "xgb": make_xgb_pipeline(n_estimators=10, random_state=0, n_jobs=1),
+    }
     local = cross_corpus_benchmark(estimators, train, tests).matrix()
     threads = cross_corpus_benchmark(estimators, train, tests, n_jobs=2).matrix()
     pd.testing.assert_frame_equal(local, threads)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster):
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        Client(cluster),
+    ):
         with joblib.parallel_backend("dask"):
             on_dask = cross_corpus_benchmark(estimators, train, tests, n_jobs=-1).matrix()
     pd.testing.assert_frame_equal(local, on_dask)
@@ -77,8 +83,11 @@ def test_a_test_corpus_sharing_files_with_training_is_refused(tmp_path, corpora)
     train, _ = corpora
     files = [write_audio(tmp_path / f"{i}.wav", x) for i, x in enumerate(train[0][:10])]
     with pytest.raises(ValueError, match="shares 2 file"):
-        cross_corpus_benchmark({"xgb": make_xgb_pipeline(n_estimators=5)}, (files, train[1][:10]),
-                               {"B": (files[:2], train[1][:2])})
+        cross_corpus_benchmark(
+            {"xgb": make_xgb_pipeline(n_estimators=5)},
+            (files, train[1][:10]),
+            {"B": (files[:2], train[1][:2])},
+        )
 
 
 def test_speaker_disjoint_folds_when_speakers_are_known():
@@ -91,8 +100,9 @@ def test_speaker_disjoint_folds_when_speakers_are_known():
             seen.append({np.asarray(x).tobytes() for x in X})
             return super().fit(X, y)
 
-    run_benchmark({"spy": Recorder()}, data.data, data.target, cv=4, groups=speakers,
-                  audit=False, progress=False)
+    run_benchmark(
+        {"spy": Recorder()}, data.data, data.target, cv=4, groups=speakers, audit=False, progress=False
+    )
     index = {np.asarray(x).tobytes(): s for x, s in zip(data.data, speakers)}
     for fold in seen:
         train_speakers = {index[k] for k in fold}
@@ -107,14 +117,42 @@ def test_cli_cross_corpus(tmp_path, capsys):
         for i, (clip, label) in enumerate(zip(data.data, data.target)):
             write_audio(tmp_path / name / data.target_names[label] / f"{i}.wav", clip)
     out = tmp_path / "cross"
-    assert main(["benchmark", "--models", "xgb,linear", "--train", str(tmp_path / "corpusA"),
-                 "--test", str(tmp_path / "corpusB"), "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "benchmark",
+                "--models",
+                "xgb,linear",
+                "--train",
+                str(tmp_path / "corpusA"),
+                "--test",
+                str(tmp_path / "corpusB"),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "Training on corpusA; testing on corpusB" in printed
     table = pd.read_csv(out / "cross_corpus.csv")
     assert sorted(table["model"]) == ["linear", "xgb"] and set(table["corpus"]) == {"corpusB"}
     assert (out / "cross_corpus_eer.png").stat().st_size > 0
     assert main(["benchmark", "--train", str(tmp_path / "corpusA"), "--out", str(out)]) == 2
-    assert main(["benchmark", "--models", "xgb", "--train", "asvspoof2099:/x", "--test",
-                 str(tmp_path / "corpusB"), "--out", str(out)]) == 2
+    assert (
+        main(
+            [
+                "benchmark",
+                "--models",
+                "xgb",
+                "--train",
+                "asvspoof2099:/x",
+                "--test",
+                str(tmp_path / "corpusB"),
+                "--out",
+                str(out),
+            ]
+        )
+        == 2
+    )
     assert "unknown corpus 'asvspoof2099'" in capsys.readouterr().err

@@ -11,9 +11,7 @@ from skdeepfake.models import DNNClassifier, GMMClassifier, XGBoostClassifier
 ESTIMATORS = [
     AudioLoader(sr=100, duration=0.05),
     MelSpectrogram(sr=200, n_fft=2, hop_length=1, n_mels=2, flatten=True),
-    HandcraftedFeatures(
-        sr=200, n_fft=2, hop_length=1, features=("zcr", "rms", "spectral_centroid")
-    ),
+    HandcraftedFeatures(sr=200, n_fft=2, hop_length=1, features=("zcr", "rms", "spectral_centroid")),
     LFCC(sr=200, n_fft=2, win_length=2, hop_length=1, n_filters=2, n_lfcc=2, output="stats"),
     LinearSubbands(sr=200, n_fft=2, win_length=2, hop_length=1, n_bands=1),
     XGBoostClassifier(n_estimators=10),
@@ -54,8 +52,7 @@ EXPECTED_FAILED_CHECKS = {
     },
     "XGBoostClassifier": {
         "check_sample_weight_equivalence_on_dense_data": (
-            "row subsampling (subsample=0.8) draws weighted and repeated rows "
-            "differently"
+            "row subsampling (subsample=0.8) draws weighted and repeated rows differently"
         ),
     },
     "DNNClassifier": _KERAS_EXPECTED,
@@ -74,4 +71,3 @@ def _expected_failed_checks(estimator):
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
-

@@ -59,9 +59,7 @@ def test_mel_flatten_and_feature_names(clips):
     names = mel.get_feature_names_out()
     assert out.shape == (6, 8 * 63) == (6, len(names))
     assert names[0] == "mel_000_frame_000" and names[-1] == "mel_007_frame_062"
-    np.testing.assert_array_equal(
-        out.reshape(6, 8, 63), MelSpectrogram(n_mels=8).fit_transform(clips)
-    )
+    np.testing.assert_array_equal(out.reshape(6, 8, 63), MelSpectrogram(n_mels=8).fit_transform(clips))
     assert not hasattr(MelSpectrogram(), "get_feature_names_out")
 
 
@@ -126,11 +124,19 @@ def test_handcrafted_matches_per_clip_librosa(clips):
         for group, values in _librosa_reference(x).items():
             for stat, fn in [("mean", np.mean), ("std", np.std), ("max", np.max)]:
                 expected = fn(values, axis=-1)
-                cols = [c for c in out.columns if c.startswith(group + "_") and c.endswith("_" + stat)
-                        and (c[len(group) + 1 : len(group) + 3].isdigit() or values.shape[0] == 1)]
+                cols = [
+                    c
+                    for c in out.columns
+                    if c.startswith(group + "_")
+                    and c.endswith("_" + stat)
+                    and (c[len(group) + 1 : len(group) + 3].isdigit() or values.shape[0] == 1)
+                ]
                 got = out.loc[i, cols].to_numpy(dtype=float)
                 np.testing.assert_allclose(
-                    got, expected, rtol=2e-3, atol=2e-3 * (np.abs(expected).max() + 1e-3),
+                    got,
+                    expected,
+                    rtol=2e-3,
+                    atol=2e-3 * (np.abs(expected).max() + 1e-3),
                     err_msg=f"{group}_{stat}",
                 )
 
@@ -219,5 +225,7 @@ def test_mel_is_finite_bounded_and_per_clip(X):
 @settings(max_examples=15, deadline=None)
 @given(X=waveforms)
 def test_handcrafted_is_finite_on_any_waveform(X):
-    out = HandcraftedFeatures(features=("mfcc", "spectral_contrast", "zcr", "rms", "spectral_flatness")).fit_transform(X)
+    out = HandcraftedFeatures(
+        features=("mfcc", "spectral_contrast", "zcr", "rms", "spectral_flatness")
+    ).fit_transform(X)
     assert np.isfinite(out).all()

@@ -10,7 +10,6 @@ import scipy.interpolate
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 
-from skdeepfake import AudioLoader
 from skdeepfake.features import CQCC, LFCC, STATISTICS, HandcraftedFeatures, LinearSubbands, MelSpectrogram
 from skdeepfake.metrics import eer_scorer
 from skdeepfake.models import GMMClassifier
@@ -32,13 +31,24 @@ def _edge_delta(c):
     return (padded[:, 2:] - padded[:, :-2]) / 2
 
 
-def reference_lfcc(x, n_filters=20, n_lfcc=20, n_fft=512, win=320, hop=160, pre=0.97,
-                   log_energy=False):
+def reference_lfcc(x, n_filters=20, n_lfcc=20, n_fft=512, win=320, hop=160, pre=0.97, log_energy=False):
     """LFCC as the ASVspoof 2021 baseline computes it, written out loop by loop."""
     x = x.astype(np.float64)
     y = np.concatenate([x[:1], x[1:] - pre * x[:-1]])
-    S = np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop, win_length=win, window="hamming",
-                            center=True, pad_mode="constant")) ** 2
+    S = (
+        np.abs(
+            librosa.stft(
+                y,
+                n_fft=n_fft,
+                hop_length=hop,
+                win_length=win,
+                window="hamming",
+                center=True,
+                pad_mode="constant",
+            )
+        )
+        ** 2
+    )
     f = np.linspace(0, SR / 2, n_fft // 2 + 1)
     e = np.linspace(0, SR / 2, n_filters + 2)
     fb = np.zeros((n_filters, len(f)))
@@ -60,8 +70,16 @@ def reference_lfcc(x, n_filters=20, n_lfcc=20, n_fft=512, win=320, hop=160, pre=
 def reference_cqcc(x, B=96, octaves=9, d=16, n=20, hop=256):
     """CQCC as Todisco et al.'s cqcc.m: CQT, log power, spline to a uniform grid, DCT."""
     fmin = SR / 2 / 2**octaves
-    C = librosa.cqt(x.astype(np.float64), sr=SR, hop_length=hop, fmin=fmin, n_bins=octaves * B,
-                    bins_per_octave=B, tuning=0.0, pad_mode="constant")
+    C = librosa.cqt(
+        x.astype(np.float64),
+        sr=SR,
+        hop_length=hop,
+        fmin=fmin,
+        n_bins=octaves * B,
+        bins_per_octave=B,
+        tuning=0.0,
+        pad_mode="constant",
+    )
     L = np.log(np.abs(C) ** 2 + np.finfo(float).eps)
     freqs = fmin * 2 ** (np.arange(octaves * B) / B)
     grid = np.arange(fmin, freqs[-1] + 1e-9, fmin / d)
@@ -89,8 +107,9 @@ def test_lfcc_log_energy_and_no_preemphasis(clips):
 
 
 def test_lfcc_other_settings_and_delta_orders(clips):
-    out = LFCC(n_filters=30, n_lfcc=13, n_fft=1024, win_length=400, hop_length=200,
-               n_deltas=1).fit_transform(clips[:1])
+    out = LFCC(n_filters=30, n_lfcc=13, n_fft=1024, win_length=400, hop_length=200, n_deltas=1).fit_transform(
+        clips[:1]
+    )
     ref = reference_lfcc(clips[0], n_filters=30, n_lfcc=13, n_fft=1024, win=400, hop=200)[:26]
     assert out.shape == (1, 26, 161)
     np.testing.assert_allclose(out[0], ref, atol=2e-5)
@@ -102,8 +121,9 @@ def test_lfcc_cmvn_normalises_each_recording(clips):
     np.testing.assert_allclose(out.mean(axis=-1), 0, atol=1e-4)
     np.testing.assert_allclose(out.std(axis=-1), 1, atol=1e-3)
     plain = LFCC().fit_transform(clips)
-    np.testing.assert_allclose(LFCC(cmvn="mean").fit_transform(clips),
-                               plain - plain.mean(axis=-1, keepdims=True), atol=1e-4)
+    np.testing.assert_allclose(
+        LFCC(cmvn="mean").fit_transform(clips), plain - plain.mean(axis=-1, keepdims=True), atol=1e-4
+    )
 
 
 def test_lfcc_statistics_are_the_named_summaries_of_the_frames(clips):
@@ -162,8 +182,19 @@ def test_linear_subbands_match_a_direct_computation(clips):
     out = bands.transform(clips[:2])
     f = np.linspace(0, SR / 2, 257)
     for x, got in zip(clips[:2], out):
-        S = np.abs(librosa.stft(x.astype(np.float64), n_fft=512, hop_length=160, win_length=320,
-                                window="hamming", pad_mode="constant")) ** 2
+        S = (
+            np.abs(
+                librosa.stft(
+                    x.astype(np.float64),
+                    n_fft=512,
+                    hop_length=160,
+                    win_length=320,
+                    window="hamming",
+                    pad_mode="constant",
+                )
+            )
+            ** 2
+        )
         ref = np.empty((32, S.shape[1]))
         for b in range(32):
             lo, hi = b * 250.0, (b + 1) * 250.0
@@ -207,8 +238,13 @@ def recordings():
 def test_stats_of_recordings_of_any_length_equal_their_clips_alone(recordings):
     X = recordings.data[:5]
     assert len({len(x) for x in X}) > 1
-    for featurizer in (LFCC(output="stats"), LinearSubbands(), HandcraftedFeatures(features=("mfcc",)),
-                       MelSpectrogram(output="stats"), CQCC(output="stats", n_deltas=0)):
+    for featurizer in (
+        LFCC(output="stats"),
+        LinearSubbands(),
+        HandcraftedFeatures(features=("mfcc",)),
+        MelSpectrogram(output="stats"),
+        CQCC(output="stats", n_deltas=0),
+    ):
         pooled = clone(featurizer).fit_transform(X)
         assert pooled.shape[0] == 5 and not hasattr(clone(featurizer).fit(X), "n_features_in_")
         for i in (0, 3):
@@ -244,8 +280,9 @@ def test_pooled_is_only_for_tabular_models():
 
 def test_linear_default_cross_validates_on_recordings(recordings):
     cv = StratifiedKFold(4, shuffle=True, random_state=0)
-    scores = cross_val_score(make_linear_pipeline(), recordings.data, recordings.target,
-                             scoring=eer_scorer, cv=cv)
+    scores = cross_val_score(
+        make_linear_pipeline(), recordings.data, recordings.target, scoring=eer_scorer, cv=cv
+    )
     # The synthetic vocoder's traces are plain in linear-frequency statistics.
     assert -scores.mean() < 0.15
 
@@ -254,7 +291,8 @@ def test_grid_search_over_front_end_and_model_together(recordings):
     grid = GridSearchCV(
         make_linear_pipeline(whole_recording=False),
         {"features__lfcc__n_lfcc": [10, 20], "model__C": [0.01, 1.0]},
-        scoring=eer_scorer, cv=StratifiedKFold(2, shuffle=True, random_state=0),
+        scoring=eer_scorer,
+        cv=StratifiedKFold(2, shuffle=True, random_state=0),
     ).fit(recordings.data, recordings.target)
     assert len(grid.cv_results_["params"]) == 4
     assert grid.best_estimator_.named_steps["features"].transformer_list[0][1].n_lfcc in (10, 20)
@@ -270,9 +308,9 @@ def test_gmm_scores_are_mean_frame_log_likelihood_ratios():
     X[y == "fake"] += 0.7
     gmm = GMMClassifier(n_components=3, random_state=0).fit(X, y)
     frames = X.transpose(0, 2, 1)
-    llr = np.array([
-        gmm.gmms_[1].score_samples(f).mean() - gmm.gmms_[0].score_samples(f).mean() for f in frames
-    ])
+    llr = np.array(
+        [gmm.gmms_[1].score_samples(f).mean() - gmm.gmms_[0].score_samples(f).mean() for f in frames]
+    )
     np.testing.assert_allclose(gmm.decision_function(X), llr)
     assert gmm.classes_.tolist() == ["fake", "real"]
     p = gmm.predict_proba(X)
@@ -291,8 +329,12 @@ def test_gmm_needs_enough_frames_and_two_classes():
 def test_gmm_pipeline_clone_pickle_and_grid_search(speech):
     X, y = speech.data[:24], speech.target[:24]
     pipe = make_gmm_pipeline(n_components=4, random_state=0)
-    grid = GridSearchCV(pipe, {"features__n_lfcc": [10, 20], "model__n_components": [2, 4]},
-                        scoring=eer_scorer, cv=StratifiedKFold(2, shuffle=True, random_state=0)).fit(X, y)
+    grid = GridSearchCV(
+        pipe,
+        {"features__n_lfcc": [10, 20], "model__n_components": [2, 4]},
+        scoring=eer_scorer,
+        cv=StratifiedKFold(2, shuffle=True, random_state=0),
+    ).fit(X, y)
     best = grid.best_estimator_
     again = pickle.loads(pickle.dumps(best))
     np.testing.assert_array_equal(again.predict_proba(X), best.predict_proba(X))
@@ -312,8 +354,17 @@ def test_gmm_whole_recording_weighs_windows_without_sample_weight(recordings):
 
 def _lcnn_parameters(height, width, dense=160):
     """Weights of Lavrentyeva et al.'s LCNN, counted by hand from its Table 1."""
-    convs = [(5, 1, 64), (1, 32, 64), (3, 32, 96), (1, 48, 96), (3, 48, 128), (1, 64, 128),
-             (3, 64, 64), (1, 32, 64), (3, 32, 64)]
+    convs = [
+        (5, 1, 64),
+        (1, 32, 64),
+        (3, 32, 96),
+        (1, 48, 96),
+        (3, 48, 128),
+        (1, 64, 128),
+        (3, 64, 64),
+        (1, 32, 64),
+        (3, 32, 64),
+    ]
     n = sum(k * k * c_in * c_out + c_out for k, c_in, c_out in convs)
     n += 4 * (32 + 48 + 48 + 64 + 32 + 32)  # batch norms after the convolutions
     for _ in range(4):
@@ -363,8 +414,16 @@ def test_constant_q_with_filters_built_once_equals_librosa_cqt(clips, hop, bins_
 
     fmin = SR / 2 / 2**n_octaves
     ours = ConstantQ(SR, hop, fmin, n_octaves * bins_per_octave, bins_per_octave)(clips[:2])
-    ref = librosa.cqt(clips[:2], sr=SR, hop_length=hop, fmin=fmin, n_bins=n_octaves * bins_per_octave,
-                      bins_per_octave=bins_per_octave, tuning=0.0, pad_mode="constant")
+    ref = librosa.cqt(
+        clips[:2],
+        sr=SR,
+        hop_length=hop,
+        fmin=fmin,
+        n_bins=n_octaves * bins_per_octave,
+        bins_per_octave=bins_per_octave,
+        tuning=0.0,
+        pad_mode="constant",
+    )
     assert ours.shape == ref.shape
     np.testing.assert_allclose(ours, ref, atol=1e-5 * np.abs(ref).max())
 
@@ -373,9 +432,13 @@ def test_constant_q_with_filters_built_once_equals_librosa_cqt(clips, hop, bins_
 # feed 2-D tabular data, which the LCNN (frames of at least 16 x 16) cannot
 # take; its fitting, prediction, clone and pickle are tested above.
 _SHAPE_FREE_CHECKS = [
-    "check_parameters_default_constructible", "check_no_attributes_set_in_init",
-    "check_get_params_invariance", "check_set_params", "check_estimator_cloneable",
-    "check_estimator_repr", "check_do_not_raise_errors_in_init_or_set_params",
+    "check_parameters_default_constructible",
+    "check_no_attributes_set_in_init",
+    "check_get_params_invariance",
+    "check_set_params",
+    "check_estimator_cloneable",
+    "check_estimator_repr",
+    "check_do_not_raise_errors_in_init_or_set_params",
     "check_valid_tag_types",
 ]
 
@@ -398,8 +461,9 @@ def test_lcnn_passes_the_shape_free_sklearn_checks(check):
         lambda: make_gmm_pipeline(n_components=4, random_state=0),
         lambda: make_detector("lcnn", epochs=1, random_state=0),
         lambda: make_detector("dnn", features="lfcc", epochs=2, random_state=0),
-        lambda: make_detector("cnn", features="lfcc", epochs=1, filters=(4, 4, 4, 4), dense_units=8,
-                              random_state=0),
+        lambda: make_detector(
+            "cnn", features="lfcc", epochs=1, filters=(4, 4, 4, 4), dense_units=8, random_state=0
+        ),
     ],
 )
 def test_new_detectors_save_and_load_with_identical_scores(make, recordings, tmp_path):

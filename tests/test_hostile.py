@@ -13,7 +13,6 @@ import zipfile
 
 import numpy as np
 import pytest
-import soundfile as sf
 
 from skdeepfake import AudioLoader, AudioLoadError
 from skdeepfake.cli import main
@@ -199,7 +198,9 @@ def test_bad_parameters_are_named():
 @pytest.fixture(scope="module")
 def model_file(speech, tmp_path_factory):
     path = tmp_path_factory.mktemp("model") / "m.skdf"
-    save_model(make_xgb_pipeline(n_estimators=5, random_state=0).fit(speech.data[:20], speech.target[:20]), path)
+    save_model(
+        make_xgb_pipeline(n_estimators=5, random_state=0).fit(speech.data[:20], speech.target[:20]), path
+    )
     return path
 
 
@@ -250,7 +251,13 @@ def test_tampered_manifests_are_refused_by_name(model_file, tmp_path, tamper, me
 
 
 def test_a_manifest_too_deep_for_the_json_parser_is_a_model_file_error(model_file, tmp_path):
-    deep = '{"format": "skdeepfake-model", "format_version": 2, "model": ' + '{"list": [' * 200_000 + "1" + "]}" * 200_000 + "}"
+    deep = (
+        '{"format": "skdeepfake-model", "format_version": 2, "model": '
+        + '{"list": [' * 200_000
+        + "1"
+        + "]}" * 200_000
+        + "}"
+    )
     path = _rewrite(model_file, tmp_path / "deep.skdf", extra={"manifest.json": deep})
     with pytest.raises(ModelFileError):
         load_model(path)
@@ -269,8 +276,10 @@ def test_a_decompression_bomb_is_refused_before_reading(model_file, tmp_path):
 
 
 def test_loading_an_xgboost_model_does_not_import_tensorflow(model_file):
-    code = (f"import sys; from skdeepfake.persistence import load_model; load_model({str(model_file)!r}); "
-            "assert 'tensorflow' not in sys.modules, 'tensorflow imported'")
+    code = (
+        f"import sys; from skdeepfake.persistence import load_model; load_model({str(model_file)!r}); "
+        "assert 'tensorflow' not in sys.modules, 'tensorflow imported'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -301,8 +310,11 @@ def test_file_names_with_tabs_and_newlines_cannot_forge_rows(small_corpus, tmp_p
 
 @pytest.mark.parametrize("case", ["missing folder", "a folder", "not a model"])
 def test_bad_out_paths_fail_in_one_line_before_any_work(small_corpus, tmp_path, capsys, case):
-    out = {"missing folder": tmp_path / "nope" / "m.skdf", "a folder": tmp_path,
-           "not a model": tmp_path / "notes.txt"}[case]
+    out = {
+        "missing folder": tmp_path / "nope" / "m.skdf",
+        "a folder": tmp_path,
+        "not a model": tmp_path / "notes.txt",
+    }[case]
     if case == "not a model":
         out.write_text("precious")
     assert main(["train", "--data", str(small_corpus), "--model", "xgb", "--out", str(out)]) == 2
@@ -311,8 +323,9 @@ def test_bad_out_paths_fail_in_one_line_before_any_work(small_corpus, tmp_path, 
     assert "Traceback" not in "".join(err)
     if case == "not a model":
         assert out.read_text() == "precious"
-        assert main(["train", "--data", str(small_corpus), "--model", "xgb", "--out", str(out),
-                     "--force"]) == 0
+        assert (
+            main(["train", "--data", str(small_corpus), "--model", "xgb", "--out", str(out), "--force"]) == 0
+        )
         assert zipfile.is_zipfile(out)
 
 
@@ -327,8 +340,23 @@ def test_interrupted_benchmark_leaves_the_old_results_whole(tmp_path, monkeypatc
         raise KeyboardInterrupt
 
     monkeypatch.setattr(figures, "write_figures", interrupted)
-    assert main(["benchmark", "--models", "xgb", "--n-samples", "30", "--seed", "1", "--no-audit",
-                 "--out", str(out)]) == 130
+    assert (
+        main(
+            [
+                "benchmark",
+                "--models",
+                "xgb",
+                "--n-samples",
+                "30",
+                "--seed",
+                "1",
+                "--no-audit",
+                "--out",
+                str(out),
+            ]
+        )
+        == 130
+    )
     assert "interrupted" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["bench"]  # no partial folder left

@@ -31,9 +31,7 @@ def test_output_is_fixed_length_float32_for_every_input_kind(tmp_path):
         assert out.dtype == np.float32
 
 
-@pytest.mark.parametrize(
-    "crop, expected_start", [("start", 0), ("center", 40), ("random", None)]
-)
+@pytest.mark.parametrize("crop, expected_start", [("start", 0), ("center", 40), ("random", None)])
 def test_crop_modes(crop, expected_start):
     y = np.arange(100, dtype=np.float32)
     out = AudioLoader(sr=10, duration=2.0, crop=crop, random_state=0).fit_transform([y])
@@ -254,6 +252,8 @@ def test_fix_length_properties(clip, n_out, crop, pad):
         assert starts
     elif pad == "repeat":
         np.testing.assert_array_equal(out[: len(clip)], clip)
-        np.testing.assert_array_equal(out[len(clip) : 2 * len(clip)], clip[: max(0, min(len(clip), n_out - len(clip)))])
+        np.testing.assert_array_equal(
+            out[len(clip) : 2 * len(clip)], clip[: max(0, min(len(clip), n_out - len(clip)))]
+        )
     else:
         np.testing.assert_array_equal(out[len(clip) :], 0)

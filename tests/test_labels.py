@@ -6,7 +6,12 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 from skdeepfake.labels import spoof_column, spoof_label, spoof_scores
 from skdeepfake.metrics import (
-    eer_scorer, equal_error_rate, make_cllr_scorer, make_eer_scorer, make_min_dcf_scorer, min_dcf,
+    eer_scorer,
+    equal_error_rate,
+    make_cllr_scorer,
+    make_eer_scorer,
+    make_min_dcf_scorer,
+    min_dcf,
 )
 from skdeepfake.pipelines import make_xgb_pipeline
 
@@ -61,21 +66,24 @@ def test_scorers_work_with_asvspoof_labels_and_take_pos_label_and_costs(data):
     y01 = (X[:, 0] + 0.5 * rng.normal(size=80) > 0).astype(int)
     cv = StratifiedKFold(4, shuffle=True, random_state=0)
     base = cross_val_score(LogisticRegression(), X, y01, cv=cv, scoring=eer_scorer)
-    asv = cross_val_score(LogisticRegression(), X, np.where(y01, "spoof", "bonafide"), cv=cv,
-                          scoring=eer_scorer)
+    asv = cross_val_score(
+        LogisticRegression(), X, np.where(y01, "spoof", "bonafide"), cv=cv, scoring=eer_scorer
+    )
     assert np.isfinite(asv).all()
     np.testing.assert_allclose(asv, base)
     custom = np.where(y01, "deepfake", "human")
     with pytest.raises(ValueError, match="Cannot tell which"):
         cross_val_score(LogisticRegression(), X, custom, cv=cv, scoring=eer_scorer, error_score="raise")
-    declared = cross_val_score(LogisticRegression(), X, custom, cv=cv,
-                               scoring=make_eer_scorer(pos_label="deepfake"))
+    declared = cross_val_score(
+        LogisticRegression(), X, custom, cv=cv, scoring=make_eer_scorer(pos_label="deepfake")
+    )
     np.testing.assert_allclose(declared, base)
     # minDCF with other costs is another number than with the default costs.
     clf = LogisticRegression().fit(X, y01)
     p = clf.predict_proba(X)[:, 1]
     assert make_min_dcf_scorer(p_spoof=0.5, c_fa=1.0)(clf, X, y01) == pytest.approx(
-        -min_dcf(y01, p, p_spoof=0.5, c_fa=1.0))
+        -min_dcf(y01, p, p_spoof=0.5, c_fa=1.0)
+    )
     assert make_min_dcf_scorer(p_spoof=0.5, c_fa=1.0)(clf, X, y01) != make_min_dcf_scorer()(clf, X, y01)
     assert make_cllr_scorer()(clf, X, y01) < 0
     assert make_eer_scorer()(clf, X, y01) == pytest.approx(-equal_error_rate(y01, p)[0])

@@ -3,9 +3,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import roc_curve
-from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.model_selection import cross_validate
 
 from skdeepfake.metrics import (
+    asvspoof_det_curve,
     cllr,
     cllr_scorer,
     det_curve_asvspoof,
@@ -62,13 +63,28 @@ def test_det_curve_matches_sklearn_rates_at_shared_thresholds():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 200)
     s = rng.normal(size=200) + y
-    fnr, fpr, thr = det_curve_asvspoof(y, s)
+    fpr, fnr, thr = asvspoof_det_curve(y, s)
     sk_fpr, sk_tpr, sk_thr = roc_curve(y, s)
     for t, a, b in zip(thr[1:], fnr[1:], fpr[1:]):
         # sklearn flags score >= threshold; ASVspoof flags score > threshold
         flagged = s > t
         assert b == pytest.approx(np.mean(flagged[y == 0]))
         assert a == pytest.approx(np.mean(~flagged[y == 1]))
+
+
+def test_asvspoof_det_curve_is_in_sklearn_det_curve_order_and_the_old_name_warns():
+    from sklearn.metrics import det_curve
+
+    y, s = [0, 0, 1, 1, 0, 1], [0.1, 0.6, 0.4, 0.9, 0.3, 0.8]
+    fpr, fnr, thr = asvspoof_det_curve(y, s)
+    sk_fpr, sk_fnr, sk_thr = det_curve(y, s)
+    for a, b, t in zip(sk_fpr, sk_fnr, sk_thr):  # sklearn flags >= t; the same as > just below t
+        i = np.searchsorted(thr, t) - 1
+        assert (fpr[i], fnr[i]) == pytest.approx((a, b))
+    with pytest.warns(FutureWarning, match="asvspoof_det_curve"):
+        old = det_curve_asvspoof(y, s)
+    np.testing.assert_array_equal(old[0], fnr)
+    np.testing.assert_array_equal(old[1], fpr)
 
 
 def test_min_dcf_hand_computed():
@@ -98,19 +114,28 @@ def test_scorers_in_model_selection(scorer):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(120, 3))
     y = np.where(X[:, 0] + 0.3 * rng.normal(size=120) > 0, "fake", "real")
-    res = cross_validate(XGBoostClassifier(n_estimators=20), X, y, scoring=scorer, cv=3,
-                         return_estimator=True, return_indices=True)
+    res = cross_validate(
+        XGBoostClassifier(n_estimators=20),
+        X,
+        y,
+        scoring=scorer,
+        cv=3,
+        return_estimator=True,
+        return_indices=True,
+    )
     # Each fold's score is minus the metric of that fold's P(fake), recomputed here.
-    metric = {"eer_scorer": lambda t, p: equal_error_rate(t, p)[0], "min_dcf_scorer": min_dcf,
-              "cllr_scorer": cllr}[scorer.__name__]
+    metric = {
+        "eer_scorer": lambda t, p: equal_error_rate(t, p)[0],
+        "min_dcf_scorer": min_dcf,
+        "cllr_scorer": cllr,
+    }[scorer.__name__]
     for est, test, score in zip(res["estimator"], res["indices"]["test"], res["test_score"]):
         p_fake = est.predict_proba(X[test])[:, list(est.classes_).index("fake")]
         assert score == pytest.approx(-metric(y[test], p_fake))
     # Greater is better: a constant model scores worse than the fitted one.
     from sklearn.dummy import DummyClassifier
 
-    dummy = cross_validate(DummyClassifier(strategy="stratified", random_state=0), X, y,
-                           scoring=scorer, cv=3)
+    dummy = cross_validate(DummyClassifier(strategy="stratified", random_state=0), X, y, scoring=scorer, cv=3)
     assert dummy["test_score"].mean() < res["test_score"].mean()
 
 

@@ -10,7 +10,6 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import StackingClassifier, VotingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.model_selection import (
     GridSearchCV,
     StratifiedKFold,
@@ -18,6 +17,7 @@ from sklearn.model_selection import (
     cross_val_score,
     cross_validate,
 )
+from sklearn.utils._param_validation import InvalidParameterError
 
 from skdeepfake import HandcraftedFeatures, MelSpectrogram
 from skdeepfake.models import CustomCNNClassifier, DNNClassifier, XGBoostClassifier
@@ -78,9 +78,19 @@ def test_scikeras_itself_still_has_the_defect():
 
 def test_parameters_are_explicit_and_tunable():
     assert sorted(DNNClassifier().get_params()) == sorted(
-        ["hidden_layer_sizes", "dropout", "learning_rate", "epochs", "batch_size",
-         "validation_split", "early_stopping", "patience", "class_weight",
-         "random_state", "verbose"]
+        [
+            "hidden_layer_sizes",
+            "dropout",
+            "learning_rate",
+            "epochs",
+            "batch_size",
+            "validation_split",
+            "early_stopping",
+            "patience",
+            "class_weight",
+            "random_state",
+            "verbose",
+        ]
     )
     assert {"filters", "kernel_size", "pool_size", "dense_units"} <= set(CustomCNNClassifier().get_params())
 
@@ -209,8 +219,9 @@ def test_predicting_on_differently_shaped_spectrograms_is_refused(mels):
 
 def test_early_stopping_and_validation_split(features):
     X, y = features
-    clf = small_dnn(epochs=300, learning_rate=0.05, early_stopping=True, patience=2,
-                    validation_split=0.25).fit(X, y)
+    clf = small_dnn(
+        epochs=300, learning_rate=0.05, early_stopping=True, patience=2, validation_split=0.25
+    ).fit(X, y)
     assert "val_loss" in clf.history_
     assert len(clf.history_["loss"]) < 300
 
@@ -309,9 +320,14 @@ def test_keras_callbacks_and_metrics_pass_through_to_fit(tmp_path):
     y = (X[:, 0] > 0).astype(int)
     counter = _EpochCounter()
     _EpochCounter.epochs = 0
-    clf = DNNClassifier(epochs=3, validation_split=0.25, random_state=0, verbose="tqdm",
-                        metrics=["auc", keras.metrics.Precision(name="precision")],
-                        callbacks=[counter, keras.callbacks.ReduceLROnPlateau(patience=1)])
+    clf = DNNClassifier(
+        epochs=3,
+        validation_split=0.25,
+        random_state=0,
+        verbose="tqdm",
+        metrics=["auc", keras.metrics.Precision(name="precision")],
+        callbacks=[counter, keras.callbacks.ReduceLROnPlateau(patience=1)],
+    )
     clf.fit(X, y)
     assert _EpochCounter.epochs == 3
     assert {"loss", "val_loss", "auc", "val_auc", "precision", "val_precision"} <= set(clf.history_)
@@ -321,7 +337,9 @@ def test_keras_callbacks_and_metrics_pass_through_to_fit(tmp_path):
     assert len(clf.history_["auc"]) == len(clf.history_["loss"]) == 4 and _EpochCounter.epochs == 4
     # clone-safe and picklable: the same seed gives the same network through a clone
     twin = clone(clf).fit(X, y)
-    np.testing.assert_allclose(twin.predict_proba(X), DNNClassifier(**clf.get_params()).fit(X, y).predict_proba(X))
+    np.testing.assert_allclose(
+        twin.predict_proba(X), DNNClassifier(**clf.get_params()).fit(X, y).predict_proba(X)
+    )
     assert pickle.loads(pickle.dumps(clf)).predict_proba(X[:3]).shape == (3, 2)
     with pytest.warns(UserWarning, match="_EpochCounter, ReduceLROnPlateau"):
         save_model(clf, tmp_path / "m.skdf")

@@ -10,7 +10,10 @@ PIPELINES = {
     "xgb": lambda: make_xgb_pipeline(n_estimators=100, random_state=0),
     "dnn": lambda: make_dnn_pipeline(epochs=60, learning_rate=3e-3, random_state=0),
     "cnn": lambda: make_cnn_pipeline(
-        filters=(16, 32, 64, 64), dense_units=128, epochs=12, learning_rate=1e-3,
+        filters=(16, 32, 64, 64),
+        dense_units=128,
+        epochs=12,
+        learning_rate=1e-3,
         random_state=0,
     ),
 }
@@ -19,7 +22,10 @@ PIPELINES = {
 @pytest.fixture(scope="module")
 def split(speech):
     return train_test_split(
-        np.asarray(speech.data), speech.target, test_size=0.3, random_state=0,
+        np.asarray(speech.data),
+        speech.target,
+        test_size=0.3,
+        random_state=0,
         stratify=speech.target,
     )
 

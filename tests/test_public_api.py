@@ -7,9 +7,17 @@ import pytest
 from sklearn.utils._param_validation import InvalidParameterError
 
 MODULES = [
-    "skdeepfake.io", "skdeepfake.features", "skdeepfake.datasets", "skdeepfake.labels",
-    "skdeepfake.pipelines", "skdeepfake.windows", "skdeepfake.metrics", "skdeepfake.benchmark",
-    "skdeepfake.persistence", "skdeepfake.augment", "skdeepfake.models.cnn",
+    "skdeepfake.io",
+    "skdeepfake.features",
+    "skdeepfake.datasets",
+    "skdeepfake.labels",
+    "skdeepfake.pipelines",
+    "skdeepfake.windows",
+    "skdeepfake.metrics",
+    "skdeepfake.benchmark",
+    "skdeepfake.persistence",
+    "skdeepfake.augment",
+    "skdeepfake.models.cnn",
 ]
 
 # Public functions without validate_params, each with its reason.
@@ -24,6 +32,7 @@ EXEMPT = {
     "skdeepfake.augment.codec_formats": "takes no arguments",
     "skdeepfake.augment.transform_classes": "takes no arguments",
     "skdeepfake.features.fits_only_input_length": "takes any estimator; answers False for others",
+    "skdeepfake.metrics.det_curve_asvspoof": "deprecated alias; asvspoof_det_curve validates",
     "skdeepfake.metrics.eer_scorer": "a scorer, called by scikit-learn as scorer(estimator, X, y)",
     "skdeepfake.metrics.min_dcf_scorer": "a scorer, called by scikit-learn as scorer(estimator, X, y)",
     "skdeepfake.metrics.cllr_scorer": "a scorer, called by scikit-learn as scorer(estimator, X, y)",

@@ -27,8 +27,9 @@ def test_mixed_precision_option_builds_a_float16_network():
     from skdeepfake.models import CustomCNNClassifier
 
     X = np.random.default_rng(0).normal(size=(8, 48, 48)).astype(np.float32)
-    cnn = CustomCNNClassifier(filters=(4, 4, 4, 4), dense_units=8, epochs=1, mixed_precision=True,
-                              random_state=0).fit(X, [0, 1] * 4)
+    cnn = CustomCNNClassifier(
+        filters=(4, 4, 4, 4), dense_units=8, epochs=1, mixed_precision=True, random_state=0
+    ).fit(X, [0, 1] * 4)
     policies = [layer.dtype_policy.name for layer in cnn.model_.layers]
     assert policies[0] == "mixed_float16" and policies[-1] == "float32"
     proba = cnn.predict_proba(X)
@@ -38,8 +39,9 @@ def test_mixed_precision_option_builds_a_float16_network():
 @pytest.fixture(scope="module")
 def cluster():
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         with distributed.Client(cluster) as client:
             yield cluster, client
 
@@ -52,10 +54,12 @@ def test_grid_search_and_cross_validation_on_dask_equal_local(cluster, speech):
     local = GridSearchCV(make_xgb_pipeline(n_estimators=20, random_state=0, n_jobs=1), grid, cv=3).fit(X, y)
     local_cv = cross_val_score(make_xgb_pipeline(n_estimators=20, random_state=0, n_jobs=1), X, y, cv=3)
     with joblib.parallel_backend("dask"):
-        remote = GridSearchCV(make_xgb_pipeline(n_estimators=20, random_state=0, n_jobs=1), grid, cv=3,
-                              n_jobs=-1).fit(X, y)
-        remote_cv = cross_val_score(make_xgb_pipeline(n_estimators=20, random_state=0, n_jobs=1), X, y,
-                                    cv=3, n_jobs=-1)
+        remote = GridSearchCV(
+            make_xgb_pipeline(n_estimators=20, random_state=0, n_jobs=1), grid, cv=3, n_jobs=-1
+        ).fit(X, y)
+        remote_cv = cross_val_score(
+            make_xgb_pipeline(n_estimators=20, random_state=0, n_jobs=1), X, y, cv=3, n_jobs=-1
+        )
         features = featurize_files(list(X[:20]), MelSpectrogram(), batch_size=5, n_jobs=-1)
     np.testing.assert_allclose(remote.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"])
     np.testing.assert_allclose(remote_cv, local_cv)
@@ -77,7 +81,22 @@ def test_benchmark_runner_on_dask_equals_local(cluster, speech):
 def test_cli_scheduler_option(cluster, tmp_path, capsys):
     cluster_, _ = cluster
     out = tmp_path / "out"
-    assert main(["benchmark", "--models", "xgb", "--n-samples", "30", "--no-audit",
-                 "--scheduler", cluster_.scheduler_address, "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "benchmark",
+                "--models",
+                "xgb",
+                "--n-samples",
+                "30",
+                "--no-audit",
+                "--scheduler",
+                cluster_.scheduler_address,
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert "Running on the Dask cluster" in capsys.readouterr().out
     assert (out / "results.csv").exists()

@@ -73,8 +73,9 @@ def test_recordings_weigh_the_same_unless_asked():
 
 def test_max_windows_per_recording():
     X = ramp_recordings([20 * SR, 3 * SR])
-    clf = WindowedClassifier(WindowSpy(), window=2.0, hop=1.0, max_windows_per_recording=3,
-                             random_state=0).fit(X, [0, 1])
+    clf = WindowedClassifier(
+        WindowSpy(), window=2.0, hop=1.0, max_windows_per_recording=3, random_state=0
+    ).fit(X, [0, 1])
     assert clf.n_windows_ == 3 + 2
     assert len(clf.predict_windows(X[:1])) == 19  # prediction uses every window
 
@@ -82,8 +83,15 @@ def test_max_windows_per_recording():
 def test_cross_validation_never_leaks_audio_between_folds():
     X = ramp_recordings([int(SR * n) for n in np.linspace(1, 6, 12)])
     y = np.arange(12) % 2
-    res = cross_validate(WindowedClassifier(WindowSpy(), window=1.0, hop=0.5), X, y, cv=3,
-                         return_estimator=True, return_indices=True, scoring="accuracy")
+    res = cross_validate(
+        WindowedClassifier(WindowSpy(), window=1.0, hop=0.5),
+        X,
+        y,
+        cv=3,
+        return_estimator=True,
+        return_indices=True,
+        scoring="accuracy",
+    )
     for est, test in zip(res["estimator"], res["indices"]["test"]):
         probe = WindowedClassifier(WindowSpy(), window=1.0, hop=0.5).fit([X[i] for i in test], y[test])
         assert not (est.estimator_.seen_ & probe.estimator_.seen_)
@@ -97,9 +105,14 @@ def test_one_window_per_clip_equals_the_fixed_length_pipeline(speech):
     assert isinstance(windowed, WindowedClassifier) and windowed.n_windows_ == 60
     np.testing.assert_allclose(windowed.predict_proba(X), fixed.predict_proba(X), rtol=1e-6)
     by_hand = WindowedClassifier(
-        Pipeline([("features", HandcraftedFeatures()),
-                  ("model", XGBoostClassifier(n_estimators=20, random_state=0))]),
-        window=2.0, hop=0.5,
+        Pipeline(
+            [
+                ("features", HandcraftedFeatures()),
+                ("model", XGBoostClassifier(n_estimators=20, random_state=0)),
+            ]
+        ),
+        window=2.0,
+        hop=0.5,
     ).fit(X, y)
     np.testing.assert_allclose(by_hand.predict_proba(X), fixed.predict_proba(X), rtol=1e-6)
 
@@ -179,8 +192,13 @@ def test_front_steps_that_learn_from_data_see_every_window(speech):
 
     X = [np.concatenate([a, b]) for a, b in zip(speech.data[:8], speech.data[8:16])]
     y = speech.target[:8]
-    inner = Pipeline([("features", HandcraftedFeatures(features=("zcr", "rms"))),
-                      ("scaler", StandardScaler()), ("model", LogisticRegression())])
+    inner = Pipeline(
+        [
+            ("features", HandcraftedFeatures(features=("zcr", "rms"))),
+            ("scaler", StandardScaler()),
+            ("model", LogisticRegression()),
+        ]
+    )
     clf = WindowedClassifier(inner, window=2.0, hop=1.0, batch_size=4).fit(X, y)
     scaler = clf.estimator_.named_steps["scaler"]
     assert scaler.n_samples_seen_ == clf.n_windows_ == 8 * 3

@@ -32,7 +32,8 @@ def codec_formats():
     True
     """
     return tuple(
-        name for name, (container, subtype) in _CODECS.items()
+        name
+        for name, (container, subtype) in _CODECS.items()
         if container in sf.available_formats() and subtype in sf.available_subtypes(container)
     )
 
@@ -151,7 +152,7 @@ def _align(decoded, original):
     if extra > 0:
         corr = scipy.signal.correlate(decoded, original, mode="valid", method="fft")
         lag = int(np.argmax(corr))
-        return decoded[lag: lag + n]
+        return decoded[lag : lag + n]
     return np.pad(decoded, (0, -extra))
 
 
@@ -165,15 +166,18 @@ def _round_trip(x, sr, codec, parameters):
     container, subtype = _CODECS[codec]
     options = {}
     if codec == "mp3":
-        options = {"compression_level": _mp3_level(parameters["bitrate_kbps"], sr),
-                   "bitrate_mode": "CONSTANT"}
+        options = {
+            "compression_level": _mp3_level(parameters["bitrate_kbps"], sr),
+            "bitrate_mode": "CONSTANT",
+        }
     elif codec == "opus":
         options = {"compression_level": _opus_level(parameters["bitrate_kbps"], sr)}
     else:
         options = {"compression_level": float(np.clip(parameters["vorbis_quality"], 0.0, 1.0))}
     buffer = io.BytesIO()
-    with sf.SoundFile(buffer, "w", samplerate=sr, channels=1, format=container,
-                      subtype=subtype, **options) as f:
+    with sf.SoundFile(
+        buffer, "w", samplerate=sr, channels=1, format=container, subtype=subtype, **options
+    ) as f:
         f.write(x)
     buffer.seek(0)
     decoded, _ = sf.read(buffer, dtype="float32")

@@ -26,8 +26,14 @@ def _one(name, folder):
     if name == "shift":
         return am.Shift(min_shift=-0.5, max_shift=0.5, p=0.5)
     if name == "filter":
-        return am.OneOf([am.LowPassFilter(min_cutoff_freq=3000.0), am.HighPassFilter(max_cutoff_freq=300.0),
-                         am.BandPassFilter()], p=0.5)
+        return am.OneOf(
+            [
+                am.LowPassFilter(min_cutoff_freq=3000.0),
+                am.HighPassFilter(max_cutoff_freq=300.0),
+                am.BandPassFilter(),
+            ],
+            p=0.5,
+        )
     if name == "rawboost":
         return RawBoost(p=0.5)
     if name == "codec":

@@ -14,8 +14,14 @@ __all__ = ["RawBoost", "RAWBOOST_ALGORITHMS"]
 #: The paper's algorithm numbers and what each applies: "+" in series,
 #: "||" in parallel (summed and renormalised).
 RAWBOOST_ALGORITHMS = {
-    1: "lnl", 2: "isd", 3: "ssi", 4: "lnl+isd+ssi", 5: "lnl+isd",
-    6: "lnl+ssi", 7: "isd+ssi", 8: "lnl||isd",
+    1: "lnl",
+    2: "isd",
+    3: "ssi",
+    4: "lnl+isd+ssi",
+    5: "lnl+isd",
+    6: "lnl+ssi",
+    7: "isd+ssi",
+    8: "lnl||isd",
 }
 
 
@@ -30,7 +36,7 @@ def _fir_filter(x, b):
     """Zero-phase-aligned FIR filtering: delay of half the filter removed."""
     n = len(b) + 1
     y = scipy.signal.lfilter(b, 1.0, np.pad(x, (0, n)))
-    return y[n // 2: len(y) - n // 2][: len(x)]
+    return y[n // 2 : len(y) - n // 2][: len(x)]
 
 
 class RawBoost(BaseWaveformTransform):

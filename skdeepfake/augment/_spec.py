@@ -36,8 +36,10 @@ def transform_classes():
     from . import CodecRoundTrip, RawBoost
 
     classes = {
-        f"audiomentations.{name}": obj for name, obj in vars(audiomentations).items()
-        if isinstance(obj, type) and issubclass(obj, (BaseTransform, BaseCompose))
+        f"audiomentations.{name}": obj
+        for name, obj in vars(audiomentations).items()
+        if isinstance(obj, type)
+        and issubclass(obj, (BaseTransform, BaseCompose))
         and not name.startswith("Base")
     }
     classes.update({f"skdeepfake.augment.{c.__name__}": c for c in (RawBoost, CodecRoundTrip)})
@@ -55,7 +57,7 @@ def _plain(value, where):
         return value.tolist()
     if isinstance(value, (list, tuple)):
         return [_plain(v, where) for v in value]
-    if hasattr(value, "__call__") and hasattr(value, "p"):
+    if callable(value) and hasattr(value, "p"):
         return transform_to_spec(value, where)
     raise ValueError(f"cannot save {where}={value!r}: not a number, string, list or transform.")
 

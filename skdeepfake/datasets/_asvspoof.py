@@ -24,7 +24,12 @@ def _attack(value):
 
 
 @validate_params(
-    {"root": [str, os.PathLike], "track": [StrOptions({"LA", "PA"})], "split": [str, list, tuple], "check_exists": ["boolean"]},
+    {
+        "root": [str, os.PathLike],
+        "track": [StrOptions({"LA", "PA"})],
+        "split": [str, list, tuple],
+        "check_exists": ["boolean"],
+    },
     prefer_skip_nested_validation=True,
 )
 def load_asvspoof2019(root, track="LA", split="train", *, check_exists=True):
@@ -77,13 +82,21 @@ def load_asvspoof2019(root, track="LA", split="train", *, check_exists=True):
     base = root if root.name == track else find(root, track, kind=f"ASVspoof 2019 {track} folder")
     records = []
     for name in as_list(split, "split", tuple(_SPLITS_2019)):
-        protocol = base / f"ASVspoof2019_{track}_cm_protocols" / f"ASVspoof2019.{track}.cm.{_SPLITS_2019[name]}.txt"
+        protocol = (
+            base / f"ASVspoof2019_{track}_cm_protocols" / f"ASVspoof2019.{track}.cm.{_SPLITS_2019[name]}.txt"
+        )
         audio = base / f"ASVspoof2019_{track}_{name}" / "flac"
         for number, (speaker, utterance, environment, attack, key) in read_table(protocol, 5):
-            records.append({
-                "path": str(audio / f"{utterance}.flac"), "target": key_of(key, protocol, number),
-                "speaker": speaker, "attack": _attack(attack), "split": name, "environment": environment,
-            })
+            records.append(
+                {
+                    "path": str(audio / f"{utterance}.flac"),
+                    "target": key_of(key, protocol, number),
+                    "speaker": speaker,
+                    "attack": _attack(attack),
+                    "split": name,
+                    "environment": environment,
+                }
+            )
     return corpus_bunch(records, _ASVSPOOF2019.format(track=track), check_exists=check_exists)
 
 
@@ -98,7 +111,12 @@ hidden track), and in DF the vocoder type."""
 
 
 @validate_params(
-    {"root": [str, os.PathLike], "track": [StrOptions({"LA", "DF", "PA"})], "subset": [str, list, tuple, None], "check_exists": ["boolean"]},
+    {
+        "root": [str, os.PathLike],
+        "track": [StrOptions({"LA", "DF", "PA"})],
+        "subset": [str, list, tuple, None],
+        "check_exists": ["boolean"],
+    },
     prefer_skip_nested_validation=True,
 )
 def load_asvspoof2021(root, track="LA", *, subset=None, check_exists=True):
@@ -140,11 +158,20 @@ def load_asvspoof2021(root, track="LA", *, subset=None, check_exists=True):
     """
     track = as_list(track, "track", ("LA", "DF", "PA"))[0]
     root = Path(root)
-    keys = find(root, f"{track}-keys-full/keys/{track}/CM/trial_metadata.txt",
-                f"keys/{track}/CM/trial_metadata.txt", f"{track}/CM/trial_metadata.txt",
-                "trial_metadata.txt", kind=f"ASVspoof 2021 {track} key file (trial_metadata.txt)")
+    keys = find(
+        root,
+        f"{track}-keys-full/keys/{track}/CM/trial_metadata.txt",
+        f"keys/{track}/CM/trial_metadata.txt",
+        f"{track}/CM/trial_metadata.txt",
+        "trial_metadata.txt",
+        kind=f"ASVspoof 2021 {track} key file (trial_metadata.txt)",
+    )
     audio = root / f"ASVspoof2021_{track}_eval" / "flac"
-    wanted = None if subset is None else set(as_list(subset, "subset", ("progress", "eval", "hidden_track", "hidden_subset")))
+    wanted = (
+        None
+        if subset is None
+        else set(as_list(subset, "subset", ("progress", "eval", "hidden_track", "hidden_subset")))
+    )
     records = []
     for number, fields in read_table(keys, 13, min_columns=7, what="key"):
         keys_at = [i for i in range(2, len(fields)) if fields[i].lower() in ("bonafide", "spoof")]
@@ -158,11 +185,15 @@ def load_asvspoof2021(root, track="LA", *, subset=None, check_exists=True):
             )
         conditions = fields[2 : k - 1]
         record = {
-            "path": str(audio / f"{fields[1]}.flac"), "target": key_of(fields[k], keys, number),
-            "speaker": fields[0], "attack": _attack(fields[k - 1]), "split": "eval",
+            "path": str(audio / f"{fields[1]}.flac"),
+            "target": key_of(fields[k], keys, number),
+            "speaker": fields[0],
+            "attack": _attack(fields[k - 1]),
+            "split": "eval",
             "codec": conditions[0] if conditions else "-",
             "transmission": conditions[1] if len(conditions) > 1 else "-",
-            "trim": fields[k + 1], "subset": fields[k + 2],
+            "trim": fields[k + 1],
+            "subset": fields[k + 2],
         }
         if track == "DF" and len(fields) > k + 3:
             record["vocoder"] = fields[k + 3]
@@ -230,9 +261,18 @@ def load_asvspoof5(root, split="train", *, check_exists=True):
         protocol = find(root, f"ASVspoof5_protocols/{filename}", filename, kind=f"ASVspoof 5 {name} protocol")
         for number, fields in read_table(protocol, 10):
             speaker, utterance, gender, codec, codec_q, seed, tag, label, key, _ = fields
-            records.append({
-                "path": str(root / folder / f"{utterance}.flac"), "target": key_of(key, protocol, number),
-                "speaker": speaker, "attack": _attack(label), "split": name, "gender": gender,
-                "codec": codec, "codec_q": codec_q, "codec_seed": seed, "attack_tag": tag,
-            })
+            records.append(
+                {
+                    "path": str(root / folder / f"{utterance}.flac"),
+                    "target": key_of(key, protocol, number),
+                    "speaker": speaker,
+                    "attack": _attack(label),
+                    "split": name,
+                    "gender": gender,
+                    "codec": codec,
+                    "codec_q": codec_q,
+                    "codec_seed": seed,
+                    "attack_tag": tag,
+                }
+            )
     return corpus_bunch(records, _ASVSPOOF5, check_exists=check_exists)

@@ -63,8 +63,15 @@ def load_in_the_wild(root, *, check_exists=True):
         if len(row) != 3:
             raise ProtocolError(f"{meta}:{number}: expected 3 fields (file, speaker, label), got {len(row)}.")
         name, speaker, label = (c.strip() for c in row)
-        records.append({"path": str(meta.parent / name), "target": key_of(label, meta, number),
-                        "speaker": speaker, "attack": "-", "split": "eval"})
+        records.append(
+            {
+                "path": str(meta.parent / name),
+                "target": key_of(label, meta, number),
+                "speaker": speaker,
+                "attack": "-",
+                "split": "eval",
+            }
+        )
     return corpus_bunch(records, _ITW, check_exists=check_exists)
 
 
@@ -83,7 +90,12 @@ def _audio_below(folder):
 
 
 @validate_params(
-    {"root": [str, os.PathLike], "ljspeech": [str, os.PathLike, None], "jsut": [str, os.PathLike, None], "check_exists": ["boolean"]},
+    {
+        "root": [str, os.PathLike],
+        "ljspeech": [str, os.PathLike, None],
+        "jsut": [str, os.PathLike, None],
+        "check_exists": ["boolean"],
+    },
     prefer_skip_nested_validation=True,
 )
 def load_wavefake(root, *, ljspeech=None, jsut=None, check_exists=True):
@@ -123,14 +135,18 @@ def load_wavefake(root, *, ljspeech=None, jsut=None, check_exists=True):
     records = []
     for folder in sorted(p for p in generated.iterdir() if p.is_dir()):
         voice = "jsut" if folder.name.startswith("jsut") else "ljspeech"
-        records += [{"path": str(p), "target": 1, "speaker": voice, "attack": folder.name, "split": "-"}
-                    for p in _audio_below(folder)]
+        records += [
+            {"path": str(p), "target": 1, "speaker": voice, "attack": folder.name, "split": "-"}
+            for p in _audio_below(folder)
+        ]
     for voice, source, sub in (("ljspeech", ljspeech, "wavs"), ("jsut", jsut, "basic5000/wav")):
         if source is not None:
             source = Path(source)
             folder = source / sub if (source / sub).is_dir() else source
-            records += [{"path": str(p), "target": 0, "speaker": voice, "attack": "-", "split": "-"}
-                        for p in _audio_below(folder)]
+            records += [
+                {"path": str(p), "target": 0, "speaker": voice, "attack": "-", "split": "-"}
+                for p in _audio_below(folder)
+            ]
     return corpus_bunch(records, _WAVEFAKE, check_exists=check_exists)
 
 
@@ -206,14 +222,31 @@ def load_mlaad(root, *, mailabs=None, check_exists=True):
     for language in sorted(p for p in fake.iterdir() if p.is_dir()):
         for system in sorted(p for p in language.iterdir() if p.is_dir()):
             architecture = _mlaad_meta(system)
-            records += [{"path": str(p), "target": 1, "speaker": system.name, "attack": system.name,
-                         "split": "-", "language": language.name,
-                         "architecture": architecture.get(p.name, "-")} for p in _audio_below(system)]
+            records += [
+                {
+                    "path": str(p),
+                    "target": 1,
+                    "speaker": system.name,
+                    "attack": system.name,
+                    "split": "-",
+                    "language": language.name,
+                    "architecture": architecture.get(p.name, "-"),
+                }
+                for p in _audio_below(system)
+            ]
     if mailabs is not None:
         for p in _audio_below(Path(mailabs)):
             parts = p.relative_to(mailabs).parts
             speaker = parts[3] if len(parts) > 4 and parts[1] == "by_book" else "-"
-            records.append({"path": str(p), "target": 0, "speaker": speaker, "attack": "-",
-                            "split": "-", "language": parts[0] if len(parts) > 1 else "-",
-                            "architecture": "-"})
+            records.append(
+                {
+                    "path": str(p),
+                    "target": 0,
+                    "speaker": speaker,
+                    "attack": "-",
+                    "split": "-",
+                    "language": parts[0] if len(parts) > 1 else "-",
+                    "architecture": "-",
+                }
+            )
     return corpus_bunch(records, _MLAAD, check_exists=check_exists)

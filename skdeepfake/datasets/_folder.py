@@ -94,7 +94,8 @@ def files_below(folder):
     """
     folder = Path(folder)
     return sorted(
-        p for p in folder.rglob("*")
+        p
+        for p in folder.rglob("*")
         if not p.is_dir() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     )
 
@@ -130,5 +131,3 @@ def _bunch_from_files(files, target, root, check, n_jobs, title):
         root=str(root),
         DESCR=descr,
     )
-
-

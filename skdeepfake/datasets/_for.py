@@ -59,7 +59,13 @@ def _find_version_dir(root, version):
 
 
 @validate_params(
-    {"root": [str, os.PathLike], "version": [str], "split": [str], "check": ["boolean"], "n_jobs": [Integral, None]},
+    {
+        "root": [str, os.PathLike],
+        "version": [str],
+        "split": [str],
+        "check": ["boolean"],
+        "n_jobs": [Integral, None],
+    },
     prefer_skip_nested_validation=True,
 )
 def load_for(root, version="for-norm", split="training", check=True, n_jobs=None):
@@ -125,9 +131,7 @@ def load_for(root, version="for-norm", split="training", check=True, n_jobs=None
             data = load_audio_folder(version_dir / alias, check=check, n_jobs=n_jobs)
             break
     else:
-        raise FileNotFoundError(
-            f"{version_dir}: no '{split}' folder in this FoR copy. {_DOWNLOAD_HINT}"
-        )
+        raise FileNotFoundError(f"{version_dir}: no '{split}' folder in this FoR copy. {_DOWNLOAD_HINT}")
     data.version = version
     data.split = split
     data.DESCR = f"Fake-or-Real (FoR) {version}, {split} split\n\n" + data.DESCR
@@ -182,9 +186,7 @@ def load_for_combined(root, split="training", check=True, n_jobs=None):
     target = [t for part in parts for t in part.target]
     data = _bunch_from_files(files, target, Path(root), False, None, "")
     data.skipped = [s for part in parts for s in part.skipped]
-    data.source = np.concatenate(
-        [np.full(len(part.filenames), part.version, dtype=object) for part in parts]
-    )
+    data.source = np.concatenate([np.full(len(part.filenames), part.version, dtype=object) for part in parts])
     data.split = parts[0].split
     data.version = "for-combined"
     data.DESCR = (

@@ -75,7 +75,9 @@ def corpus_bunch(records, descr, *, check_exists=True):
     frame = pd.DataFrame.from_records(records)
     if frame.empty:
         frame = pd.DataFrame(columns=["path", "target", "speaker", "attack", "split"])
-    exists = frame["path"].map(lambda p: Path(p).is_file()) if check_exists else pd.Series(True, index=frame.index)
+    exists = (
+        frame["path"].map(lambda p: Path(p).is_file()) if check_exists else pd.Series(True, index=frame.index)
+    )
     missing = frame.loc[~exists, "path"].astype(str).tolist()
     frame = frame.loc[exists].reset_index(drop=True)
     target = frame["target"].to_numpy(dtype=int)
@@ -90,7 +92,7 @@ def corpus_bunch(records, descr, *, check_exists=True):
         frame=frame.drop(columns=["target"]),
         missing=missing,
         DESCR=f"{descr}\n\n{len(frame)} files: {n_real} bona fide, {n_fake} spoofed; "
-              f"{len(missing)} named by the protocol but missing on disk.\n",
+        f"{len(missing)} named by the protocol but missing on disk.\n",
     )
 
 
@@ -100,4 +102,3 @@ def as_list(value, name, choices):
     if bad or not values:
         raise ValueError(f"{name}={value!r}: choose from {', '.join(choices)}.")
     return values
-

@@ -17,16 +17,24 @@ __all__ = ["load_corpus", "CORPORA"]
 #: split to train on and their evaluation split to test on.
 CORPORA = {
     "folder": (lambda p, role: load_audio_folder(p), "PATH/real/ and PATH/fake/"),
-    "for": (lambda p, role: load_for(p, "for-norm", "training" if role == "train" else "testing"),
-            "FoR for-norm (training / testing)"),
-    "asvspoof2019": (lambda p, role: load_asvspoof2019(p, "LA", "train" if role == "train" else "eval"),
-                     "ASVspoof 2019 LA (train / eval)"),
-    "asvspoof2019-pa": (lambda p, role: load_asvspoof2019(p, "PA", "train" if role == "train" else "eval"),
-                        "ASVspoof 2019 PA (train / eval)"),
+    "for": (
+        lambda p, role: load_for(p, "for-norm", "training" if role == "train" else "testing"),
+        "FoR for-norm (training / testing)",
+    ),
+    "asvspoof2019": (
+        lambda p, role: load_asvspoof2019(p, "LA", "train" if role == "train" else "eval"),
+        "ASVspoof 2019 LA (train / eval)",
+    ),
+    "asvspoof2019-pa": (
+        lambda p, role: load_asvspoof2019(p, "PA", "train" if role == "train" else "eval"),
+        "ASVspoof 2019 PA (train / eval)",
+    ),
     "asvspoof2021-la": (lambda p, role: load_asvspoof2021(p, "LA"), "ASVspoof 2021 LA evaluation"),
     "asvspoof2021-df": (lambda p, role: load_asvspoof2021(p, "DF"), "ASVspoof 2021 DF evaluation"),
-    "asvspoof5": (lambda p, role: load_asvspoof5(p, "train" if role == "train" else "eval"),
-                  "ASVspoof 5 (train / eval)"),
+    "asvspoof5": (
+        lambda p, role: load_asvspoof5(p, "train" if role == "train" else "eval"),
+        "ASVspoof 5 (train / eval)",
+    ),
     "in_the_wild": (lambda p, role: load_in_the_wild(p), "In-the-Wild"),
     "wavefake": (lambda p, role: load_wavefake(p), "WaveFake generated audio (spoofed side only)"),
     "mlaad": (lambda p, role: load_mlaad(p), "MLAAD (spoofed side only)"),

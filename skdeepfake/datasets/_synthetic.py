@@ -49,12 +49,16 @@ neither length, level nor bandwidth separates them.
 
 
 @validate_params(
-    {"n_samples": [Interval(Integral, 2, None, closed="left")], "duration": [Interval(Real, 0, None, closed="neither"), tuple, list], "sr": [Interval(Integral, 1000, None, closed="left")], "weights": [Interval(Real, 0, 1, closed="both")], "random_state": ["random_state"]},
+    {
+        "n_samples": [Interval(Integral, 2, None, closed="left")],
+        "duration": [Interval(Real, 0, None, closed="neither"), tuple, list],
+        "sr": [Interval(Integral, 1000, None, closed="left")],
+        "weights": [Interval(Real, 0, 1, closed="both")],
+        "random_state": ["random_state"],
+    },
     prefer_skip_nested_validation=True,
 )
-def make_synthetic_speech(
-    n_samples=200, duration=2.0, sr=16000, weights=0.5, random_state=None
-):
+def make_synthetic_speech(n_samples=200, duration=2.0, sr=16000, weights=0.5, random_state=None):
     """Make the built-in demo corpus of real and vocoded speech-like clips.
 
     Parameters
@@ -187,9 +191,7 @@ def _formant_filter(x, sr, rng):
     targets = _VOWELS[rng.randint(len(_VOWELS), size=n_targets)]
     targets = targets * rng.uniform(0.9, 1.15)  # vocal tract length
     knots = np.linspace(0, n_blocks, n_targets)
-    tracks = np.stack(
-        [np.interp(np.arange(n_blocks), knots, targets[:, k]) for k in range(3)], axis=1
-    )
+    tracks = np.stack([np.interp(np.arange(n_blocks), knots, targets[:, k]) for k in range(3)], axis=1)
     bandwidths = np.array([80.0, 110.0, 160.0]) * rng.uniform(0.8, 1.3)
     nyquist = sr / 2
     y = np.empty_like(x)
@@ -210,14 +212,16 @@ def _vocode(x, sr, rng):
     """Mel-spectrogram analysis and Griffin-Lim resynthesis, like a neural vocoder's input."""
     n_fft = 1024 if sr >= 16000 else 512
     hop = n_fft // 4
-    mel = librosa.feature.melspectrogram(
-        y=x, sr=sr, n_fft=n_fft, hop_length=hop, n_mels=_VOCODER_MELS
-    )
+    mel = librosa.feature.melspectrogram(y=x, sr=sr, n_fft=n_fft, hop_length=hop, n_mels=_VOCODER_MELS)
     # A least-squares inversion of the filterbank: fast, and it smears the
     # harmonics as a vocoder fed only the mel spectrogram does.
     stft_mag = np.sqrt(np.maximum(_mel_pinv(sr, n_fft) @ mel, 0.0))
     return librosa.griffinlim(
-        stft_mag, n_iter=16, hop_length=hop, n_fft=n_fft, length=len(x),
+        stft_mag,
+        n_iter=16,
+        hop_length=hop,
+        n_fft=n_fft,
+        length=len(x),
         random_state=rng,
     )
 

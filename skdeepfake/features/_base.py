@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
+
 from .._parallel import map_batches
 from .._validation import check_finite
 
@@ -158,9 +159,7 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
         self._validate_params()
         bad = sorted(set(self.stats) - set(STATISTICS))
         if bad or not self.stats:
-            raise ValueError(
-                f"stats={self.stats!r}: unknown or empty; choose from {', '.join(STATISTICS)}."
-            )
+            raise ValueError(f"stats={self.stats!r}: unknown or empty; choose from {', '.join(STATISTICS)}.")
         self._check_params()
         X = self._validate_waveforms(X, reset=True)
         if isinstance(X, list):
@@ -192,8 +191,13 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
             work, batch_size = (lambda b: self._transform_batch(X[b])), self.batch_size
         out = None
         for batch, features in map_batches(
-            work, len(X), batch_size,
-            n_jobs=self.n_jobs, tasks_per_job=4, verbose=self.verbose, desc=type(self).__name__,
+            work,
+            len(X),
+            batch_size,
+            n_jobs=self.n_jobs,
+            tasks_per_job=4,
+            verbose=self.verbose,
+            desc=type(self).__name__,
         ):
             if out is None:
                 out = np.empty((len(X), *features.shape[1:]), dtype=np.float32)
@@ -235,7 +239,7 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
     def _check_length(self, n_samples, what):
         for minimum, reason in self._length_requirements():
             if n_samples < minimum:
-                    raise ValueError(
+                raise ValueError(
                     f"{type(self).__name__} needs clips of at least {minimum} samples "
                     f"({reason}); {what}. Make clips longer with "
                     "AudioLoader(duration=...) or shorten the analysis frame."

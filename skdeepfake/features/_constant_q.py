@@ -68,7 +68,12 @@ class ConstantQ:
         for i in range(n_octaves):
             bins = slice(-n_filters, None) if i == 0 else slice(-n_filters * (i + 1), -n_filters * i)
             basis, lengths = librosa.filters.wavelet(
-                freqs=freqs[bins], sr=my_sr, filter_scale=1, norm=1, pad_fft=True, window="hann",
+                freqs=freqs[bins],
+                sr=my_sr,
+                filter_scale=1,
+                norm=1,
+                pad_fft=True,
+                window="hann",
                 alpha=alpha[bins],
             )
             n_fft = basis.shape[1]
@@ -87,12 +92,14 @@ class ConstantQ:
     def __call__(self, y):
         """The CQT of every row of ``y`` (n_clips, n_samples): (n_clips, n_bins, n_frames)."""
         if self.early_factor > 1:
-            y = librosa.resample(y, orig_sr=self.early_factor, target_sr=1,
-                                 res_type=self._RES_TYPE, scale=True)
+            y = librosa.resample(
+                y, orig_sr=self.early_factor, target_sr=1, res_type=self._RES_TYPE, scale=True
+            )
         responses = []
         for fft_basis, n_fft, hop, halve in self.octaves:
-            D = librosa.stft(y, n_fft=n_fft, hop_length=hop, window="ones", pad_mode="constant",
-                             dtype=np.complex64)
+            D = librosa.stft(
+                y, n_fft=n_fft, hop_length=hop, window="ones", pad_mode="constant", dtype=np.complex64
+            )
             responses.append(np.stack([fft_basis @ D[i] for i in range(len(D))]))
             if halve:
                 y = librosa.resample(y, orig_sr=2, target_sr=1, res_type=self._RES_TYPE, scale=True)

@@ -18,11 +18,18 @@ __all__ = ["featurize_files"]
 
 
 @validate_params(
-    {"X": "no_validation", "featurizer": [HasMethods(["transform"])], "loader": [HasMethods(["transform"]), None], "batch_size": [Interval(Integral, 1, None, closed="left")], "n_jobs": [Integral, None], "verbose": ["boolean"], "errors": [StrOptions({"raise", "skip"})]},
+    {
+        "X": "no_validation",
+        "featurizer": [HasMethods(["transform"])],
+        "loader": [HasMethods(["transform"]), None],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_jobs": [Integral, None],
+        "verbose": ["boolean"],
+        "errors": [StrOptions({"raise", "skip"})],
+    },
     prefer_skip_nested_validation=True,
 )
-def featurize_files(X, featurizer, *, loader=None, batch_size=64, n_jobs=None, verbose=False,
-                    errors="raise"):
+def featurize_files(X, featurizer, *, loader=None, batch_size=64, n_jobs=None, verbose=False, errors="raise"):
     """Decode, fix the length of and featurise many clips, batch by batch.
 
     Equivalent to ``featurizer.transform(loader.transform(X))``, but the
@@ -106,8 +113,9 @@ def featurize_files(X, featurizer, *, loader=None, batch_size=64, n_jobs=None, v
         return featurizer.transform(np.stack(rows)) if rows else None
 
     out = None
-    for batch, features in map_batches(work, len(clips), batch_size, n_jobs=n_jobs,
-                                       verbose=verbose, desc="featurising"):
+    for batch, features in map_batches(
+        work, len(clips), batch_size, n_jobs=n_jobs, verbose=verbose, desc="featurising"
+    ):
         if features is None:
             continue
         if out is None:

@@ -52,9 +52,7 @@ FEATURE_GROUPS = {
     ),
     "zcr": (
         lambda f: 1,
-        lambda s: librosa.feature.zero_crossing_rate(
-            s.X, frame_length=s.f.n_fft, hop_length=s.f.hop_length
-        ),
+        lambda s: librosa.feature.zero_crossing_rate(s.X, frame_length=s.f.n_fft, hop_length=s.f.hop_length),
     ),
     "spectral_centroid": (lambda f: 1, lambda s: librosa.feature.spectral_centroid(**s.spectral)),
     "spectral_bandwidth": (
@@ -185,18 +183,19 @@ class HandcraftedFeatures(FrameFeaturizer):
         unknown = sorted(set(features) - set(FEATURE_GROUPS))
         if unknown or not features:
             raise ValueError(
-                f"features={self.features!r}: unknown or empty; choose from "
-                f"{', '.join(FEATURE_GROUPS)}."
+                f"features={self.features!r}: unknown or empty; choose from {', '.join(FEATURE_GROUPS)}."
             )
 
     def _length_requirements(self):
         requirements = [(self.n_fft, f"one STFT frame, n_fft={self.n_fft}")]
         if "mfcc_delta" in self._groups():
             # librosa.feature.delta needs as many frames as its window.
-            requirements.append((
-                (_DELTA_WIDTH - 1) * self.hop_length,
-                f"'mfcc_delta' needs at least {_DELTA_WIDTH} frames at hop_length={self.hop_length}",
-            ))
+            requirements.append(
+                (
+                    (_DELTA_WIDTH - 1) * self.hop_length,
+                    f"'mfcc_delta' needs at least {_DELTA_WIDTH} frames at hop_length={self.hop_length}",
+                )
+            )
         return requirements
 
     def _setup(self):
@@ -218,7 +217,6 @@ class HandcraftedFeatures(FrameFeaturizer):
             n_rows = FEATURE_GROUPS[group][0](self)
             names += [group] if n_rows == 1 else [f"{group}_{i:02d}" for i in range(n_rows)]
         return names
-
 
 
 def _n_contrast_bands(sr, fmin=200.0, max_bands=6):

@@ -7,8 +7,14 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import DEFAULT_STATS, FrameFeaturizer
 from ._spectral import (
-    BandedFilterbank, analysis_window, dct_basis, deltas, normalise_per_recording,
-    power_spectrogram, preemphasis, triangular_filterbank,
+    BandedFilterbank,
+    analysis_window,
+    dct_basis,
+    deltas,
+    normalise_per_recording,
+    power_spectrogram,
+    preemphasis,
+    triangular_filterbank,
 )
 
 __all__ = ["LFCC"]
@@ -221,7 +227,6 @@ class LFCC(FrameFeaturizer):
     def _row_names(self):
         kinds = ["lfcc", "lfcc_delta", "lfcc_delta2"][: self.n_deltas + 1]
         return [f"{kind}_{i:02d}" for kind in kinds for i in range(self.n_lfcc)]
-
 
 
 def check_linear_frames(featurizer):

@@ -125,8 +125,12 @@ class MelSpectrogram(FrameFeaturizer):
 
     def _setup(self):
         self.mel_basis_ = librosa.filters.mel(
-            sr=self.sr, n_fft=self.n_fft, n_mels=self.n_mels, fmin=self.fmin,
-            fmax=self.fmax, dtype=np.float32,
+            sr=self.sr,
+            n_fft=self.n_fft,
+            n_mels=self.n_mels,
+            fmin=self.fmin,
+            fmax=self.fmax,
+            dtype=np.float32,
         )
         self._filterbank = BandedFilterbank(self.mel_basis_)
         self.window_ = hann_window(self.n_fft)
@@ -155,6 +159,4 @@ class MelSpectrogram(FrameFeaturizer):
     def _feature_names(self):
         if self.output == "stats":
             return super()._feature_names()
-        return [
-            f"mel_{m:03d}_frame_{t:03d}" for m in range(self.n_mels) for t in range(self.n_frames_)
-        ]
+        return [f"mel_{m:03d}_frame_{t:03d}" for m in range(self.n_mels) for t in range(self.n_frames_)]

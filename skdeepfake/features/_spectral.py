@@ -10,7 +10,6 @@ import numpy as np
 import scipy.fft
 import scipy.signal
 
-
 _DB_PER_NEPER = 10.0 / np.log(10.0)
 
 

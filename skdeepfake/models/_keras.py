@@ -49,8 +49,8 @@ from ._params import KERAS_FIT_PARAMETERS_DOC
 
 keras = import_keras()
 
-from scikeras.wrappers import KerasClassifier  # noqa: E402  (after TF is quiet)
 import tensorflow as tf  # noqa: E402
+from scikeras.wrappers import KerasClassifier  # noqa: E402  (after TF is quiet)
 from tensorflow.python.eager import context as tf_context  # noqa: E402
 
 __all__ = ["KerasDetector", "keras"]
@@ -294,7 +294,9 @@ class KerasDetector(KerasClassifier):
             warnings.warn(
                 f"{type(self).__name__}: callbacks ({', '.join(type(c).__name__ for c in self.callbacks)}) "
                 "act only in fit and are code, so the model file does not hold them; the loaded "
-                "detector has callbacks=None.", UserWarning, stacklevel=4,
+                "detector has callbacks=None.",
+                UserWarning,
+                stacklevel=4,
             )
         # callbacks and metrics are parameters this class stores itself, as data.
         options = {"callbacks": None, "metrics": _metrics_to_data(self.metrics)}
@@ -307,7 +309,8 @@ class KerasDetector(KerasClassifier):
             "input_shape": list(self.X_shape_[1:]),
             "history": {k: [float(x) for x in v] for k, v in getattr(self, "history_", {}).items()},
             "encoder": {
-                k: np.asarray(v) for k, v in vars(encoder).items()
+                k: np.asarray(v)
+                for k, v in vars(encoder).items()
                 if k.endswith("_") and not k.startswith("_") and np.asarray(v).dtype.kind in "fiu"
             },
         }
@@ -389,7 +392,11 @@ def _metrics_from_data(data):
     for m in data:
         if isinstance(m, str):
             out.append(m)
-        elif isinstance(m, dict) and _is_keras_metric(m.get("class"), "keras.") and isinstance(m.get("config"), dict):
+        elif (
+            isinstance(m, dict)
+            and _is_keras_metric(m.get("class"), "keras.")
+            and isinstance(m.get("config"), dict)
+        ):
             out.append(getattr(keras.metrics, m["class"]).from_config(m["config"]))
         else:
             raise ValueError(f"metric {str(m)[:80]!r}: not a keras.metrics class.")
@@ -398,8 +405,9 @@ def _metrics_from_data(data):
 
 def _is_keras_metric(name, module):
     cls = getattr(keras.metrics, str(name), None)
-    return (isinstance(cls, type) and issubclass(cls, keras.metrics.Metric)
-            and str(module).startswith("keras."))
+    return (
+        isinstance(cls, type) and issubclass(cls, keras.metrics.Metric) and str(module).startswith("keras.")
+    )
 
 
 def _fresh_metrics(metrics):

@@ -28,4 +28,3 @@ KERAS_FIT_PARAMETERS_DOC = """callbacks : list of keras.callbacks.Callback or No
         Metrics compiled into the network (``["auc", "accuracy"]``); each
         one's per-epoch values land in ``history_`` beside the loss (with a
         ``val_`` twin when ``validation_split`` is set)."""
-

@@ -52,12 +52,8 @@ class SpecAugment(keras.layers.Layer):
         ops = keras.ops
         batch, size = ops.shape(x)[0], ops.shape(x)[axis]
         max_width = max(int(size * self.max_fraction), 1)
-        widths = ops.floor(
-            keras.random.uniform((batch, 1), 0, max_width + 1, seed=self.seed_generator)
-        )
-        starts = ops.floor(
-            keras.random.uniform((batch, 1), seed=self.seed_generator) * (size - widths + 1)
-        )
+        widths = ops.floor(keras.random.uniform((batch, 1), 0, max_width + 1, seed=self.seed_generator))
+        starts = ops.floor(keras.random.uniform((batch, 1), seed=self.seed_generator) * (size - widths + 1))
         position = ops.cast(ops.arange(size), "float32")[None, :]
         masked = ops.logical_and(position >= starts, position < starts + widths)
         shape = (-1, size, 1, 1) if axis == 1 else (-1, 1, size, 1)
@@ -82,7 +78,11 @@ class SpecAugment(keras.layers.Layer):
 
 
 @validate_params(
-    {"n_blocks": [Interval(Integral, 1, None, closed="left")], "kernel_size": [Interval(Integral, 1, None, closed="left")], "pool_size": [Interval(Integral, 1, None, closed="left")]},
+    {
+        "n_blocks": [Interval(Integral, 1, None, closed="left")],
+        "kernel_size": [Interval(Integral, 1, None, closed="left")],
+        "pool_size": [Interval(Integral, 1, None, closed="left")],
+    },
     prefer_skip_nested_validation=True,
 )
 def min_input_size(n_blocks=4, kernel_size=3, pool_size=2):
@@ -167,9 +167,7 @@ class PerFrequencyScaler(TransformerMixin, BaseEstimator):
         ndarray of shape (n, bands, frames, channels), float32
         """
         check_is_fitted(self)
-        X = self._as_4d(
-            validate_data(self, X, allow_nd=True, dtype=np.float32, reset=False)
-        )
+        X = self._as_4d(validate_data(self, X, allow_nd=True, dtype=np.float32, reset=False))
         return ((X - self.mean_) / self.scale_).astype(np.float32, copy=False)
 
     @staticmethod

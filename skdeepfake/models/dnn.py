@@ -128,9 +128,7 @@ class DNNClassifier(KerasDetector):
                 "MelSpectrogram(flatten=True)."
             )
         if not all(isinstance(u, Integral) and u >= 1 for u in self.hidden_layer_sizes):
-            raise ValueError(
-                f"hidden_layer_sizes must hold positive ints, got {self.hidden_layer_sizes!r}."
-            )
+            raise ValueError(f"hidden_layer_sizes must hold positive ints, got {self.hidden_layer_sizes!r}.")
 
     def _make_input_encoder(self):
         return StandardScaler()

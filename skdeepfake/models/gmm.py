@@ -167,9 +167,13 @@ class GMMClassifier(ClassifierMixin, BaseEstimator):
                     "n_components or give more (or longer) recordings."
                 )
             gmm = GaussianMixture(
-                n_components=self.n_components, covariance_type=self.covariance_type,
-                max_iter=self.max_iter, tol=self.tol, reg_covar=self.reg_covar,
-                init_params=self.init_params, random_state=rng.randint(np.iinfo(np.int32).max),
+                n_components=self.n_components,
+                covariance_type=self.covariance_type,
+                max_iter=self.max_iter,
+                tol=self.tol,
+                reg_covar=self.reg_covar,
+                init_params=self.init_params,
+                random_state=rng.randint(np.iinfo(np.int32).max),
             )
             self.gmms_.append(gmm.fit(own))
         self.n_iter_ = np.array([gmm.n_iter_ for gmm in self.gmms_])

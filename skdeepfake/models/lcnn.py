@@ -14,11 +14,25 @@ __all__ = ["LCNNClassifier", "MaxFeatureMap", "LCNN_LAYERS"]
 #: filters)`` is a convolution whose ``filters`` outputs a max-feature-map
 #: halves, ``("pool",)`` a 2 x 2 max-pooling, ``("bn",)`` batch normalisation.
 LCNN_LAYERS = (
-    ("conv", 5, 64), ("pool",),
-    ("conv", 1, 64), ("bn",), ("conv", 3, 96), ("pool",), ("bn",),
-    ("conv", 1, 96), ("bn",), ("conv", 3, 128), ("pool",),
-    ("conv", 1, 128), ("bn",), ("conv", 3, 64), ("bn",),
-    ("conv", 1, 64), ("bn",), ("conv", 3, 64), ("pool",),
+    ("conv", 5, 64),
+    ("pool",),
+    ("conv", 1, 64),
+    ("bn",),
+    ("conv", 3, 96),
+    ("pool",),
+    ("bn",),
+    ("conv", 1, 96),
+    ("bn",),
+    ("conv", 3, 128),
+    ("pool",),
+    ("conv", 1, 128),
+    ("bn",),
+    ("conv", 3, 64),
+    ("bn",),
+    ("conv", 1, 64),
+    ("bn",),
+    ("conv", 3, 64),
+    ("pool",),
 )
 
 
@@ -178,10 +192,7 @@ class LCNNClassifier(KerasDetector):
                 f"poolings); got {shape[1]} x {shape[2]}."
             )
         if self.dense_units % 2:
-            raise ValueError(
-                f"dense_units={self.dense_units} must be even: its max-feature-map "
-                "halves it."
-            )
+            raise ValueError(f"dense_units={self.dense_units} must be even: its max-feature-map halves it.")
 
     def _make_input_encoder(self):
         return PerFrequencyScaler()

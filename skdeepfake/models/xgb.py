@@ -118,16 +118,13 @@ class XGBoostClassifier(ClassifierMixin, BaseEstimator):
         from xgboost import XGBClassifier
 
         self._validate_params()
-        X, y = validate_data(
-            self, X, y, dtype=[np.float32, np.float64], ensure_all_finite="allow-nan"
-        )
+        X, y = validate_data(self, X, y, dtype=[np.float32, np.float64], ensure_all_finite="allow-nan")
         check_classification_targets(y)
         encoder = LabelEncoder().fit(y)
         self.classes_ = encoder.classes_
         if len(self.classes_) < 2:
             raise ValueError(
-                f"XGBoostClassifier needs at least 2 classes in y; got 1 class: "
-                f"{self.classes_.tolist()}."
+                f"XGBoostClassifier needs at least 2 classes in y; got 1 class: {self.classes_.tolist()}."
             )
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
@@ -160,7 +157,10 @@ class XGBoostClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(
-            self, X, dtype=[np.float32, np.float64], ensure_all_finite="allow-nan",
+            self,
+            X,
+            dtype=[np.float32, np.float64],
+            ensure_all_finite="allow-nan",
             reset=False,
         )
         return self.booster_.predict_proba(X)
