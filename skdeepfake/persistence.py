@@ -1,33 +1,46 @@
 """Saving and loading fitted detectors without pickle.
 
 Pickles execute code when loaded, and model files get shared. A skdeepfake
-model file is instead a zip archive that holds only data:
+model file is a zip archive of two members:
 
 ``manifest.json``
-    ``format`` (``"skdeepfake-model"``), ``format_version`` (an int), the
-    skdeepfake version that wrote it, and ``model``: a tree in which each
-    estimator is its class (one of :func:`saveable_classes`), its
-    parameters and its fitted state, as JSON; nested estimators (pipeline
-    steps, feature unions, the mixtures of a GMM) are subtrees.
-``arrays.npz``
-    The numeric arrays the tree refers to, read with ``allow_pickle=False``.
-``blobs/...``
-    State that a class stores in its own format: Keras networks as
-    ``.keras`` files (loaded with ``safe_mode=True``, so no Python code is
-    deserialised), XGBoost boosters as JSON.
+    ``format`` (``"skdeepfake-model"``), ``format_version`` (3), the
+    skdeepfake and skops versions that wrote it, and the byte size of each
+    member.
+``model.skops``
+    The fitted estimator, written by :func:`skops.io.dumps`: a JSON schema of
+    the object tree with its arrays as ``.npy`` files. skops stores any
+    composition of scikit-learn estimators (``Pipeline``,
+    ``CalibratedClassifierCV``, ``StackingClassifier``, a grid search's
+    ``best_estimator_``, ...) and rebuilds it without running code from the
+    file: it only instantiates types its caller trusts.
 
-Loading instantiates only the allowed classes, with parameters and
-attributes that are plain data. A class whose state is more than arrays
-and numbers serialises itself with one pair of methods,
-``_skdf_export(self) -> (state, blobs)`` and the class method
-``_skdf_import(cls, params, state, blobs)``; every other class is restored
-by setting its public fitted attributes (those ending in ``_``).
-Featurizers learn only the input length, so they are refitted on silence.
+Why skops and not a format of our own: skops already knows the internals of
+every scikit-learn estimator, which a hand-written tree of classes did not
+(format version 2 refused ``CalibratedClassifierCV``). What skdeepfake adds
+around it:
 
-Files of format version 1 (skdeepfake 0.1) still load. A file written by a
-newer format version, or a damaged file, raises :class:`ModelFileError`.
+* the trust policy (:func:`is_trusted_type`): classes, never functions,
+  from scikit-learn, imbalanced-learn, XGBoost, NumPy, SciPy,
+  audiomentations and skdeepfake; anything else is refused by name, at save
+  and at load;
+* classes with state beyond plain attributes store data only, through one
+  pair of methods each (``_skdf_export``/``_skdf_import``): Keras networks
+  as ``.keras`` files loaded with ``safe_mode=True``, XGBoost boosters as
+  JSON, augmentation chains as class names and arguments;
+* bounds before anything is parsed: declared member sizes, a cap on the
+  uncompressed size (:data:`MAX_MODEL_BYTES`) and on the compression ratio
+  of both archives, and a nesting limit on the schema;
+* after loading, every estimator's parameters are validated against its
+  constraints, and the model must be a fitted two-class detector whose
+  classes say which one is spoofed.
+
+Files of format versions 1 and 2 (skdeepfake 0.1 and the 0.2 development
+versions) still load. A file of a newer format version, or a damaged file,
+raises :class:`ModelFileError`.
 """
 
+import importlib
 import io
 import json
 import os
@@ -42,19 +55,23 @@ from ._version import __version__
 __all__ = [
     "save_model",
     "load_model",
-    "saveable_classes",
+    "is_trusted_type",
+    "TRUSTED_PACKAGES",
     "ModelFileError",
     "FORMAT_VERSION",
     "MAX_MODEL_BYTES",
 ]
 
 #: Version of the model-file layout written by :func:`save_model`.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _FORMAT = "skdeepfake-model"
-_MAX_DEPTH = 64  # nesting of the manifest's tree; deeper is refused, not recursed into
+_MEMBER = "model.skops"
+_MAX_DEPTH = 200  # nesting of the skops schema; deeper is refused, not recursed into
 #: Largest uncompressed size of a model file's contents, in bytes (512 MiB).
 MAX_MODEL_BYTES = 512 * 2**20
 _MAX_RATIO = 1000  # uncompressed / compressed beyond this is a zip bomb, not a model
+#: Packages whose classes a model file may hold.
+TRUSTED_PACKAGES = ("sklearn", "imblearn", "skdeepfake", "xgboost", "numpy", "scipy", "audiomentations")
 
 
 class ModelFileError(ValueError):
@@ -71,151 +88,43 @@ class ModelFileError(ValueError):
     """
 
 
-def saveable_classes():
-    """The classes a model file may hold, by qualified name.
+@validate_params({"name": [str]}, prefer_skip_nested_validation=True)
+def is_trusted_type(name):
+    """Whether a model file may hold objects of the type named ``module.Class``.
 
-    Every public skdeepfake estimator, and the scikit-learn building blocks
-    of its pipelines.
+    Trusted are the classes (not functions, not modules) defined in one of
+    :data:`TRUSTED_PACKAGES`. Only modules of those packages are imported to
+    find out.
+
+    Parameters
+    ----------
+    name : str
+        A qualified type name, as :func:`skops.io.get_untrusted_types` lists.
 
     Returns
     -------
-    dict of str to type
+    bool
 
     Examples
     --------
-    >>> from skdeepfake.persistence import saveable_classes
-    >>> "sklearn.linear_model.LogisticRegression" in saveable_classes()
+    >>> from skdeepfake.persistence import is_trusted_type
+    >>> is_trusted_type("sklearn.calibration.CalibratedClassifierCV")
     True
+    >>> is_trusted_type("builtins.eval"), is_trusted_type("numpy.load"), is_trusted_type("os.system")
+    (False, False, False)
     """
-    from imblearn.pipeline import Pipeline as SamplingPipeline
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.mixture import GaussianMixture
-    from sklearn.pipeline import FeatureUnion, Pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    from . import features, models
-    from .augment import Augmenter
-    from .io import AudioLoader
-    from .windows import WindowedClassifier
-
-    classes = [
-        Pipeline,
-        FeatureUnion,
-        StandardScaler,
-        LogisticRegression,
-        GaussianMixture,
-        SamplingPipeline,
-        AudioLoader,
-        WindowedClassifier,
-        Augmenter,
-        *(
-            getattr(features, name)
-            for name in features.__all__
-            if isinstance(getattr(features, name), type) and name != "FrameFeaturizer"
-        ),
-        models.XGBoostClassifier,
-        models.GMMClassifier,
-    ]
-    names = {f"{c.__module__.split('.')[0]}.{_public_path(c)}": c for c in classes}
-    # The Keras detectors are named without importing TensorFlow.
-    for name in ("DNNClassifier", "CustomCNNClassifier", "LCNNClassifier"):
-        names[f"skdeepfake.models.{name}"] = None
-    return names
+    module, _, attr = name.rpartition(".")
+    if module.split(".")[0] not in TRUSTED_PACKAGES or not attr:
+        return False
+    try:
+        obj = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError, ValueError):
+        return False
+    return isinstance(obj, type) and obj.__module__.split(".")[0] in TRUSTED_PACKAGES
 
 
-def _public_path(cls):
-    module = cls.__module__
-    if module.startswith("sklearn."):
-        public = ".".join(p for p in module.split(".")[1:] if not p.startswith("_"))
-        return f"{public}.{cls.__name__}"
-    top = {"skdeepfake.io": "", "skdeepfake.windows": "windows."}.get(module)
-    if top is not None:
-        return f"{top}{cls.__name__}"
-    return f"{module.split('.')[1]}.{cls.__name__}"
-
-
-def _resolve(name, classes):
-    if name not in classes:
-        raise ModelFileError(f"the manifest names class {name!r}, which model files may not hold.")
-    if classes[name] is None:
-        from . import models
-
-        return getattr(models, name.rsplit(".", 1)[1])
-    return classes[name]
-
-
-# -- writing ------------------------------------------------------------------------------
-
-
-class _Writer:
-    def __init__(self):
-        self.arrays, self.blobs = {}, {}
-        self.classes = saveable_classes()
-        self.names = {cls: name for name, cls in self.classes.items() if cls is not None}
-
-    def encode(self, value, where):
-        from sklearn.base import BaseEstimator
-
-        if value is None or isinstance(value, (bool, str)):
-            return value
-        if isinstance(value, (int, float, np.integer, np.floating, np.bool_)):
-            return value.item() if isinstance(value, np.generic) else value
-        if isinstance(value, np.ndarray):
-            if value.dtype.kind in "biuf":
-                key = f"a{len(self.arrays)}"
-                self.arrays[key] = value
-                return {"array": key}
-            if value.dtype.kind in "UO" and all(isinstance(v, str) for v in value.ravel()):
-                return {"strings": value.tolist(), "dtype": value.dtype.kind}
-        if isinstance(value, (list, tuple)):
-            return {"tuple" if isinstance(value, tuple) else "list": [self.encode(v, where) for v in value]}
-        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-            return {"dict": {k: self.encode(v, f"{where}.{k}") for k, v in value.items()}}
-        if isinstance(value, BaseEstimator):
-            return self.estimator(value, where)
-        raise ModelFileError(
-            f"Cannot save {where}={value!r}: only numbers, strings, arrays and estimators can be saved."
-        )
-
-    def estimator(self, est, where):
-        name = self._class_name(type(est), where)
-        if hasattr(est, "_skdf_export"):
-            try:
-                state, blobs = est._skdf_export()
-            except ValueError as err:
-                raise ModelFileError(f"Cannot save {where}: {err}") from None
-        else:
-            state, blobs = _fitted_attributes(est), {}
-        params = {}
-        for key, value in est.get_params(deep=False).items():
-            if key in state:
-                continue  # a parameter the class stores itself, as data
-            if key == "random_state" and not (value is None or isinstance(value, int)):
-                value = None  # a RandomState instance is not data; it only seeded the fit
-            params[key] = self.encode(value, f"{where}.{key}")
-        node = {"class": name, "params": params, "state": self.encode(state, f"{where}(fitted)")}
-        if blobs:
-            node["blobs"] = {}
-            for local, data in blobs.items():
-                member = f"blobs/{len(self.blobs)}-{local}"
-                self.blobs[member] = data
-                node["blobs"][local] = member
-        return node
-
-    def _class_name(self, cls, where):
-        if cls in self.names:
-            return self.names[cls]
-        name = f"skdeepfake.models.{cls.__name__}"
-        if cls.__module__.startswith("skdeepfake.models") and name in self.classes:
-            return name
-        raise ModelFileError(
-            f"{where} is a {cls.__module__}.{cls.__name__}, which model files cannot hold; "
-            f"they hold {', '.join(sorted(self.classes))}."
-        )
-
-
-def _fitted_attributes(est):
-    return {k: v for k, v in vars(est).items() if k.endswith("_") and not k.startswith("_")}
+def _refused(untrusted):
+    return sorted(t for t in untrusted if not is_trusted_type(t))
 
 
 @validate_params(
@@ -228,18 +137,20 @@ def save_model(model, path):
     Parameters
     ----------
     model : estimator
-        A fitted pipeline or classifier made of :func:`saveable_classes`,
-        e.g. from :mod:`skdeepfake.pipelines` (with or without
-        ``whole_recording``).
+        A fitted two-class detector: any composition of scikit-learn,
+        imbalanced-learn, XGBoost and skdeepfake estimators, e.g. a pipeline
+        of :mod:`skdeepfake.pipelines`, a ``CalibratedClassifierCV`` or a
+        ``StackingClassifier`` of them.
     path : str or pathlib.Path
         Where to write the file (conventionally ``*.skdf``).
 
     Raises
     ------
     ModelFileError
-        If a part is not a saveable class, a parameter is not data, or the
-        model's classes do not say which one is spoofed
-        (:func:`skdeepfake.labels.spoof_label`).
+        If the model holds an object of an untrusted type (a function, a
+        class of another package, a Keras callback: see
+        :func:`is_trusted_type`), or its classes do not say which one is
+        spoofed (:func:`skdeepfake.labels.spoof_label`).
 
     Examples
     --------
@@ -254,6 +165,8 @@ def save_model(model, path):
     >>> bool((load_model(path).predict_proba(data.data) == pipe.predict_proba(data.data)).all())
     True
     """
+    import skops
+    import skops.io as sio
     from sklearn.utils.validation import check_is_fitted
 
     from .labels import spoof_label
@@ -264,84 +177,27 @@ def save_model(model, path):
             spoof_label(model.classes_)
         except ValueError as err:
             raise ModelFileError(f"Cannot save this model: {err}") from None
-    writer = _Writer()
-    tree = writer.encode(model, type(model).__name__)
+    try:
+        data = sio.dumps(model)
+    except (TypeError, ValueError, AttributeError, RecursionError, sio.exceptions.UnsupportedTypeException) as err:
+        raise ModelFileError(f"Cannot save this model: {type(err).__name__}: {err}") from None
+    refused = _refused(sio.get_untrusted_types(data=data))
+    if refused:
+        raise ModelFileError(
+            f"Cannot save this model: it holds {', '.join(refused)}, which model files may not hold "
+            f"(only classes of {', '.join(TRUSTED_PACKAGES)}). Keras callbacks act only in fit: "
+            "set them to None before saving (e.g. model.set_params(model__callbacks=None))."
+        )
     manifest = {
         "format": _FORMAT,
         "format_version": FORMAT_VERSION,
         "skdeepfake_version": __version__,
-        "model": tree,
+        "skops_version": skops.__version__,
+        "members": {_MEMBER: len(data)},
     }
-    buffer = io.BytesIO()
-    np.savez(buffer, **writer.arrays)
-    members = {"arrays.npz": buffer.getvalue(), **writer.blobs}
-    manifest["members"] = {name: len(data) for name, data in members.items()}
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
         zf.writestr("manifest.json", json.dumps(manifest, indent=1))
-        for member, data in members.items():
-            zf.writestr(member, data)
-
-
-# -- reading ------------------------------------------------------------------------------
-
-
-class _Reader:
-    def __init__(self, arrays, blobs):
-        self.arrays, self.blobs = arrays, blobs
-        self.classes = saveable_classes()
-
-    def decode(self, node, depth=0):
-        if depth > _MAX_DEPTH:
-            raise ModelFileError(f"the manifest nests deeper than {_MAX_DEPTH} levels.")
-        if node is None or isinstance(node, (bool, int, float, str)):
-            return node
-        if not isinstance(node, dict) or len(node) == 0:
-            raise ModelFileError(f"unexpected value in the manifest: {str(node)[:80]!r}.")
-        if "array" in node:
-            if node["array"] not in self.arrays:
-                raise ModelFileError(f"the manifest names array {node['array']!r}, which the file lacks.")
-            return self.arrays[node["array"]]
-        if "strings" in node:
-            return np.asarray(node["strings"], dtype=object if node.get("dtype") == "O" else None)
-        if "list" in node or "tuple" in node:
-            items = [self.decode(v, depth + 1) for v in node.get("list", node.get("tuple"))]
-            return items if "list" in node else tuple(items)
-        if "dict" in node:
-            return {str(k): self.decode(v, depth + 1) for k, v in node["dict"].items()}
-        if "class" in node:
-            return self.estimator(node, depth)
-        raise ModelFileError(f"unexpected entry in the manifest: {sorted(node)[:5]}.")
-
-    def estimator(self, node, depth):
-        cls = _resolve(node["class"], self.classes)
-        params = {k: self.decode(v, depth + 1) for k, v in (node.get("params") or {}).items()}
-        state = self.decode(node.get("state"), depth + 1) or {}
-        blobs = {}
-        for local, member in (node.get("blobs") or {}).items():
-            if member not in self.blobs:
-                raise ModelFileError(f"the manifest names {member!r}, which the file lacks.")
-            blobs[local] = self.blobs[member]
-        if not isinstance(state, dict):
-            raise ModelFileError(f"{node['class']}: its fitted state is not a mapping.")
-        for key in ("steps", "transformer_list"):
-            if key in params and not params[key]:
-                raise ModelFileError(f"{node['class']}: {key} is empty.")
-        if hasattr(cls, "_skdf_import"):
-            try:
-                est = cls._skdf_import(params, state, blobs)
-            except (TypeError, ValueError, KeyError) as err:
-                raise ModelFileError(f"{node['class']}: {err}") from None
-            if hasattr(est, "_parameter_constraints"):
-                est._validate_params()
-            return est
-        est = cls(**params)
-        if hasattr(est, "_parameter_constraints"):
-            est._validate_params()  # the classes' own parameter constraints are the schema
-        for key, value in state.items():
-            if not (key.endswith("_") and not key.startswith("_")):
-                raise ModelFileError(f"{node['class']}: unexpected attribute {key!r} in the manifest.")
-            setattr(est, key, value)
-        return est
+        zf.writestr(_MEMBER, data)  # itself a compressed archive
 
 
 @validate_params(
@@ -364,8 +220,9 @@ def load_model(path):
     Raises
     ------
     ModelFileError
-        If the file is missing, damaged, not a skdeepfake model, or written
-        by a newer format version than this skdeepfake reads.
+        If the file is missing, damaged, not a skdeepfake model, holds an
+        untrusted type, or was written by a newer format version than this
+        skdeepfake reads.
 
     Examples
     --------
@@ -380,52 +237,58 @@ def load_model(path):
             manifest = json.loads(zf.read("manifest.json"))
             _check_manifest(manifest, path)
             _check_sizes(zf, manifest.get("members"), path)
-            with np.load(io.BytesIO(zf.read("arrays.npz")), allow_pickle=False) as npz:
-                arrays = {k: npz[k] for k in npz.files}
-            blobs = {
-                n: zf.read(n)
-                for n in zf.namelist()
-                if n.startswith("blobs/") or n in ("network.keras", "booster.json")
-            }
+            if manifest["format_version"] < 3:
+                from ._persistence_v2 import load_v1_or_v2
+
+                return load_v1_or_v2(zf, manifest, path)
+            data = zf.read(_MEMBER)
+        model = _load_skops(data, path)
     except ModelFileError:
         raise
-    except (
-        zipfile.BadZipFile,
-        KeyError,
-        json.JSONDecodeError,
-        ValueError,
-        OSError,
-        EOFError,
-        RecursionError,
-    ) as err:
+    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, ValueError, OSError, EOFError,
+            RecursionError) as err:
         raise ModelFileError(f"{path}: damaged or not a skdeepfake model file ({err}).") from err
-    try:
-        if manifest["format_version"] == 1:
-            from ._persistence_v1 import build_v1
+    _check_model(model, path)
+    return model
 
-            return build_v1(manifest, arrays, blobs)
-        model = _Reader(arrays, blobs).decode(manifest["model"])
-        _check_model(model)
-        return model
-    except ModelFileError as err:
-        raise ModelFileError(f"{path}: {err}") from None
-    except Exception as err:  # a manifest that passed the checks but does not rebuild
+
+def _load_skops(data, path):
+    import skops.io as sio
+
+    with zipfile.ZipFile(io.BytesIO(data)) as inner:
+        _check_sizes(inner, None, path)
+        _check_depth(json.loads(inner.read("schema.json")), path)
+    untrusted = sio.get_untrusted_types(data=data)
+    refused = _refused(untrusted)
+    if refused:
         raise ModelFileError(
-            f"{path}: the model could not be rebuilt ({type(err).__name__}: {err})."
-        ) from err
+            f"{path}: holds {', '.join(refused)}, which model files may not hold; refused unloaded."
+        )
+    try:
+        return sio.loads(data, trusted=untrusted)
+    except Exception as err:  # a schema that passed the checks but does not rebuild
+        raise ModelFileError(f"{path}: the model could not be rebuilt ({type(err).__name__}: {err}).") from err
+
+
+def _check_depth(node, path, depth=0):
+    if depth > _MAX_DEPTH:
+        raise ModelFileError(f"{path}: the model's schema nests deeper than {_MAX_DEPTH} levels.")
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    for child in children:
+        if isinstance(child, (dict, list)):
+            _check_depth(child, path, depth + 1)
 
 
 def _check_sizes(zf, declared, path):
     """Refuse, before reading, members larger than declared or than any model."""
-    infos = {info.filename: info for info in zf.infolist()}
     total = 0
-    for name, info in infos.items():
-        if declared is not None and name in declared and declared[name] is not None:
-            if info.file_size != declared[name]:
-                raise ModelFileError(
-                    f"{path}: member {name!r} holds {info.file_size} bytes but the manifest "
-                    f"declares {declared[name]}; the file was altered."
-                )
+    for info in zf.infolist():
+        name = info.filename
+        if declared is not None and declared.get(name) is not None and info.file_size != declared[name]:
+            raise ModelFileError(
+                f"{path}: member {name!r} holds {info.file_size} bytes but the manifest "
+                f"declares {declared[name]}; the file was altered."
+            )
         if info.file_size > 2**20 and info.file_size > _MAX_RATIO * max(info.compress_size, 1):
             raise ModelFileError(
                 f"{path}: member {name!r} would expand from {info.compress_size} to "
@@ -439,19 +302,47 @@ def _check_sizes(zf, declared, path):
         )
 
 
-def _check_model(model):
+def _estimators(model):
+    """The model and every estimator nested in its parameters or fitted attributes."""
+    from sklearn.base import BaseEstimator
+
+    seen, stack = [], [model]
+    while stack:
+        est = stack.pop()
+        if not isinstance(est, BaseEstimator) or any(est is s for s in seen):
+            continue
+        seen.append(est)
+        for value in list(est.get_params(deep=False).values()) + list(vars(est).values()):
+            items = value if isinstance(value, (list, tuple)) else [value]
+            for item in items:
+                stack.extend(item if isinstance(item, (list, tuple)) else [item])
+    return seen
+
+
+def _check_model(model, path):
+    """A loaded model's parameters are valid and it is a fitted two-class detector."""
+    from sklearn.utils._param_validation import InvalidParameterError
     from sklearn.utils.validation import check_is_fitted
 
     from .labels import spoof_label
 
+    for est in _estimators(model):
+        if hasattr(est, "_parameter_constraints"):
+            try:
+                est._validate_params()  # the classes' own parameter constraints are the schema
+            except InvalidParameterError as err:
+                raise ModelFileError(f"{path}: {type(est).__name__}: {err}") from None
+        for key in ("steps", "transformer_list", "estimators"):
+            if key in est.get_params(deep=False) and not est.get_params(deep=False)[key]:
+                raise ModelFileError(f"{path}: {type(est).__name__}: {key} is empty.")
     check_is_fitted(model)
     classes = getattr(model, "classes_", None)
     if classes is None:
-        raise ModelFileError("the model has no classes_: it is not a fitted detector.")
+        raise ModelFileError(f"{path}: the model has no classes_: it is not a fitted detector.")
     try:
-        spoof_label(classes)
+        spoof_label(np.asarray(classes))
     except ValueError as err:
-        raise ModelFileError(f"the model's classes: {err}") from None
+        raise ModelFileError(f"{path}: the model's classes: {err}") from None
 
 
 def _check_manifest(manifest, path):
@@ -466,5 +357,5 @@ def _check_manifest(manifest, path):
             f"{manifest.get('skdeepfake_version', '?')}; this skdeepfake ({__version__}) "
             f"reads versions up to {FORMAT_VERSION}. Upgrade skdeepfake to load it."
         )
-    if version >= 2 and "model" not in manifest:
+    if version == 2 and "model" not in manifest:
         raise ModelFileError(f"{path}: damaged manifest (no model).")

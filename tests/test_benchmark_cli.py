@@ -143,19 +143,34 @@ def test_save_load_round_trip_gives_identical_scores(make, speech, tmp_path):
 def test_model_file_holds_no_pickle(xgb, tmp_path):
     import zipfile
 
+    import skops.io as sio
+
+    from skdeepfake.persistence import is_trusted_type
+
     save_model(xgb, tmp_path / "m.skdf")
     with zipfile.ZipFile(tmp_path / "m.skdf") as zf:
-        assert sorted(zf.namelist()) == ["arrays.npz", "blobs/0-booster.json", "manifest.json"]
+        assert sorted(zf.namelist()) == ["manifest.json", "model.skops"]
         manifest = json.loads(zf.read("manifest.json"))
-    assert manifest["format_version"] == FORMAT_VERSION == 2
-    tree = manifest["model"]
-    assert tree["class"] == "sklearn.pipeline.Pipeline"
-    steps = [step["tuple"][1]["class"] for step in tree["params"]["steps"]["list"]]
-    assert steps == [
-        "skdeepfake.AudioLoader",
-        "skdeepfake.features.HandcraftedFeatures",
-        "skdeepfake.models.XGBoostClassifier",
-    ]
+        data = zf.read("model.skops")
+    assert manifest["format_version"] == FORMAT_VERSION == 3
+    with zipfile.ZipFile(io.BytesIO(data)) as inner:
+        names = inner.namelist()
+        schema = json.loads(inner.read("schema.json"))
+    assert all(n == "schema.json" or n.endswith((".npy", ".bin")) for n in names)  # arrays, bytes
+    assert schema["__class__"] == "Pipeline"
+    untrusted = sio.get_untrusted_types(data=data)
+    assert "skdeepfake.models.xgb.XGBoostClassifier" in untrusted
+    assert all(is_trusted_type(t) for t in untrusted)
+
+
+def test_version_2_files_still_load(speech, tmp_path):
+    from skdeepfake._persistence_v2 import write_v2
+
+    X, y = speech.data[:30], speech.target[:30]
+    for pipe in (make_xgb_pipeline(n_estimators=10, random_state=0).fit(X, y),
+                 make_dnn_pipeline(epochs=1, random_state=0, features=("mfcc",)).fit(X, y)):
+        write_v2(pipe, tmp_path / "v2.skdf")
+        np.testing.assert_array_equal(load_model(tmp_path / "v2.skdf").predict_proba(X), pipe.predict_proba(X))
 
 
 def test_version_1_files_still_load(speech, tmp_path):
@@ -213,7 +228,7 @@ def test_newer_format_and_damaged_files_are_refused(xgb, tmp_path):
     with zipfile.ZipFile(newer, "w") as zf:
         for n, data in members.items():
             zf.writestr(n, json.dumps(manifest) if n == "manifest.json" else data)
-    with pytest.raises(ModelFileError, match="format version 3.*Upgrade skdeepfake"):
+    with pytest.raises(ModelFileError, match=f"format version {FORMAT_VERSION + 1}.*Upgrade skdeepfake"):
         load_model(newer)
     damaged = tmp_path / "damaged.skdf"
     damaged.write_bytes(path.read_bytes()[:200])
@@ -223,21 +238,30 @@ def test_newer_format_and_damaged_files_are_refused(xgb, tmp_path):
         load_model(tmp_path / "missing.skdf")
 
 
-def test_foreign_steps_cannot_be_saved(speech, tmp_path):
+class _Doubler:
+    """A class outside the trusted packages."""
+
+    def __call__(self, X):
+        return 2 * X
+
+
+def test_any_scikit_learn_step_saves_and_code_cannot(speech, tmp_path):
     from sklearn.naive_bayes import GaussianNB
     from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
 
     from skdeepfake import AudioLoader, HandcraftedFeatures
 
-    pipe = Pipeline(
-        [
-            ("loader", AudioLoader()),
-            ("features", HandcraftedFeatures(features=("zcr",))),
-            ("model", GaussianNB()),
-        ]
-    ).fit(speech.data[:20], speech.target[:20])
-    with pytest.raises(ModelFileError, match="Pipeline.steps.*GaussianNB, which model files cannot hold"):
-        save_model(pipe, tmp_path / "m.skdf")
+    X, y = speech.data[:20], speech.target[:20]
+    steps = [("loader", AudioLoader()), ("features", HandcraftedFeatures(features=("zcr",)))]
+    pipe = Pipeline([*steps, ("model", GaussianNB())]).fit(X, y)
+    save_model(pipe, tmp_path / "nb.skdf")
+    np.testing.assert_array_equal(load_model(tmp_path / "nb.skdf").predict_proba(X), pipe.predict_proba(X))
+    for func, name in [(eval, "builtins.eval"), (_Doubler(), "tests.test_benchmark_cli._Doubler")]:
+        code = Pipeline([*steps, ("f", FunctionTransformer(func)), ("model", GaussianNB())]).fit(X, y)
+        with pytest.raises(ModelFileError, match=f"holds {name}, which model files may not hold"):
+            save_model(code, tmp_path / "code.skdf")
+
 
 
 def test_a_manifest_naming_another_class_is_refused(xgb, tmp_path):

@@ -196,17 +196,42 @@ def test_bad_parameters_are_named():
 
 
 @pytest.fixture(scope="module")
-def model_file(speech, tmp_path_factory):
+def fitted_xgb(speech):
+    return make_xgb_pipeline(n_estimators=5, random_state=0).fit(speech.data[:20], speech.target[:20])
+
+
+@pytest.fixture(scope="module")
+def model_file(fitted_xgb, tmp_path_factory):
     path = tmp_path_factory.mktemp("model") / "m.skdf"
-    save_model(
-        make_xgb_pipeline(n_estimators=5, random_state=0).fit(speech.data[:20], speech.target[:20]), path
-    )
+    save_model(fitted_xgb, path)
     return path
 
 
-def _rewrite(src, dst, manifest=None, extra=None):
+@pytest.fixture(scope="module")
+def v2_file(fitted_xgb, tmp_path_factory):
+    from skdeepfake._persistence_v2 import write_v2
+
+    path = tmp_path_factory.mktemp("model") / "v2.skdf"
+    write_v2(fitted_xgb, path)
+    return path
+
+
+def _rewrite(src, dst, manifest=None, extra=None, schema=None, inner_extra=None):
     with zipfile.ZipFile(src) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}
+    if schema is not None or inner_extra:
+        with zipfile.ZipFile(io.BytesIO(members["model.skops"])) as inner:
+            parts = {n: inner.read(n) for n in inner.namelist()}
+        if schema is not None:
+            parts["schema.json"] = json.dumps(schema(json.loads(parts["schema.json"])))
+        parts.update(inner_extra or {})
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as inner:
+            for name, data in parts.items():
+                inner.writestr(name, data)
+        members["model.skops"] = buffer.getvalue()
+        if manifest is None:
+            manifest = lambda m: {**m, "members": {"model.skops": len(members["model.skops"])}}  # noqa: E731
     if manifest is not None:
         members["manifest.json"] = json.dumps(manifest(json.loads(members["manifest.json"])))
     members.update(extra or {})
@@ -244,9 +269,75 @@ def _one_class(m):
         (lambda m: {**m, "model": {"class": "builtins.eval", "params": {}}}, "may not hold"),
     ],
 )
-def test_tampered_manifests_are_refused_by_name(model_file, tmp_path, tamper, message):
-    path = _rewrite(model_file, tmp_path / "t.skdf", manifest=tamper)
+def test_tampered_version_2_manifests_are_refused_by_name(v2_file, tmp_path, tamper, message):
+    path = _rewrite(v2_file, tmp_path / "t.skdf", manifest=tamper)
     with pytest.raises(ModelFileError, match=message):
+        load_model(path)
+
+
+def _find(node, test):
+    """The first dict in a skops schema for which ``test`` holds."""
+    if isinstance(node, dict):
+        if test(node):
+            return node
+        children = node.values()
+    elif isinstance(node, list):
+        children = node
+    else:
+        return None
+    for child in children:
+        found = _find(child, test)
+        if found is not None:
+            return found
+    return None
+
+
+def _retype(schema, cls, module, name):
+    node = _find(schema, lambda n: n.get("__class__") == cls)
+    node["__module__"], node["__class__"] = module, name
+    return schema
+
+
+def _empty_steps(schema):
+    pipeline = _find(schema, lambda n: n.get("__class__") == "Pipeline")
+    steps = _find(pipeline, lambda n: isinstance(n.get("content"), dict) and "steps" in n["content"])
+    steps["content"]["steps"]["content"] = []
+    return schema
+
+
+def _deep(schema):
+    node = {"__class__": "list", "__module__": "builtins", "__loader__": "ListNode", "content": []}
+    for _ in range(300):
+        node = {**node, "content": [node]}
+    loader = _find(schema, lambda n: n.get("__class__") == "AudioLoader")
+    loader["content"] = node
+    return schema
+
+
+@pytest.mark.parametrize(
+    "tamper, message",
+    [
+        (lambda s: _retype(s, "XGBoostClassifier", "os", "system"), "holds os.system"),
+        (lambda s: _retype(s, "AudioLoader", "builtins", "eval"), "holds builtins.eval"),
+        (lambda s: _retype(s, "AudioLoader", "numpy", "load"), "holds numpy.load"),
+        (_empty_steps, "steps is empty"),
+        (_deep, "nests deeper than 200"),
+    ],
+)
+def test_tampered_model_files_are_refused_by_name(model_file, tmp_path, tamper, message):
+    path = _rewrite(model_file, tmp_path / "t.skdf", schema=tamper)
+    with pytest.raises(ModelFileError, match=message):
+        load_model(path)
+
+
+def test_altered_sizes_and_inner_bombs_are_refused(model_file, tmp_path):
+    path = _rewrite(model_file, tmp_path / "sizes.skdf",
+                    manifest=lambda m: {**m, "members": {"model.skops": 10}})
+    with pytest.raises(ModelFileError, match="manifest declares 10"):
+        load_model(path)
+    bomb = np.zeros(64 * 2**20, np.uint8).tobytes()
+    path = _rewrite(model_file, tmp_path / "inner.skdf", inner_extra={"x.npy": bomb})
+    with pytest.raises(ModelFileError, match="decompression bomb"):
         load_model(path)
 
 

@@ -90,6 +90,8 @@ def test_parameters_are_explicit_and_tunable():
             "class_weight",
             "random_state",
             "verbose",
+            "callbacks",
+            "metrics",
         ]
     )
     assert {"filters", "kernel_size", "pool_size", "dense_units"} <= set(CustomCNNClassifier().get_params())

@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
+from .._state import ExportedState
 from .._validation import as_clip_list, check_same_length
 
 __all__ = ["Augmenter"]
@@ -34,7 +35,7 @@ def _same_length(y, n):
     return np.pad(y, (0, n - len(y)))
 
 
-class Augmenter(BaseEstimator):
+class Augmenter(ExportedState, BaseEstimator):
     """Add augmented copies of the training recordings, in ``fit`` only.
 
     A sampler in imbalanced-learn's sense: ``fit_resample(X, y)`` returns

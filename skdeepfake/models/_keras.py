@@ -33,7 +33,6 @@ import copy
 import itertools
 import random
 import tempfile
-import warnings
 import weakref
 from pathlib import Path
 
@@ -44,6 +43,7 @@ from sklearn.utils._tags import ClassifierTags
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._state import ExportedState
 from .._tf import import_keras
 from ._params import KERAS_FIT_PARAMETERS_DOC
 
@@ -59,7 +59,7 @@ _PREDICT_CHUNK = 256  # samples per network call in predict
 _TRACED = weakref.WeakKeyDictionary()  # fitted keras.Model -> traced predict function
 
 
-class KerasDetector(KerasClassifier):
+class KerasDetector(ExportedState, KerasClassifier):
     """Base class of the Keras detectors: a binary scikit-learn classifier.
 
     Subclasses define ``__init__`` with explicit parameters (which must
@@ -290,16 +290,8 @@ class KerasDetector(KerasClassifier):
     def _skdf_export(self):
         """(state, blobs): classes, input shape, history, the input encoder's
         statistics, and the network as a ``.keras`` file."""
-        if self.callbacks:
-            warnings.warn(
-                f"{type(self).__name__}: callbacks ({', '.join(type(c).__name__ for c in self.callbacks)}) "
-                "act only in fit and are code, so the model file does not hold them; the loaded "
-                "detector has callbacks=None.",
-                UserWarning,
-                stacklevel=4,
-            )
-        # callbacks and metrics are parameters this class stores itself, as data.
-        options = {"callbacks": None, "metrics": _metrics_to_data(self.metrics)}
+        # Metrics are a parameter this class stores itself, as data.
+        options = {"metrics": _metrics_to_data(self.metrics)}
         if not self.__sklearn_is_fitted__():
             return options, {}
         encoder = self.feature_encoder_
@@ -323,7 +315,7 @@ class KerasDetector(KerasClassifier):
     def _skdf_import(cls, params, state, blobs):
         """Rebuild a fitted detector; the network is loaded with ``safe_mode``."""
         metrics = _metrics_from_data(state.get("metrics"))
-        detector = cls(**params, callbacks=None, metrics=metrics)
+        detector = cls(**params, metrics=metrics)
         if "classes" not in state:
             return detector
         if "network.keras" not in blobs:

@@ -9,10 +9,12 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from .._state import ExportedState
+
 __all__ = ["XGBoostClassifier"]
 
 
-class XGBoostClassifier(ClassifierMixin, BaseEstimator):
+class XGBoostClassifier(ExportedState, ClassifierMixin, BaseEstimator):
     """XGBoost on a feature matrix, with any labels (e.g. "real"/"fake").
 
     ``xgboost.XGBClassifier`` accepts only labels ``0..n_classes-1``; this
