@@ -28,7 +28,6 @@ EXEMPT = {
     "skdeepfake.pipelines.make_cnn_pipeline": "forwards **params to make_detector, which validates",
     "skdeepfake.pipelines.make_gmm_pipeline": "forwards **params to make_detector, which validates",
     "skdeepfake.pipelines.make_lcnn_pipeline": "forwards **params to make_detector, which validates",
-    "skdeepfake.persistence.saveable_classes": "takes no arguments",
     "skdeepfake.augment.codec_formats": "takes no arguments",
     "skdeepfake.augment.transform_classes": "takes no arguments",
     "skdeepfake.features.fits_only_input_length": "takes any estimator; answers False for others",
