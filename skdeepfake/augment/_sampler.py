@@ -171,12 +171,22 @@ class Augmenter(ExportedState, BaseEstimator):
         return out, y[self.sample_indices_]
 
     def _skdf_export(self):
+        """The augmentation chain as data, when it is made of known transforms.
+
+        Any other callable stays a plain parameter: it pickles (for parallel
+        workers) but a model file refuses it (:mod:`skdeepfake.persistence`).
+        """
         from ._spec import transform_to_spec
 
-        return {"augmentation": transform_to_spec(self.augmentation, "augmentation")}, {}
+        try:
+            return {"augmentation": transform_to_spec(self.augmentation, "augmentation")}, {}
+        except ValueError:
+            return {}, {}
 
     @classmethod
     def _skdf_import(cls, params, state, blobs):
         from ._spec import transform_from_spec
 
-        return cls(augmentation=transform_from_spec(state["augmentation"]), **params)
+        if "augmentation" in state:
+            params = {**params, "augmentation": transform_from_spec(state["augmentation"])}
+        return cls(**params)
