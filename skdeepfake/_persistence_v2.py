@@ -238,8 +238,11 @@ def load_v1_or_v2(zf, manifest, path):
     try:
         with np.load(io.BytesIO(zf.read("arrays.npz")), allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
-        blobs = {n: zf.read(n) for n in zf.namelist()
-                 if n.startswith("blobs/") or n in ("network.keras", "booster.json")}
+        blobs = {
+            n: zf.read(n)
+            for n in zf.namelist()
+            if n.startswith("blobs/") or n in ("network.keras", "booster.json")
+        }
     except KeyError as err:
         raise ModelFileError(f"{path}: damaged or not a skdeepfake model file ({err}).") from err
     try:
@@ -252,6 +255,8 @@ def load_v1_or_v2(zf, manifest, path):
     except ModelFileError as err:
         raise ModelFileError(f"{path}: {err}") from None
     except Exception as err:  # a manifest that passed the checks but does not rebuild
-        raise ModelFileError(f"{path}: the model could not be rebuilt ({type(err).__name__}: {err}).") from err
+        raise ModelFileError(
+            f"{path}: the model could not be rebuilt ({type(err).__name__}: {err})."
+        ) from err
     _check_model(model, path)
     return model

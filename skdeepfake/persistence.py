@@ -179,7 +179,13 @@ def save_model(model, path):
             raise ModelFileError(f"Cannot save this model: {err}") from None
     try:
         data = sio.dumps(model)
-    except (TypeError, ValueError, AttributeError, RecursionError, sio.exceptions.UnsupportedTypeException) as err:
+    except (
+        TypeError,
+        ValueError,
+        AttributeError,
+        RecursionError,
+        sio.exceptions.UnsupportedTypeException,
+    ) as err:
         raise ModelFileError(f"Cannot save this model: {type(err).__name__}: {err}") from None
     refused = _refused(sio.get_untrusted_types(data=data))
     if refused:
@@ -245,8 +251,15 @@ def load_model(path):
         model = _load_skops(data, path)
     except ModelFileError:
         raise
-    except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, ValueError, OSError, EOFError,
-            RecursionError) as err:
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        json.JSONDecodeError,
+        ValueError,
+        OSError,
+        EOFError,
+        RecursionError,
+    ) as err:
         raise ModelFileError(f"{path}: damaged or not a skdeepfake model file ({err}).") from err
     _check_model(model, path)
     return model
@@ -267,7 +280,9 @@ def _load_skops(data, path):
     try:
         return sio.loads(data, trusted=untrusted)
     except Exception as err:  # a schema that passed the checks but does not rebuild
-        raise ModelFileError(f"{path}: the model could not be rebuilt ({type(err).__name__}: {err}).") from err
+        raise ModelFileError(
+            f"{path}: the model could not be rebuilt ({type(err).__name__}: {err})."
+        ) from err
 
 
 def _check_depth(node, path, depth=0):

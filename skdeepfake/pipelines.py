@@ -34,6 +34,7 @@ from .features import (
     HandcraftedFeatures,
     LinearSubbands,
     MelSpectrogram,
+    SpeechEncoder,
 )
 from .io import AudioLoader
 
@@ -88,6 +89,10 @@ FRONTENDS = {
     "subbands": _with_stats(LinearSubbands),
     "handcrafted": _with_stats(HandcraftedFeatures),
     "mel": _with_stats(MelSpectrogram),
+    # A pretrained self-supervised encoder (skdeepfake[pretrained]; weights from the hub).
+    "wav2vec2": _with_stats(SpeechEncoder, model="facebook/wav2vec2-base"),
+    "xls-r": _with_stats(SpeechEncoder, model="facebook/wav2vec2-xls-r-300m"),
+    "wavlm": _with_stats(SpeechEncoder, model="microsoft/wavlm-base-plus"),
 }
 
 

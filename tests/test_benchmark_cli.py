@@ -167,10 +167,14 @@ def test_version_2_files_still_load(speech, tmp_path):
     from skdeepfake._persistence_v2 import write_v2
 
     X, y = speech.data[:30], speech.target[:30]
-    for pipe in (make_xgb_pipeline(n_estimators=10, random_state=0).fit(X, y),
-                 make_dnn_pipeline(epochs=1, random_state=0, features=("mfcc",)).fit(X, y)):
+    for pipe in (
+        make_xgb_pipeline(n_estimators=10, random_state=0).fit(X, y),
+        make_dnn_pipeline(epochs=1, random_state=0, features=("mfcc",)).fit(X, y),
+    ):
         write_v2(pipe, tmp_path / "v2.skdf")
-        np.testing.assert_array_equal(load_model(tmp_path / "v2.skdf").predict_proba(X), pipe.predict_proba(X))
+        np.testing.assert_array_equal(
+            load_model(tmp_path / "v2.skdf").predict_proba(X), pipe.predict_proba(X)
+        )
 
 
 def test_version_1_files_still_load(speech, tmp_path):
@@ -263,12 +267,13 @@ def test_any_scikit_learn_step_saves_and_code_cannot(speech, tmp_path):
             save_model(code, tmp_path / "code.skdf")
 
 
-
-def test_a_manifest_naming_another_class_is_refused(xgb, tmp_path):
+def test_a_version_2_manifest_naming_another_class_is_refused(xgb, tmp_path):
     import zipfile
 
+    from skdeepfake._persistence_v2 import write_v2
+
     path = tmp_path / "m.skdf"
-    save_model(xgb, path)
+    write_v2(xgb, path)
     with zipfile.ZipFile(path) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}
     text = members["manifest.json"].decode().replace("sklearn.pipeline.Pipeline", "os.system")

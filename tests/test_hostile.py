@@ -331,8 +331,9 @@ def test_tampered_model_files_are_refused_by_name(model_file, tmp_path, tamper, 
 
 
 def test_altered_sizes_and_inner_bombs_are_refused(model_file, tmp_path):
-    path = _rewrite(model_file, tmp_path / "sizes.skdf",
-                    manifest=lambda m: {**m, "members": {"model.skops": 10}})
+    path = _rewrite(
+        model_file, tmp_path / "sizes.skdf", manifest=lambda m: {**m, "members": {"model.skops": 10}}
+    )
     with pytest.raises(ModelFileError, match="manifest declares 10"):
         load_model(path)
     bomb = np.zeros(64 * 2**20, np.uint8).tobytes()

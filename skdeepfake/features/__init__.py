@@ -12,6 +12,7 @@ from ._files import featurize_files
 from ._handcrafted import FEATURE_GROUPS, HandcraftedFeatures
 from ._lfcc import LFCC
 from ._mel import MelSpectrogram
+from ._pretrained import SpeechEncoder
 from ._subbands import LinearSubbands
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "LFCC",
     "CQCC",
     "LinearSubbands",
+    "SpeechEncoder",
     "FrameFeaturizer",
     "featurize_files",
     "fits_only_input_length",

@@ -168,7 +168,9 @@ class SpeechEncoder(FrameFeaturizer):
                 raise ValueError("SpeechEncoder: config needs a 'model_type', e.g. 'wav2vec2'.")
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(self.random_state)
-                encoder = transformers.AutoModel.from_config(transformers.AutoConfig.for_model(kind, **settings))
+                encoder = transformers.AutoModel.from_config(
+                    transformers.AutoConfig.for_model(kind, **settings)
+                )
         else:
             encoder = _from_pretrained(transformers, self.model, self.local_files_only)
         n_layers = encoder.config.num_hidden_layers
@@ -201,7 +203,9 @@ class SpeechEncoder(FrameFeaturizer):
         X = (X - X.mean(axis=1, keepdims=True)) / np.sqrt(X.var(axis=1, keepdims=True) + 1e-7)
         device = next(self.encoder_.parameters()).device
         with torch.inference_mode():
-            out = self.encoder_(torch.from_numpy(np.ascontiguousarray(X)).to(device), output_hidden_states=True)
+            out = self.encoder_(
+                torch.from_numpy(np.ascontiguousarray(X)).to(device), output_hidden_states=True
+            )
         states = [out.hidden_states[i] for i in self._layers()]
         frames = torch.cat(states, dim=-1).transpose(1, 2)  # (n, D * n_layers, n_frames)
         return frames.float().cpu().numpy()
@@ -223,8 +227,8 @@ def _from_pretrained(transformers, name, local_files_only):
         raise OSError(
             f"SpeechEncoder: cannot load the encoder {name!r}: {err}\n"
             f"Fetch it once on a machine with internet access, e.g. "
-            f"`huggingface-cli download {name}` (it lands in the Hugging Face cache, "
-            f"~/.cache/huggingface), or save it with "
+            f"`hf download {name}` (huggingface_hub's command line; it lands in the Hugging "
+            f"Face cache, ~/.cache/huggingface, or HF_HOME), or save it with "
             f"`transformers.AutoModel.from_pretrained({name!r}).save_pretrained(DIR)` and "
             f"pass model=DIR."
         ) from None
