@@ -1,7 +1,8 @@
-"""Import Keras on TensorFlow lazily and quietly.
+"""Import Keras lazily, and TensorFlow quietly when it is the backend.
 
-``import skdeepfake`` must stay fast, so nothing imports TensorFlow until a
-neural model is needed. TensorFlow's C++ runtime writes start-up notices
+``import skdeepfake`` must stay fast, so nothing imports Keras until a
+neural model is needed. The backend is Keras' choice (``KERAS_BACKEND``:
+``tensorflow`` by default, or ``jax``, ``torch``). TensorFlow's C++ runtime writes start-up notices
 (CUDA probing, CPU instruction sets) straight to file descriptor 2, before
 any Python logging setting applies; they are muted while it loads. Python
 exceptions still propagate.
@@ -11,11 +12,11 @@ import contextlib
 import os
 import sys
 
-__all__ = ["import_keras"]
+__all__ = ["import_keras", "quiet_stderr"]
 
 
 @contextlib.contextmanager
-def _quiet_stderr():
+def quiet_stderr():
     try:
         fd = sys.stderr.fileno()
     except (AttributeError, ValueError, OSError):  # no real stderr (e.g. notebooks)
@@ -34,16 +35,21 @@ def _quiet_stderr():
 
 
 def import_keras():
-    """Return the ``keras`` module, loading TensorFlow first if needed.
+    """Return the ``keras`` module, loading its backend first if needed.
 
-    Sets ``KERAS_BACKEND=tensorflow`` and ``TF_CPP_MIN_LOG_LEVEL=3`` unless
-    the user already chose otherwise.
+    ``KERAS_BACKEND`` defaults to ``tensorflow`` (set unless the user chose
+    another); with TensorFlow, ``TF_CPP_MIN_LOG_LEVEL=3`` too, and its
+    start-up notices are muted.
     """
-    if "keras" in sys.modules and "tensorflow" in sys.modules:
+    if "keras" in sys.modules:
         return sys.modules["keras"]
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    with _quiet_stderr():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # scikeras imports TensorFlow on any backend
+    if os.environ["KERAS_BACKEND"] != "tensorflow":
+        import keras
+
+        return keras
+    with quiet_stderr():
         import keras
         import tensorflow as tf
 

@@ -31,9 +31,7 @@ module only.
 import contextlib
 import copy
 import itertools
-import random
 import tempfile
-import weakref
 from pathlib import Path
 
 import numpy as np
@@ -44,19 +42,18 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._state import ExportedState
-from .._tf import import_keras
+from .._tf import import_keras, quiet_stderr
+from . import _backend
 from ._params import KERAS_FIT_PARAMETERS_DOC
 
 keras = import_keras()
 
-import tensorflow as tf  # noqa: E402
-from scikeras.wrappers import KerasClassifier  # noqa: E402  (after TF is quiet)
-from tensorflow.python.eager import context as tf_context  # noqa: E402
+with quiet_stderr():  # scikeras imports TensorFlow, whatever the backend
+    from scikeras.wrappers import KerasClassifier  # noqa: E402
 
 __all__ = ["KerasDetector", "keras"]
 
 _PREDICT_CHUNK = 256  # samples per network call in predict
-_TRACED = weakref.WeakKeyDictionary()  # fitted keras.Model -> traced predict function
 
 
 class KerasDetector(ExportedState, KerasClassifier):
@@ -117,7 +114,7 @@ class KerasDetector(ExportedState, KerasClassifier):
             kwargs["verbose"] = 0  # tqdm's bar replaces Keras' output
         self._initialize_callbacks()  # fresh copies for this fit (partial_fit too)
         try:
-            with _bypass_scikeras_seeding(self) as seed, _seeded_shuffling(seed):
+            with _bypass_scikeras_seeding(self) as seed, _backend.seeded(seed):
                 result = super()._fit_keras_model(*args, **kwargs)
         finally:
             # The fit's callbacks hold the network and open bars: not fitted state.
@@ -173,40 +170,18 @@ class KerasDetector(ExportedState, KerasClassifier):
 
     def _predict_raw(self, X, **kwargs):
         # Keras' Model.predict costs tens of milliseconds per call (it builds
-        # a data pipeline each time) and an eager call about 15 ms for the
-        # CNN; a traced tf.function over bounded chunks takes a few ms. Every
-        # batch size goes through this one traced function.
+        # a data pipeline each time); the backend's compiled call over
+        # bounded chunks (skdeepfake.models._backend) takes a few.
         if not self.initialized_:
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet. Call "
                 "'fit' with appropriate arguments before using this estimator."
             )
         X, _ = self._validate_data(X=X, y=None)
-        X = self.feature_encoder_.transform(X)
-        network = self._traced_network(X.shape[1:])
-        outputs = [
-            network(tf.convert_to_tensor(X[i : i + _PREDICT_CHUNK], tf.float32)).numpy()
-            for i in range(0, len(X), _PREDICT_CHUNK)
-        ]
+        X = np.asarray(self.feature_encoder_.transform(X), dtype=np.float32)
+        network = _backend.predict_function(self.model_, X.shape[1:])
+        outputs = [network(X[i : i + _PREDICT_CHUNK]) for i in range(0, len(X), _PREDICT_CHUNK)]
         return np.concatenate(outputs, axis=0)
-
-    def _traced_network(self, input_shape):
-        """The fitted network as a traced function, built once per model.
-
-        Kept in a module-level weak map, not on the estimator: predicting
-        must not change the estimator's state, and traced functions do not
-        pickle.
-        """
-        function = _TRACED.get(self.model_)
-        if function is None:
-            model = weakref.ref(self.model_)  # a strong one would keep the key alive
-            signature = [tf.TensorSpec([None, *input_shape], tf.float32)]
-            traced = tf.function(lambda x: model()(x, training=False), input_signature=signature)
-            # Calling the concrete function skips tf.function's argument
-            # matching, about 0.5 ms per call.
-            function = traced.get_concrete_function()
-            _TRACED[self.model_] = function
-        return function
 
     # -- scikit-learn API -----------------------------------------------
 
@@ -418,30 +393,6 @@ def _bypass_scikeras_seeding(estimator):
         yield seed
     finally:
         estimator._random_state = seed
-
-
-@contextlib.contextmanager
-def _seeded_shuffling(seed):
-    """Seed the global generators Keras shuffles with, then restore them.
-
-    Unlike scikeras, this leaves TensorFlow's op determinism alone: on CPU
-    the kernels used here are deterministic already, and the forced
-    deterministic ones cost about 15% of the CNN's training time.
-    """
-    if seed is None:
-        yield
-        return
-    py_state, np_state = random.getstate(), np.random.get_state()
-    tf_seed = tf_context.global_seed()
-    random.seed(seed)
-    np.random.seed(seed)
-    tf.random.set_seed(seed)
-    try:
-        yield
-    finally:
-        random.setstate(py_state)
-        np.random.set_state(np_state)
-        tf.random.set_seed(tf_seed)
 
 
 def _check_binary(y, name):

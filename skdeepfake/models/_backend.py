@@ -1,0 +1,127 @@
+"""What differs between Keras' backends: the fast predict path and seeding.
+
+Everything else in the networks is backend-neutral Keras (``keras.ops``,
+``keras.random``, seeded initialisers). Each function here has one branch
+per backend, each with that backend's own tool: a traced
+``tf.function``, ``jax.jit`` of the model's stateless call, or an eager
+call under ``torch.no_grad``.
+"""
+
+import contextlib
+import random
+import weakref
+
+import numpy as np
+
+from .._tf import import_keras
+
+keras = import_keras()
+
+__all__ = ["backend", "predict_function", "seeded"]
+
+_COMPILED = weakref.WeakKeyDictionary()  # fitted keras.Model -> its predict function
+
+
+def backend():
+    """The Keras backend in use: ``"tensorflow"``, ``"jax"`` or ``"torch"``."""
+    return keras.backend.backend()
+
+
+def predict_function(model, input_shape):
+    """``f(x: float32 ndarray) -> ndarray``: the network in inference mode, compiled once.
+
+    Kept in a module-level weak map, not on the estimator: predicting must
+    not change the estimator's state, and compiled functions do not pickle.
+    """
+    function = _COMPILED.get(model)
+    if function is None:
+        function = _BUILDERS[backend()](weakref.ref(model), input_shape)
+        _COMPILED[model] = function
+    return function
+
+
+def _tensorflow(model, input_shape):
+    import tensorflow as tf
+
+    signature = [tf.TensorSpec([None, *input_shape], tf.float32)]
+    traced = tf.function(lambda x: model()(x, training=False), input_signature=signature)
+    # Calling the concrete function skips tf.function's argument matching.
+    concrete = traced.get_concrete_function()
+    return lambda x: concrete(tf.convert_to_tensor(x, tf.float32)).numpy()
+
+
+def _jax(model, input_shape):
+    import jax
+
+    @jax.jit
+    def call(trainable, non_trainable, x):
+        return model().stateless_call(trainable, non_trainable, x, training=False)[0]
+
+    def predict(x):
+        net = model()
+        trainable = [v.value for v in net.trainable_variables]
+        non_trainable = [v.value for v in net.non_trainable_variables]
+        return np.asarray(call(trainable, non_trainable, x))
+
+    return predict
+
+
+def _torch(model, input_shape):
+    import torch
+
+    def predict(x):
+        net = model()
+        device = next((v.value.device for v in net.weights), "cpu")
+        with torch.no_grad():
+            return net(torch.as_tensor(x, device=device), training=False).detach().cpu().numpy()
+
+    return predict
+
+
+_BUILDERS = {"tensorflow": _tensorflow, "jax": _jax, "torch": _torch}
+
+
+@contextlib.contextmanager
+def seeded(seed):
+    """Seed the generators training draws from (shuffling), restoring them after.
+
+    Python's and NumPy's global generators and the backend's own; unlike
+    ``keras.utils.set_random_seed``, the previous states come back, so code
+    around a fit is unaffected. TensorFlow's op determinism is left alone:
+    on the CPU the kernels used here are deterministic already.
+    """
+    if seed is None:
+        yield
+        return
+    py_state, np_state = random.getstate(), np.random.get_state()
+    random.seed(seed)
+    np.random.seed(seed)
+    with _backend_seed(seed):
+        try:
+            yield
+        finally:
+            random.setstate(py_state)
+            np.random.set_state(np_state)
+
+
+@contextlib.contextmanager
+def _backend_seed(seed):
+    name = backend()
+    if name == "tensorflow":
+        import tensorflow as tf
+        from tensorflow.python.eager import context
+
+        previous = context.global_seed()
+        tf.random.set_seed(seed)
+        try:
+            yield
+        finally:
+            tf.random.set_seed(previous)
+    elif name == "torch":
+        import torch
+
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            yield
+    else:  # jax has no global generator; Keras shuffles arrays with NumPy's there
+        yield
