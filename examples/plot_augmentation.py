@@ -25,7 +25,7 @@ import pandas as pd
 from audiomentations import Compose, LowPassFilter
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
-from skdeepfake.augment import Augmenter, CodecRoundTrip, RawBoost, codec_formats
+from skdeepfake.augment import Augmenter, CodecRoundTrip, RawBoost, codec_formats, make_augmentation
 from skdeepfake.datasets import make_synthetic_speech
 from skdeepfake.metrics import eer_scorer, equal_error_rate
 from skdeepfake.pipelines import make_detector
@@ -83,19 +83,7 @@ print(pd.Series(scores, name="EER").round(3).to_string())
 # second corpus sent through a band-limited, low-bitrate channel.
 
 other = make_synthetic_speech(n_samples=60, random_state=1)
-channel = Compose(
-    [
-        LowPassFilter(
-            min_cutoff_freq=3400.0,
-            max_cutoff_freq=3400.0,
-            min_rolloff=24,
-            max_rolloff=24,
-            zero_phase=True,
-            p=1.0,
-        ),
-        CodecRoundTrip(codec=codec_formats()[0], bitrate_kbps=16.0, p=1.0),
-    ]
-)
+channel = make_augmentation("telephone")  # low-pass at 3.4 kHz and a 16 kbps codec
 X_b = [channel(clip.astype(np.float32), SR) for clip in other.data]
 robust = Compose(
     [

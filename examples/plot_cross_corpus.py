@@ -21,10 +21,9 @@ detector survives a new channel depends on where its evidence lies.
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from audiomentations import Compose, LowPassFilter
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 
-from skdeepfake.augment import CodecRoundTrip, codec_formats
+from skdeepfake.augment import make_augmentation
 from skdeepfake.benchmark import cross_corpus_benchmark
 from skdeepfake.datasets import make_synthetic_speech
 from skdeepfake.metrics import eer_scorer
@@ -33,19 +32,7 @@ from skdeepfake.pipelines import make_linear_pipeline, make_xgb_pipeline
 SR = 16000
 corpus_a = make_synthetic_speech(n_samples=120, random_state=0)
 raw_b = make_synthetic_speech(n_samples=80, random_state=1)
-telephone = Compose(
-    [
-        LowPassFilter(
-            min_cutoff_freq=3400.0,
-            max_cutoff_freq=3400.0,
-            min_rolloff=24,
-            max_rolloff=24,
-            zero_phase=True,
-            p=1.0,
-        ),
-        CodecRoundTrip(codec=codec_formats()[0], bitrate_kbps=16.0, p=1.0),
-    ]
-)
+telephone = make_augmentation("telephone")  # low-pass at 3.4 kHz and a 16 kbps codec
 channel_b = [telephone(clip.astype(np.float32), SR) for clip in raw_b.data]
 
 detectors = {

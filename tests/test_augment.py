@@ -313,8 +313,10 @@ def test_augmentations_that_are_code_are_refused_both_ways(speech, tmp_path):
 
 
 def test_make_augmentation_names_and_errors(tmp_path):
-    chain = make_augmentation(["noise", "gain", "shift", "filter", "rawboost", "codec"])
-    assert len(chain.transforms) == 6
+    chain = make_augmentation(["noise", "gain", "shift", "filter", "rawboost", "codec", "telephone"])
+    assert len(chain.transforms) == 7
+    clip = (0.3 * np.sin(2 * np.pi * 5000 * np.arange(16000) / SR)).astype(np.float32)  # 5 kHz
+    assert np.abs(make_augmentation("telephone")(clip, SR)).max() < 0.01  # above the channel's band
     with pytest.raises(ValueError, match="unknown augmentation"):
         make_augmentation("reverb")
     with pytest.raises(ValueError, match="needs a folder"):

@@ -6,7 +6,17 @@ __all__ = ["make_augmentation", "AUGMENTATION_NAMES"]
 
 #: Names :func:`make_augmentation` understands; ``ir`` and ``background``
 #: take a folder of the user's audio (``ir=DIR``).
-AUGMENTATION_NAMES = ("noise", "gain", "shift", "filter", "rawboost", "codec", "ir", "background")
+AUGMENTATION_NAMES = (
+    "noise",
+    "gain",
+    "shift",
+    "filter",
+    "rawboost",
+    "codec",
+    "telephone",
+    "ir",
+    "background",
+)
 
 
 def _one(name, folder):
@@ -38,6 +48,20 @@ def _one(name, folder):
         return RawBoost(p=0.5)
     if name == "codec":
         return CodecRoundTrip(codec=codec_formats(), p=0.5)
+    if name == "telephone":  # a channel, not a random perturbation: always applied, fixed
+        return am.Compose(
+            [
+                am.LowPassFilter(
+                    min_cutoff_freq=3400.0,
+                    max_cutoff_freq=3400.0,
+                    min_rolloff=24,
+                    max_rolloff=24,
+                    zero_phase=True,
+                    p=1.0,
+                ),
+                CodecRoundTrip(codec=codec_formats()[0], bitrate_kbps=16.0, p=1.0),
+            ]
+        )
     if name == "ir":
         return am.ApplyImpulseResponse(ir_path=folder, p=0.5)
     return am.AddBackgroundNoise(sounds_path=folder, p=0.5)
@@ -47,7 +71,8 @@ def _one(name, folder):
 def make_augmentation(spec):
     """An audiomentations ``Compose`` from names such as ``"rawboost,codec,noise"``.
 
-    Each name adds one transform, applied with probability 0.5:
+    Each name adds one transform, applied with probability 0.5 (but
+    ``telephone``, which simulates a channel):
 
     ``noise``
         ``AddGaussianSNR`` at 10-40 dB.
@@ -63,6 +88,10 @@ def make_augmentation(spec):
     ``codec``
         :class:`CodecRoundTrip` through any codec this libsndfile encodes,
         at 16-64 kbps.
+    ``telephone``
+        A narrowband channel, always applied: low-pass at 3.4 kHz
+        (zero-phase, 24 dB/octave) and a 16 kbps codec round trip (the
+        first of :func:`codec_formats`).
     ``ir=DIR``
         ``ApplyImpulseResponse`` with the impulse responses in ``DIR``.
     ``background=DIR``
