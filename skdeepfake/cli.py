@@ -4,219 +4,14 @@ Heavy modules (TensorFlow, matplotlib) are imported by the commands that
 need them, so ``skdeepfake --help`` answers at once.
 """
 
-import argparse
 import contextlib
 import sys
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-from ._version import __version__
+from ._cli_parser import NEURAL, build_parser
 
-# The names of skdeepfake.pipelines.MODELS, listed here so that --help
-# answers without importing the pipelines.
-MODELS = ("linear", "xgb", "dnn", "cnn", "gmm", "lcnn")
-NEURAL = ("dnn", "cnn", "lcnn")
-DEMO_MODELS = ("linear", "xgb", "dnn", "cnn")
-INPUTS = ("default", "excerpt", "windows", "pooled")
-
-
-def _model_list(text):
-    names = [m.strip() for m in text.split(",") if m.strip()]
-    bad = sorted(set(names) - set(MODELS))
-    if bad or not names:
-        raise argparse.ArgumentTypeError(
-            f"unknown model(s) {', '.join(bad) or '(none)'}; choose from {', '.join(MODELS)}"
-        )
-    return names
-
-
-def _duration_range(text):
-    try:
-        values = [float(v) for v in text.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not seconds: {text!r}") from None
-    if len(values) == 1:
-        values *= 2
-    if len(values) != 2 or not 0 < values[0] <= values[1]:
-        raise argparse.ArgumentTypeError(f"expected SECONDS or LOW,HIGH with 0 < LOW <= HIGH, got {text!r}")
-    return tuple(values)
-
-
-def _parents():
-    """The option groups subcommands share, as argparse parent parsers."""
-    data = argparse.ArgumentParser(add_help=False)
-    data.add_argument(
-        "--layout",
-        choices=["folder", "for"],
-        default="folder",
-        help="'folder': DATA/real and DATA/fake; 'for': the FoR corpus (default: folder)",
-    )
-    data.add_argument(
-        "--for-version", default="for-norm", help="FoR version with --layout for (default: for-norm)"
-    )
-    training = argparse.ArgumentParser(add_help=False)
-    training.add_argument("--epochs", type=int, default=50, help="epochs of the neural models (default: 50)")
-    training.add_argument(
-        "--learning-rate",
-        type=float,
-        default=1e-4,
-        help="Adam learning rate of the neural models (default: 1e-4, the study's)",
-    )
-    training.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    training.add_argument(
-        "--input",
-        choices=INPUTS,
-        default="default",
-        help="what each model sees of a recording: 'excerpt' its first 2 s, 'windows' "
-        "every 2-s window (scores averaged), 'pooled' features summarised over the whole "
-        "recording (tabular models); 'default' (default): each model's own default "
-        "(pooled for linear, excerpt for the others)",
-    )
-    training.add_argument(
-        "--whole-recording",
-        action="store_const",
-        dest="input",
-        const="windows",
-        help="the same as --input windows",
-    )
-    training.add_argument(
-        "--augment",
-        metavar="NAMES",
-        type=_augmentation,
-        help="augment the training recordings only (never the test ones): comma-separated "
-        "names from noise, gain, shift, filter, rawboost, codec, ir=DIR, background=DIR "
-        "(e.g. rawboost,codec)",
-    )
-    training.add_argument(
-        "--augment-copies",
-        type=int,
-        default=1,
-        help="augmented copies of each training recording (default: 1)",
-    )
-    return data, training
-
-
-def _augmentation(text):
-    from .augment import make_augmentation
-
-    try:
-        make_augmentation(text)  # checked now, built per detector
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
-    return text
-
-
-def build_parser():
-    parser = argparse.ArgumentParser(
-        prog="skdeepfake",
-        description="Detect synthetic (deepfake) speech with scikit-learn pipelines.",
-    )
-    parser.add_argument("--version", action="version", version=f"skdeepfake {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-    data, training = _parents()
-
-    bench = sub.add_parser(
-        "benchmark",
-        parents=[data, training],
-        help="compare the detectors on a dataset (built-in synthetic data by default)",
-        description="Fit and score the detectors under one protocol, with a shortcut "
-        "audit, and write results.csv, results.md, results.json and figures to --out.",
-    )
-    bench.add_argument("--data", type=Path, help="dataset folder (default: built-in synthetic speech)")
-    bench.add_argument(
-        "--train",
-        metavar="CORPUS",
-        help="cross-corpus: fit on this corpus (NAME:PATH, e.g. asvspoof2019:/data/LA-root, "
-        "or a folder with real/ and fake/) and test on every --test",
-    )
-    bench.add_argument(
-        "--test",
-        metavar="CORPUS",
-        action="append",
-        default=[],
-        help="cross-corpus: a test corpus, as --train; repeat for several",
-    )
-    bench.add_argument(
-        "--models",
-        type=_model_list,
-        default=list(DEMO_MODELS),
-        help=f"comma-separated models from {','.join(MODELS)} (default: {','.join(DEMO_MODELS)})",
-    )
-    bench.add_argument(
-        "--cv",
-        type=int,
-        default=0,
-        help="stratified K-fold cross-validation; 0 (default) uses the dataset's "
-        "test split (FoR) or one stratified 70/30 split",
-    )
-    bench.add_argument(
-        "--n-samples", type=int, default=300, help="clips of built-in synthetic data (default: 300)"
-    )
-    bench.add_argument(
-        "--out",
-        type=Path,
-        default=Path("benchmark-results"),
-        help="output folder (default: ./benchmark-results)",
-    )
-    bench.add_argument("--no-audit", action="store_true", help="skip the shortcut audit")
-    bench.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run the fits on a Dask cluster (e.g. tcp://10.0.0.5:8786); needs skdeepfake[dask]",
-    )
-    bench.add_argument(
-        "--durations",
-        type=_duration_range,
-        default=(2.0, 2.0),
-        help="built-in data: clip length in seconds, or a range LOW,HIGH (default: 2)",
-    )
-    bench.set_defaults(func=cmd_benchmark)
-
-    train = sub.add_parser(
-        "train",
-        parents=[data, training],
-        help="fit a detector on a dataset folder and save it",
-        description="Fit a pipeline on DATA/real and DATA/fake (or FoR's training split) "
-        "and save it in skdeepfake's safe model format (no pickle).",
-    )
-    train.add_argument("--data", type=Path, required=True, help="dataset folder")
-    train.add_argument(
-        "--model",
-        choices=MODELS,
-        default="linear",
-        help="the detector (default: linear, the strongest default)",
-    )
-    train.add_argument("--out", type=Path, required=True, help="model file to write, e.g. detector.skdf")
-    train.add_argument(
-        "--force", action="store_true", help="replace --out even if it is not a skdeepfake model file"
-    )
-    train.set_defaults(func=cmd_train)
-
-    predict = sub.add_parser(
-        "predict",
-        help="score audio files or folders with a saved detector",
-        description="Print file, P(fake) and label for each recording. Recordings "
-        "longer than the model's input are scored in windows and aggregated.",
-    )
-    predict.add_argument("paths", nargs="+", type=Path, help="audio files or folders")
-    predict.add_argument("--model", type=Path, required=True, help="model file from 'skdeepfake train'")
-    predict.add_argument("--window", type=float, help="window seconds (default: the model's input length)")
-    predict.add_argument("--hop", type=float, help="hop seconds (default: half a window)")
-    predict.add_argument("--aggregate", choices=["mean", "max", "median"], default="mean")
-    predict.add_argument(
-        "--threshold", type=float, default=0.5, help="label as fake when P(fake) >= threshold (default: 0.5)"
-    )
-    predict.add_argument("--windows", action="store_true", help="also print every window's score")
-    predict.add_argument(
-        "--format",
-        choices=["tsv", "csv", "json"],
-        default="tsv",
-        help="tsv or csv (quoted where a file name needs it), or json: one "
-        "object per recording and line (default: tsv)",
-    )
-    predict.set_defaults(func=cmd_predict)
-    return parser
+__all__ = ["main", "build_parser"]
 
 
 def _whole_recording(choice):
@@ -532,8 +327,9 @@ def main(argv=None):
     """Entry point of the ``skdeepfake`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    command = {"benchmark": cmd_benchmark, "train": cmd_train, "predict": cmd_predict}[args.command]
     try:
-        return args.func(args)
+        return command(args)
     except KeyboardInterrupt:
         print(f"skdeepfake {args.command}: interrupted", file=sys.stderr)
         return 130

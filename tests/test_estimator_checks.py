@@ -1,5 +1,7 @@
 """scikit-learn's own estimator checks, each expected failure with its reason."""
 
+import importlib.util
+
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdeepfake import AudioLoader, HandcraftedFeatures, MelSpectrogram
@@ -18,6 +20,24 @@ ESTIMATORS = [
     GMMClassifier(n_components=2, random_state=0),
     DNNClassifier(hidden_layer_sizes=(8,), epochs=2, learning_rate=1e-2, random_state=0),
 ]
+if importlib.util.find_spec("transformers") is not None:  # skdeepfake[pretrained]
+    from skdeepfake.features import SpeechEncoder
+
+    # A two-sample receptive field, so that the checks' few columns are waveforms.
+    _TINY = {
+        "model_type": "wav2vec2",
+        "hidden_size": 4,
+        "num_hidden_layers": 1,
+        "num_attention_heads": 1,
+        "intermediate_size": 8,
+        "conv_dim": (4,),
+        "conv_kernel": (2,),
+        "conv_stride": (1,),
+        "num_conv_pos_embeddings": 2,
+        "num_conv_pos_embedding_groups": 1,
+        "feat_extract_norm": "layer",
+    }
+    ESTIMATORS.append(SpeechEncoder(config=_TINY, layer=1))
 
 _KERAS_EXPECTED = {
     "check_estimator_tags_renamed": (
