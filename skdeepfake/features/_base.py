@@ -21,7 +21,6 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._parallel import map_batches
-from .._state import ExportedState
 from .._validation import check_finite
 
 __all__ = ["FrameFeaturizer", "STATISTICS", "DEFAULT_STATS", "summarise", "fits_only_input_length"]
@@ -95,7 +94,7 @@ def fits_only_input_length(estimator):
     return bool(getattr(type(estimator), "_fits_only_input_length", False))
 
 
-class FrameFeaturizer(ExportedState, TransformerMixin, BaseEstimator):
+class FrameFeaturizer(TransformerMixin, BaseEstimator):
     """Base class of the featurizers (not for direct use).
 
     Subclasses store their parameters in ``__init__`` (including ``output``,

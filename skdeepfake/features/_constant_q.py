@@ -11,10 +11,23 @@ rate between octaves. Its output equals ``librosa.cqt(..., tuning=0.0)``;
 a test checks it.
 """
 
+from functools import lru_cache
+
 import librosa
 import numpy as np
 
-__all__ = ["ConstantQ"]
+__all__ = ["ConstantQ", "shared_constant_q"]
+
+
+@lru_cache(maxsize=8)
+def shared_constant_q(sr, hop_length, fmin, n_bins, bins_per_octave):
+    """One :class:`ConstantQ` per parameter set and process.
+
+    Its filters are read-only once built, so every CQCC with the same
+    parameters (the folds of a cross-validation, the clones of a grid
+    search) shares them instead of building them again.
+    """
+    return ConstantQ(sr, hop_length, fmin, n_bins, bins_per_octave)
 
 
 def _relative_bandwidth(freqs):

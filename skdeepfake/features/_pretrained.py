@@ -5,6 +5,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from .._state import ExportedState
 from ._base import FrameFeaturizer
 
 __all__ = ["SpeechEncoder"]
@@ -23,7 +24,7 @@ def _import_transformers():
     return torch, transformers
 
 
-class SpeechEncoder(FrameFeaturizer):
+class SpeechEncoder(ExportedState, FrameFeaturizer):
     r"""Hidden states of a pretrained speech encoder: wav2vec 2.0, XLS-R, WavLM, HuBERT.
 
     Self-supervised encoders trained on thousands of hours of speech are the
@@ -41,7 +42,9 @@ class SpeechEncoder(FrameFeaturizer):
     The weights come from the Hugging Face hub on first use (cached by
     ``transformers``), or from a local directory; with ``config`` a randomly
     initialised encoder of that shape is built instead, for tests and
-    examples (a random encoder detects nothing). Needs the optional extra
+    examples (a random encoder detects nothing). Pickles and model files
+    hold the encoder's name or config, not its weights: unpickling or loading
+    builds it again. Needs the optional extra
     ``pip install "skdeepfake[pretrained]"`` (PyTorch and transformers);
     runs on the GPU when one is there.
 
