@@ -202,7 +202,9 @@ class CQCC(FrameFeaturizer):
         resample = spline(self._uniform_grid(self.fmin_))  # (n_uniform_points, n_bins)
         dct = dct_basis(self.n_cqcc, len(resample)).astype(np.float64)
         self.cepstral_basis_ = (dct @ resample).astype(np.float32)
-        self._cqt = shared_constant_q(self.sr, self.hop_length, self.fmin_, self._n_bins, self.bins_per_octave)
+        self._cqt = shared_constant_q(
+            self.sr, self.hop_length, self.fmin_, self._n_bins, self.bins_per_octave
+        )
 
     def _length_requirements(self):
         return [(self.hop_length, f"one frame, hop_length={self.hop_length}")]
