@@ -317,7 +317,7 @@ def test_make_augmentation_names_and_errors(tmp_path):
     assert len(chain.transforms) == 7
     clip = (0.3 * np.sin(2 * np.pi * 5000 * np.arange(16000) / SR)).astype(np.float32)  # 5 kHz
     through = make_augmentation("telephone")(clip, SR)[2000:-2000]  # away from the edges
-    assert np.sqrt(np.mean(through**2)) < 0.05 * np.sqrt(np.mean(clip**2))  # above the channel's band
+    assert np.sqrt(np.mean(through**2)) < 0.1 * np.sqrt(np.mean(clip**2))  # -20 dB: above its band
     with pytest.raises(ValueError, match="unknown augmentation"):
         make_augmentation("reverb")
     with pytest.raises(ValueError, match="needs a folder"):
