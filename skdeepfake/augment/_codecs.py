@@ -49,7 +49,7 @@ def _mp3_level(kbps, sr):
     return float(np.clip((top - kbps) / (top - bottom), 0.0, 0.99))
 
 
-def _opus_level(kbps, sr):
+def _opus_level(kbps):
     """libsndfile's Opus mapping, inverted: ``bitrate = (1 - level) * 250 + 6`` kbps."""
     return float(np.clip((256.0 - kbps) / 250.0, 0.0, 1.0))
 
@@ -164,14 +164,13 @@ def _draw(value):
 
 def _round_trip(x, sr, codec, parameters):
     container, subtype = _CODECS[codec]
-    options = {}
     if codec == "mp3":
         options = {
             "compression_level": _mp3_level(parameters["bitrate_kbps"], sr),
             "bitrate_mode": "CONSTANT",
         }
     elif codec == "opus":
-        options = {"compression_level": _opus_level(parameters["bitrate_kbps"], sr)}
+        options = {"compression_level": _opus_level(parameters["bitrate_kbps"])}
     else:
         options = {"compression_level": float(np.clip(parameters["vorbis_quality"], 0.0, 1.0))}
     buffer = io.BytesIO()
