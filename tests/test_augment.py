@@ -374,6 +374,8 @@ def test_spec_augment_is_training_only_and_saves_safely(speech, tmp_path):
     out = inputs
     for layer in without:
         out = layer(out, training=False)
-    np.testing.assert_allclose(pipe.predict_proba(X)[:, 1], np.asarray(out)[:, 0], atol=1e-6)
+    # The compiled predict path and eager layer calls may fuse ops differently: float32
+    # rounding over a few small layers, far below what a mask left on would change.
+    np.testing.assert_allclose(pipe.predict_proba(X)[:, 1], np.asarray(out)[:, 0], atol=1e-5)
     save_model(pipe, tmp_path / "m.skdf")
     np.testing.assert_array_equal(load_model(tmp_path / "m.skdf").predict_proba(X), pipe.predict_proba(X))

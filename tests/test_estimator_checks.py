@@ -57,6 +57,12 @@ _KERAS_EXPECTED = {
         "float32 network outputs differ in the last bits (about 1e-7) when the "
         "rows of a batch are permuted, through BLAS blocking"
     ),
+    "check_methods_subset_invariance": (
+        "a row's float32 output depends on the size of the batch it is computed in "
+        "(the matrix kernel is chosen by the batch's shape): measured 1-2 ulp "
+        "(up to 1.8e-7 on P(fake)) against the check's atol of 1e-7; passes or "
+        "fails with the CPU and the check's random data"
+    ),
 }
 
 EXPECTED_FAILED_CHECKS = {

@@ -55,10 +55,12 @@ def test_layer_choice(clips):
 def test_batching_equals_one_by_one(clips):
     encoder = SpeechEncoder(config=TINY, layer=2, batch_size=4).fit(clips)
     one_by_one = np.concatenate([encoder.transform(clips[i : i + 1]) for i in range(len(clips))])
-    np.testing.assert_allclose(encoder.transform(clips), one_by_one, atol=1e-5)
+    # On the CPU each clip runs on its own: identical, not merely close, whatever the batch.
+    np.testing.assert_array_equal(encoder.transform(clips), one_by_one)
+    np.testing.assert_array_equal(encoder.transform(clips[::-1]), one_by_one[::-1])
     recordings = [clips[0], clips[1, :2000]]  # of different lengths: each over its own frames
     pooled = SpeechEncoder(config=TINY, layer=2).fit(recordings).transform(recordings)
-    np.testing.assert_allclose(pooled[0], encoder.transform(clips[:1])[0], atol=1e-5)
+    np.testing.assert_array_equal(pooled[0], encoder.transform(clips[:1])[0])
 
 
 def test_clone_pickle_and_a_local_directory(clips, tmp_path):

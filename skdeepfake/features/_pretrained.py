@@ -75,7 +75,9 @@ class SpeechEncoder(ExportedState, FrameFeaturizer):
     stats : tuple of str, default=("mean", "std")
         Summaries over time with ``output="stats"``.
     batch_size : int, default=8
-        Clips per forward pass.
+        Clips per forward pass on a GPU. On the CPU every clip runs on its
+        own, so that its features do not depend on the other clips of its
+        batch (batched float32 kernels round differently).
     n_jobs : int or None, default=None
         Threads running batches; PyTorch parallelises each pass itself, so
         leave it at None.
@@ -204,14 +206,21 @@ class SpeechEncoder(ExportedState, FrameFeaturizer):
         import torch
 
         X = (X - X.mean(axis=1, keepdims=True)) / np.sqrt(X.var(axis=1, keepdims=True) + 1e-7)
+        X = torch.from_numpy(np.ascontiguousarray(X))
         device = next(self.encoder_.parameters()).device
+        # On the CPU each clip runs on its own: float32 kernels chosen by the
+        # batch's shape round differently (1-2 ulp), and a clip's features
+        # should not depend on which clips it was batched with. It costs
+        # nothing there (one long clip already fills the matrix kernels); on a
+        # GPU, where batching pays, a batch runs at once.
+        passes = [X] if device.type != "cpu" else [X[i : i + 1] for i in range(len(X))]
+        frames = []
         with torch.inference_mode():
-            out = self.encoder_(
-                torch.from_numpy(np.ascontiguousarray(X)).to(device), output_hidden_states=True
-            )
-        states = [out.hidden_states[i] for i in self._layers()]
-        frames = torch.cat(states, dim=-1).transpose(1, 2)  # (n, D * n_layers, n_frames)
-        return frames.float().cpu().numpy()
+            for batch in passes:
+                out = self.encoder_(batch.to(device), output_hidden_states=True)
+                states = torch.cat([out.hidden_states[i] for i in self._layers()], dim=-1)
+                frames.append(states.transpose(1, 2).float().cpu().numpy())  # (n, D * n_layers, n_frames)
+        return np.concatenate(frames)
 
     def _row_names(self):
         dim = self.encoder_.config.hidden_size
