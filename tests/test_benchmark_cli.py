@@ -164,7 +164,7 @@ def test_model_file_holds_no_pickle(xgb, tmp_path):
 
 
 def test_version_2_files_still_load(speech, tmp_path):
-    from skdeepfake._persistence_v2 import write_v2
+    from ._v2_writer import write_v2
 
     X, y = speech.data[:30], speech.target[:30]
     for pipe in (
@@ -270,7 +270,7 @@ def test_any_scikit_learn_step_saves_and_code_cannot(speech, tmp_path):
 def test_a_version_2_manifest_naming_another_class_is_refused(xgb, tmp_path):
     import zipfile
 
-    from skdeepfake._persistence_v2 import write_v2
+    from ._v2_writer import write_v2
 
     path = tmp_path / "m.skdf"
     write_v2(xgb, path)

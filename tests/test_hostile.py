@@ -209,7 +209,7 @@ def model_file(fitted_xgb, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def v2_file(fitted_xgb, tmp_path_factory):
-    from skdeepfake._persistence_v2 import write_v2
+    from ._v2_writer import write_v2
 
     path = tmp_path_factory.mktemp("model") / "v2.skdf"
     write_v2(fitted_xgb, path)

@@ -3,7 +3,7 @@
 Version 1 stored a flat list of pipeline steps, each one of a fixed set of
 skdeepfake classes. :func:`skdeepfake.persistence.load_model` still reads
 such files through :func:`build_v1`; :func:`skdeepfake.persistence.save_model`
-writes version 2.
+writes version 3.
 """
 
 import numpy as np
@@ -18,16 +18,16 @@ class _V1Error(ValueError):
 
 
 def _step_classes():
-    from .features import HandcraftedFeatures, MelSpectrogram
-    from .io import AudioLoader
-    from .models import XGBoostClassifier
+    from ...features import HandcraftedFeatures, MelSpectrogram
+    from ...io import AudioLoader
+    from ...models import XGBoostClassifier
 
     classes = {c.__name__: c for c in (AudioLoader, MelSpectrogram, HandcraftedFeatures, XGBoostClassifier)}
     return classes
 
 
 def _keras_classes():
-    from .models import CustomCNNClassifier, DNNClassifier
+    from ...models import CustomCNNClassifier, DNNClassifier
 
     return {c.__name__: c for c in (DNNClassifier, CustomCNNClassifier)}
 
@@ -57,7 +57,7 @@ def build_v1(manifest, arrays, blobs):
     pipeline = Pipeline(steps)
     windowed = manifest.get("windowed")
     if windowed:
-        from .windows import WindowedClassifier
+        from ...windows import WindowedClassifier
 
         params = {k: v for k, v in windowed.items() if k != "classes"}
         return WindowedClassifier.from_fitted(pipeline, **params)
