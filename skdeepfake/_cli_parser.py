@@ -197,6 +197,13 @@ def build_parser():
     )
     predict.add_argument("paths", nargs="+", type=Path, help="audio files or folders")
     predict.add_argument("--model", type=Path, required=True, help="model file from 'skdeepfake train'")
+    predict.add_argument(
+        "--trust",
+        action="append",
+        metavar="TYPE",
+        help="also rebuild this scikit-learn class the model file holds (repeatable; the names a "
+        "refusal lists). Only for files you made or whose source you trust",
+    )
     predict.add_argument("--window", type=float, help="window seconds (default: the model's input length)")
     predict.add_argument("--hop", type=float, help="hop seconds (default: half a window)")
     predict.add_argument("--aggregate", choices=["mean", "max", "median"], default="mean")

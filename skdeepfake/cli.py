@@ -255,7 +255,7 @@ def cmd_predict(args):
     from .persistence import load_model
     from .windows import WindowedClassifier
 
-    model = load_model(args.model)
+    model = load_model(args.model, trusted=args.trust)
     if isinstance(model, WindowedClassifier):  # trained on windows: keep its window length
         if args.window not in (None, model.window):
             raise ValueError(f"this model scores {model.window:g}-s windows; --window cannot change that.")

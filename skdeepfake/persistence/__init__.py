@@ -20,10 +20,11 @@ every scikit-learn estimator, which a hand-written tree of classes did not
 (format version 2 refused ``CalibratedClassifierCV``). What skdeepfake adds
 around it:
 
-* the trust policy (:func:`is_trusted_type`): classes, never functions,
-  from scikit-learn, imbalanced-learn, XGBoost, NumPy, SciPy,
-  audiomentations and skdeepfake; anything else is refused by name, at save
-  and at load;
+* the trust policy: one table of classes, :data:`TRUSTED_CLASSES`
+  (skdeepfake's estimators and the documented compositions), plus plain
+  data; every other type the file names is refused by name before any
+  object is built or module imported (:func:`load_model`'s ``trusted``
+  admits more scikit-learn classes by name, trees bounds-checked);
 * classes with state beyond plain attributes store data only, through one
   pair of methods each (``_skdf_export``/``_skdf_import``): Keras networks
   as ``.keras`` files loaded with ``safe_mode=True``, XGBoost boosters as
@@ -41,13 +42,13 @@ raises :class:`ModelFileError`.
 """
 
 from ._checks import FORMAT_VERSION, MAX_MODEL_BYTES, ModelFileError
-from ._model_file import TRUSTED_PACKAGES, is_trusted_type, load_model, save_model
+from ._model_file import TRUSTED_CLASSES, is_trusted_type, load_model, save_model
 
 __all__ = [
     "save_model",
     "load_model",
     "is_trusted_type",
-    "TRUSTED_PACKAGES",
+    "TRUSTED_CLASSES",
     "ModelFileError",
     "FORMAT_VERSION",
     "MAX_MODEL_BYTES",

@@ -16,7 +16,8 @@ __all__ = [
     "FORMAT",
     "MAX_MODEL_BYTES",
     "check_sizes",
-    "check_depth",
+    "MAX_SCHEMA_DEPTH",
+    "estimators",
     "check_manifest",
     "check_model",
 ]
@@ -25,7 +26,8 @@ __all__ = [
 FORMAT_VERSION = 3
 FORMAT = "skdeepfake-model"
 
-_MAX_DEPTH = 200  # nesting of the skops schema; deeper is refused, not recursed into
+#: Deepest nesting of a model file's schema; deeper is refused, not recursed into.
+MAX_SCHEMA_DEPTH = 200
 #: Largest uncompressed size of a model file's contents, in bytes (512 MiB).
 MAX_MODEL_BYTES = 512 * 2**20
 _MAX_RATIO = 1000  # uncompressed / compressed beyond this is a zip bomb, not a model
@@ -43,15 +45,6 @@ class ModelFileError(ValueError):
     ...     print(err)
     missing.skdf: no such model file.
     """
-
-
-def check_depth(node, path, depth=0):
-    if depth > _MAX_DEPTH:
-        raise ModelFileError(f"{path}: the model's schema nests deeper than {_MAX_DEPTH} levels.")
-    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-    for child in children:
-        if isinstance(child, (dict, list)):
-            check_depth(child, path, depth + 1)
 
 
 def check_sizes(zf, declared, path):
@@ -77,7 +70,7 @@ def check_sizes(zf, declared, path):
         )
 
 
-def _estimators(model):
+def estimators(model):
     """The model and every estimator nested in its parameters or fitted attributes."""
     from sklearn.base import BaseEstimator
 
@@ -88,6 +81,8 @@ def _estimators(model):
             continue
         seen.append(est)
         for value in list(est.get_params(deep=False).values()) + list(vars(est).values()):
+            if isinstance(value, np.ndarray) and value.dtype == object:  # e.g. boosted trees
+                value = list(value.ravel())
             items = value if isinstance(value, (list, tuple)) else [value]
             for item in items:
                 stack.extend(item if isinstance(item, (list, tuple)) else [item])
@@ -101,7 +96,7 @@ def check_model(model, path):
 
     from ..labels import spoof_label
 
-    for est in _estimators(model):
+    for est in estimators(model):
         if hasattr(est, "_parameter_constraints"):
             try:
                 est._validate_params()  # the classes' own parameter constraints are the schema
@@ -131,6 +126,16 @@ def check_manifest(manifest, path):
             f"{path}: written with model format version {version} by skdeepfake "
             f"{manifest.get('skdeepfake_version', '?')}; this skdeepfake ({__version__}) "
             f"reads versions up to {FORMAT_VERSION}. Upgrade skdeepfake to load it."
+        )
+    members = manifest.get("members")
+    if members is not None and not (
+        isinstance(members, dict)
+        and all(
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) for k, v in members.items()
+        )
+    ):
+        raise ModelFileError(
+            f"{path}: damaged manifest (members must map member names to byte sizes, got {str(members)[:60]!r})."
         )
     if version == 2 and "model" not in manifest:
         raise ModelFileError(f"{path}: damaged manifest (no model).")

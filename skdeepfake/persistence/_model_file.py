@@ -1,9 +1,9 @@
 """Writing and reading model files of format version 3 (skops inside a bounded zip)."""
 
-import importlib
 import io
 import json
 import os
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -13,28 +13,32 @@ from .._version import __version__
 from ._checks import (
     FORMAT,
     FORMAT_VERSION,
+    MAX_SCHEMA_DEPTH,
     ModelFileError,
-    check_depth,
     check_manifest,
     check_model,
     check_sizes,
 )
 from ._formats import load_v1_or_v2
+from ._trust import TRUSTED_CLASSES, check_trees, refused_types, schema_types, trusted_types
 
-__all__ = ["save_model", "load_model", "is_trusted_type", "TRUSTED_PACKAGES"]
+__all__ = ["save_model", "load_model", "is_trusted_type", "TRUSTED_CLASSES"]
 
 _MEMBER = "model.skops"
-#: Packages whose classes a model file may hold.
-TRUSTED_PACKAGES = ("sklearn", "imblearn", "skdeepfake", "xgboost", "numpy", "scipy", "audiomentations")
+# Packages whose classes a caller may choose to trust by name at load; the
+# classes of any other package, and every function, are code from the file.
+_TRUSTABLE_PACKAGES = ("sklearn", "imblearn", "xgboost")
+_CODE_LOADERS = ("FunctionNode", "MethodNode", "PartialNode", "OperatorFuncNode")
 
 
 @validate_params({"name": [str]}, prefer_skip_nested_validation=True)
 def is_trusted_type(name):
-    """Whether a model file may hold objects of the type named ``module.Class``.
+    """Whether a model file may hold objects of the class named ``module.Class``.
 
-    Trusted are the classes (not functions, not modules) defined in one of
-    :data:`TRUSTED_PACKAGES`. Only modules of those packages are imported to
-    find out.
+    True for the classes of :data:`TRUSTED_CLASSES` only, under the name
+    skops stores (the defining module): skdeepfake's estimators and the
+    scikit-learn and imbalanced-learn classes of the documented
+    compositions. Nothing is imported to find out.
 
     Parameters
     ----------
@@ -50,21 +54,22 @@ def is_trusted_type(name):
     >>> from skdeepfake.persistence import is_trusted_type
     >>> is_trusted_type("sklearn.calibration.CalibratedClassifierCV")
     True
-    >>> is_trusted_type("builtins.eval"), is_trusted_type("numpy.load"), is_trusted_type("os.system")
-    (False, False, False)
+    >>> is_trusted_type("numpy.lib._datasource.DataSource"), is_trusted_type("sklearn.tree._tree.Tree")
+    (False, False)
+    >>> is_trusted_type("builtins.eval"), is_trusted_type("os.system")
+    (False, False)
     """
-    module, _, attr = name.rpartition(".")
-    if module.split(".")[0] not in TRUSTED_PACKAGES or not attr:
-        return False
-    try:
-        obj = getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError, ValueError):
-        return False
-    return isinstance(obj, type) and obj.__module__.split(".")[0] in TRUSTED_PACKAGES
+    return name in trusted_types()
 
 
-def _refused(untrusted):
-    return sorted(t for t in untrusted if not is_trusted_type(t))
+def _schema(data, path):
+    with zipfile.ZipFile(io.BytesIO(data)) as inner:
+        check_sizes(inner, None, path)
+        return schema_types(json.loads(inner.read("schema.json")), path, MAX_SCHEMA_DEPTH)
+
+
+def _is_code(loader, name):
+    return loader in _CODE_LOADERS or name.split(".")[0] not in _TRUSTABLE_PACKAGES
 
 
 @validate_params(
@@ -127,12 +132,22 @@ def save_model(model, path):
         sio.exceptions.UnsupportedTypeException,
     ) as err:
         raise ModelFileError(f"Cannot save this model: {type(err).__name__}: {err}") from None
-    refused = _refused(sio.get_untrusted_types(data=data))
-    if refused:
+    pairs = _schema(data, "the model")
+    refused = refused_types(pairs)
+    code = sorted({name for loader, name in pairs if name in refused and _is_code(loader, name)})
+    if code:
         raise ModelFileError(
-            f"Cannot save this model: it holds {', '.join(refused)}, which model files may not hold "
-            f"(only classes of {', '.join(TRUSTED_PACKAGES)}). Keras callbacks act only in fit: "
+            f"Cannot save this model: it holds {', '.join(code)}, which model files may not hold "
+            "(functions and classes of other packages are code). Keras callbacks act only in fit: "
             "set them to None before saving (e.g. model.set_params(model__callbacks=None))."
+        )
+    if refused:
+        warnings.warn(
+            f"The model holds {', '.join(refused)}, outside skdeepfake's table of trusted classes "
+            f"(persistence.TRUSTED_CLASSES); load_model will refuse the file unless told "
+            f"load_model(path, trusted={refused!r}).",
+            UserWarning,
+            stacklevel=2,
         )
     manifest = {
         "format": FORMAT,
@@ -147,16 +162,28 @@ def save_model(model, path):
 
 
 @validate_params(
-    {"path": [str, os.PathLike]},
+    {"path": [str, os.PathLike], "trusted": [list, tuple, None]},
     prefer_skip_nested_validation=True,
 )
-def load_model(path):
+def load_model(path, trusted=None):
     """Load a model saved by :func:`save_model`; no code from the file is executed.
+
+    Every type the file names is checked against :data:`TRUSTED_CLASSES`
+    and skops' data loaders before any object is built or any module
+    imported; the rest is refused by name.
 
     Parameters
     ----------
     path : str or pathlib.Path
         The model file.
+    trusted : list of str or None, default=None
+        Further scikit-learn, imbalanced-learn or XGBoost classes to rebuild,
+        by the names the refusal lists (e.g. a random forest's
+        ``"sklearn.ensemble._forest.RandomForestClassifier"``,
+        ``"sklearn.tree._classes.DecisionTreeClassifier"`` and
+        ``"sklearn.tree._tree.Tree"``). Trust only files you made or whose
+        source you trust. Decision trees are checked all the same: every
+        child and feature index must lie within the tree and the data.
 
     Returns
     -------
@@ -175,8 +202,12 @@ def load_model(path):
     See :func:`save_model`.
     """
     path = Path(path)
+    if path.is_dir():
+        raise ModelFileError(f"{path}: is a folder, not a model file.")
     if not path.is_file():
         raise ModelFileError(f"{path}: no such model file.")
+    if trusted is not None and not all(isinstance(t, str) for t in trusted):
+        raise ValueError(f"trusted={trusted!r}: give qualified type names (str), as a refusal lists them.")
     try:
         with zipfile.ZipFile(path) as zf:
             check_sizes(zf, {"manifest.json": None}, path)
@@ -186,7 +217,7 @@ def load_model(path):
             if manifest["format_version"] < 3:
                 return load_v1_or_v2(zf, manifest, path)
             data = zf.read(_MEMBER)
-        model = _load_skops(data, path)
+        model = _load_skops(data, path, tuple(trusted or ()))
     except ModelFileError:
         raise
     except (
@@ -200,23 +231,27 @@ def load_model(path):
     ) as err:
         raise ModelFileError(f"{path}: damaged or not a skdeepfake model file ({err}).") from err
     check_model(model, path)
+    check_trees(model, path)
     return model
 
 
-def _load_skops(data, path):
+def _load_skops(data, path, trusted):
     import skops.io as sio
 
-    with zipfile.ZipFile(io.BytesIO(data)) as inner:
-        check_sizes(inner, None, path)
-        check_depth(json.loads(inner.read("schema.json")), path)
-    untrusted = sio.get_untrusted_types(data=data)
-    refused = _refused(untrusted)
+    pairs = _schema(data, path)
+    refused = refused_types(pairs, trusted)
     if refused:
-        raise ModelFileError(
-            f"{path}: holds {', '.join(refused)}, which model files may not hold; refused unloaded."
-        )
+        code = sorted({name for loader, name in pairs if name in refused and _is_code(loader, name)})
+        if code:
+            how = "model files may not hold them"
+        else:
+            how = (
+                "they are outside skdeepfake's table of trusted classes; if you made the file or "
+                f"trust its source, load it with load_model(path, trusted={refused!r})"
+            )
+        raise ModelFileError(f"{path}: holds {', '.join(refused)}; {how}. Refused unloaded.")
     try:
-        return sio.loads(data, trusted=untrusted)
+        return sio.loads(data, trusted=sorted({name for _, name in pairs}))
     except Exception as err:  # a schema that passed the checks but does not rebuild
         raise ModelFileError(
             f"{path}: the model could not be rebuilt ({type(err).__name__}: {err})."
