@@ -11,6 +11,7 @@ import errno
 import os
 import re
 import stat
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -20,11 +21,13 @@ from sklearn.utils._param_validation import Interval, validate_params
 
 __all__ = [
     "AudioLoadError",
+    "AudioBlocks",
     "load_audio",
     "check_regular_file",
     "unreadable_reason",
     "SAMPLE_RATE_RANGE",
     "MAX_DURATION",
+    "MAX_SAMPLE_MAGNITUDE",
 ]
 
 #: Sample rates (Hz) a file may declare: telephone-band 1 kHz to 384 kHz.
@@ -35,6 +38,9 @@ MAX_DURATION = 3600.0
 _INTEGER_PCM = frozenset({"PCM_S8", "PCM_U8", "PCM_16", "PCM_24", "PCM_32"})
 _TRUNCATED = re.compile(r"^(?:data|SSND)\s*:\s*(?P<declared>\d+) \(should be (?P<actual>\d+)\)", re.MULTILINE)
 _RESAMPLER_MARGIN = 1024  # input samples read beyond an excerpt, for soxr's filter
+_BLOCK_BYTES = 2**22  # interleaved samples decoded at once
+#: Largest magnitude a float file's samples may reach (60 dB above full scale).
+MAX_SAMPLE_MAGNITUDE = 1000.0
 
 
 class AudioLoadError(ValueError):
@@ -130,7 +136,13 @@ def load_audio(path, sr=None, *, max_duration=MAX_DURATION, first=None):
         link), cannot be decoded, holds no samples, is shorter than its
         header declares, declares a sample rate outside
         :data:`SAMPLE_RATE_RANGE`, is longer than ``max_duration``, or holds
-        NaN or Inf samples.
+        NaN, Inf or float samples beyond :data:`MAX_SAMPLE_MAGNITUDE`.
+
+    Notes
+    -----
+    The file is decoded, mixed down and resampled block by block: peak
+    memory is the mono result at ``sr`` plus one block, whatever the file's
+    channels and rate.
 
     Examples
     --------
@@ -142,44 +154,148 @@ def load_audio(path, sr=None, *, max_duration=MAX_DURATION, first=None):
     >>> y.shape, y.dtype, sr
     ((16000,), dtype('float32'), 16000)
     """
-    check_regular_file(path)
-    try:
-        with sf.SoundFile(path) as f:
-            orig_sr, subtype = f.samplerate, f.subtype
-            _check_header(path, f, orig_sr, max_duration if first is None else None)
-            n_read = f.frames
+    with AudioBlocks(path, sr, max_duration=max_duration, first=first) as blocks:
+        y = np.empty(blocks.n_out, dtype=np.float32)
+        filled = 0
+        for block in blocks:
+            y[filled : filled + len(block)] = block
+            filled += len(block)
+    return y[:filled], blocks.sr
+
+
+class AudioBlocks:
+    """One audio file's mono samples at a sample rate, decoded block by block.
+
+    The checks of :func:`load_audio` (a regular file, an accepted sample
+    rate, ``max_duration``, finite samples of a sane magnitude, no
+    truncation) apply, each failure an :class:`AudioLoadError` naming the
+    file, raised when opening or while iterating. Peak memory is one block,
+    whatever the file's channels, rate or length: a featurizer can summarise
+    an hour-long recording without holding it
+    (:func:`~skdeepfake.features.pool_recording`).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+    sr : int or None
+        Target rate; None keeps the file's.
+    max_duration, first : float or None
+        As in :func:`load_audio`.
+
+    Attributes
+    ----------
+    sr : int
+        The rate of the blocks.
+    n_out : int
+        At least the number of samples the blocks hold together.
+    """
+
+    def __init__(self, path, sr=None, *, max_duration=MAX_DURATION, first=None):
+        check_regular_file(path)
+        self.path = path
+        with self._errors():
+            self._file = sf.SoundFile(path)
+        try:
+            f = self._file
+            self.orig_sr, self.subtype = f.samplerate, f.subtype
+            _check_header(path, f, self.orig_sr, max_duration if first is None else None)
+            self.sr = self.orig_sr if sr is None else sr
+            self.n_read = f.frames
             if first is not None:
-                margin = _RESAMPLER_MARGIN if sr not in (None, orig_sr) else 0
-                n_read = min(n_read, int(np.ceil(first * orig_sr)) + margin)
-            data = _read_float32(f, subtype, n_read)
-            log = f.extra_info
-    except AudioLoadError:
-        raise
-    except PermissionError:
-        raise AudioLoadError(f"{path}: cannot be read (permission denied).") from None
-    except (sf.LibsndfileError, RuntimeError, TypeError, OSError) as err:
-        reason = getattr(err, "error_string", None) or str(err)
-        raise AudioLoadError(
-            f"{path}: cannot be decoded as audio: the format is not recognised or the data "
-            f"is damaged (libsndfile: {reason.strip()})"
-        ) from err
-    if len(data) == 0:
-        raise AudioLoadError(f"{path}: holds no audio samples (empty file).")
-    # libsndfile quietly shortens a WAV/AIFF whose data chunk runs past the
-    # end of the file; its log records the size the header declared.
-    cut = _TRUNCATED.search(log)
-    if cut and int(cut["declared"]) not in (0, 0xFFFFFFFF) and int(cut["declared"]) > int(cut["actual"]):
-        raise AudioLoadError(
-            f"{path}: is truncated: its header declares {cut['declared']} bytes of "
-            f"audio but only {cut['actual']} are in the file."
-        )
-    y = data.mean(axis=1) if data.shape[1] > 1 else data[:, 0]
-    if subtype not in _INTEGER_PCM and not np.isfinite(y).all():
+                margin = _RESAMPLER_MARGIN if self.sr != self.orig_sr else 0
+                self.n_read = min(self.n_read, int(np.ceil(first * self.orig_sr)) + margin)
+            # soxr returns about n * sr / orig_sr samples; a few more fit its final flush.
+            self.n_out = (
+                self.n_read
+                if self.sr == self.orig_sr
+                else int(np.ceil(self.n_read * self.sr / self.orig_sr)) + 64
+            )
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        """Close the file (also done when the iteration ends)."""
+        if getattr(self, "_file", None) is not None:
+            self._file.close()
+            self._file = None
+
+    def __iter__(self):
+        if self._file is None:
+            raise ValueError(f"{self.path}: AudioBlocks can be iterated once.")
+        try:
+            with self._errors():
+                yield from self._blocks()
+        finally:
+            self.close()
+
+    def _blocks(self):
+        f, path = self._file, self.path
+        block = max(4096, _BLOCK_BYTES // (4 * f.channels))
+        resampler = None
+        if self.sr != self.orig_sr:
+            resampler = soxr.ResampleStream(self.orig_sr, self.sr, 1, dtype="float32", quality="HQ")
+        n_samples, left = 0, self.n_read
+        while left > 0:
+            data = _read_float32(f, self.subtype, min(block, left))
+            if len(data) == 0:
+                break  # the file ended before its header said
+            left -= len(data)
+            mono = data.mean(axis=1, dtype=np.float32) if data.shape[1] > 1 else data[:, 0]
+            if self.subtype not in _INTEGER_PCM:
+                _check_values(path, mono)
+            if resampler is not None:
+                mono = resampler.resample_chunk(mono, last=left <= 0)
+            n_samples += len(mono)
+            yield mono
+        if resampler is not None and left > 0:  # ended early: flush what the filter holds
+            tail = resampler.resample_chunk(np.zeros(0, np.float32), last=True)
+            n_samples += len(tail)
+            yield tail
+        # libsndfile quietly shortens a WAV/AIFF whose data chunk runs past the
+        # end of the file; its log records the size the header declared.
+        cut = _TRUNCATED.search(f.extra_info)
+        if cut and int(cut["declared"]) not in (0, 0xFFFFFFFF) and int(cut["declared"]) > int(cut["actual"]):
+            raise AudioLoadError(
+                f"{path}: is truncated: its header declares {cut['declared']} bytes of "
+                f"audio but only {cut['actual']} are in the file."
+            )
+        if n_samples == 0:
+            raise AudioLoadError(f"{path}: holds no audio samples (empty file).")
+
+    @contextmanager
+    def _errors(self):
+        """libsndfile's and the system's failures as AudioLoadErrors naming the file."""
+        path = self.path
+        try:
+            yield
+        except AudioLoadError:
+            raise
+        except PermissionError:
+            raise AudioLoadError(f"{path}: cannot be read (permission denied).") from None
+        except (sf.LibsndfileError, RuntimeError, TypeError, OSError) as err:
+            reason = getattr(err, "error_string", None) or str(err)
+            raise AudioLoadError(
+                f"{path}: cannot be decoded as audio: the format is not recognised or the data "
+                f"is damaged (libsndfile: {reason.strip()})"
+            ) from err
+
+
+def _check_values(path, y):
+    if not np.isfinite(y).all():
         raise AudioLoadError(f"{path}: contains NaN or infinite samples.")
-    if sr is not None and sr != orig_sr:
-        y = soxr.resample(y, orig_sr, sr, quality="HQ").astype(np.float32, copy=False)
-        orig_sr = sr
-    return np.ascontiguousarray(y, dtype=np.float32), orig_sr
+    peak = float(np.max(np.abs(y))) if len(y) else 0.0
+    if peak > MAX_SAMPLE_MAGNITUDE:
+        raise AudioLoadError(
+            f"{path}: holds samples up to {peak:.3g}, beyond +-{MAX_SAMPLE_MAGNITUDE:g} "
+            "(float audio is in [-1, 1]); refused as damaged or not audio."
+        )
 
 
 def _check_header(path, f, orig_sr, max_duration):

@@ -7,11 +7,27 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from ._decode import MAX_DURATION, SAMPLE_RATE_RANGE, AudioLoadError, load_audio
+from ._decode import (
+    MAX_DURATION,
+    MAX_SAMPLE_MAGNITUDE,
+    SAMPLE_RATE_RANGE,
+    AudioBlocks,
+    AudioLoadError,
+    load_audio,
+)
 from ._parallel import map_batches
 from ._validation import as_clip_list, check_same_length
 
-__all__ = ["AudioLoader", "AudioLoadError", "load_audio", "fix_length", "SAMPLE_RATE_RANGE", "MAX_DURATION"]
+__all__ = [
+    "AudioLoader",
+    "AudioLoadError",
+    "AudioBlocks",
+    "load_audio",
+    "fix_length",
+    "SAMPLE_RATE_RANGE",
+    "MAX_DURATION",
+    "MAX_SAMPLE_MAGNITUDE",
+]
 
 _DECODE_BATCH = 16  # files per parallel task
 

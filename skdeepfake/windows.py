@@ -26,18 +26,42 @@ from ._validation import as_clip_list, check_same_length
 from .io import _fix_length, load_audio
 from .labels import spoof_column, spoof_label
 
-__all__ = ["WindowedClassifier", "window_bounds", "AGGREGATES"]
+__all__ = ["WindowedClassifier", "window_bounds", "AGGREGATES", "WINDOW_RANGE", "MIN_HOP", "MAX_OVERLAP"]
 
 #: How window scores combine into one score per recording.
 AGGREGATES = {"mean": np.mean, "max": np.max, "median": np.median}
+#: Shortest and longest window, in seconds.
+WINDOW_RANGE = (0.01, 600.0)
+#: Shortest hop, in seconds: at most 100 windows start each second.
+MIN_HOP = 0.01
+#: At most this many windows overlap at any instant (hop >= window / MAX_OVERLAP).
+MAX_OVERLAP = 100
+_BATCH_BYTES = 2**26  # waveform bytes of a batch of windows, whatever batch_size says
+_WINDOW = Interval(Real, WINDOW_RANGE[0], WINDOW_RANGE[1], closed="both")
+_HOP = Interval(Real, MIN_HOP, None, closed="left")
+
+
+def check_window_and_hop(window, hop, what="WindowedClassifier"):
+    """Raise a ValueError naming both unless ``hop`` is at least ``window / MAX_OVERLAP``.
+
+    Together with the ranges of ``window`` and ``hop`` this bounds the
+    number of windows a recording gives, and so the work and memory of
+    scoring it, whatever file or model file asks for more.
+    """
+    if hop < window / MAX_OVERLAP:
+        raise ValueError(
+            f"{what}: hop={hop:g} s is too short for window={window:g} s: at most {MAX_OVERLAP} "
+            f"windows may overlap, so hop must be at least window / {MAX_OVERLAP} = "
+            f"{window / MAX_OVERLAP:g} s."
+        )
 
 
 @validate_params(
     {
         "n_samples": [Interval(Integral, 0, None, closed="left")],
         "sr": [Interval(Integral, 1, None, closed="left")],
-        "window": [Interval(Real, 0, None, closed="neither")],
-        "hop": [Interval(Real, 0, None, closed="neither")],
+        "window": [_WINDOW],
+        "hop": [_HOP],
     },
     prefer_skip_nested_validation=True,
 )
@@ -54,8 +78,11 @@ def window_bounds(n_samples, sr, window, hop):
         Length of the recording in samples.
     sr : int
         Sample rate.
-    window, hop : float
-        Window length and hop, in seconds.
+    window : float
+        Window length in seconds, within :data:`WINDOW_RANGE`.
+    hop : float
+        Seconds between window starts, at least :data:`MIN_HOP` and
+        ``window / MAX_OVERLAP``.
 
     Returns
     -------
@@ -71,8 +98,7 @@ def window_bounds(n_samples, sr, window, hop):
     >>> window_bounds(5, 10, window=2.0, hop=1.0)
     [(0, 5)]
     """
-    if window <= 0 or hop <= 0:
-        raise ValueError(f"window and hop must be positive seconds, got {window!r} and {hop!r}.")
+    check_window_and_hop(window, hop, "window_bounds")
     win = max(int(round(window * sr)), 1)
     step = max(int(round(hop * sr)), 1)
     if n_samples <= win:
@@ -178,9 +204,10 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         featurizer + model pipeline without an AudioLoader. Tunable through
         ``estimator__<param>``.
     window : float, default=2.0
-        Window length in seconds.
+        Window length in seconds, within :data:`WINDOW_RANGE`.
     hop : float, default=1.0
-        Seconds between window starts.
+        Seconds between window starts: at least :data:`MIN_HOP` and
+        ``window / MAX_OVERLAP``, so that a recording's windows are bounded.
     sr : int, default=16000
         Sample rate: files are resampled to it, arrays are taken to be at it.
     aggregate : {"mean", "max", "median"} or callable, default="mean"
@@ -194,7 +221,8 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         its windows; ``"window"`` weighs every window 1, so long recordings
         count more.
     batch_size : int, default=256
-        Windows featurised and scored at once; bounds working memory.
+        Windows featurised and scored at once (fewer when they are long:
+        a batch holds at most 64 MiB of waveforms); bounds working memory.
     random_state : int, RandomState instance or None, default=None
         Seeds the choice of windows when ``max_windows_per_recording`` is set.
 
@@ -222,8 +250,8 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict_proba"])],
-        "window": [Interval(Real, 0, None, closed="neither")],
-        "hop": [Interval(Real, 0, None, closed="neither")],
+        "window": [_WINDOW],
+        "hop": [_HOP],
         "sr": [Interval(Integral, 1, None, closed="left")],
         "aggregate": [StrOptions(set(AGGREGATES)), callable],
         "max_windows_per_recording": [Interval(Integral, 1, None, closed="left"), None],
@@ -265,8 +293,13 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             return load_audio(clip, sr=self.sr)[0]
         return np.asarray(clip, dtype=np.float32)
 
+    def _validate_params(self):
+        # Also run where parameters are checked alone: when a model file is loaded.
+        super()._validate_params()
+        check_window_and_hop(self.window, self.hop)
+
     def _iter_windows(self, X, rng=None):
-        """Yield (recording index, bounds, windows) recording by recording."""
+        """Yield (recording index, bounds, y) recording by recording; windows are cut later."""
         kind, clips = as_clip_list(X)
         for i, clip in enumerate(clips):
             y = self._recording(kind, clip)
@@ -278,19 +311,30 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             ):
                 keep = np.sort(rng.choice(len(bounds), self.max_windows_per_recording, replace=False))
                 bounds = [bounds[k] for k in keep]
-            yield i, bounds, _cut(y, bounds, self._n_window)
+            yield i, bounds, y
 
     def _iter_batches(self, X, rng=None):
-        """Yield (recording indices, bounds, windows) in batches of about batch_size windows."""
+        """Yield (recording indices, bounds, windows) in batches of at most batch_size windows.
+
+        A batch also holds at most ``_BATCH_BYTES`` of waveforms, and a long
+        recording's windows are cut batch by batch, so that memory does not
+        grow with the recording's length or the windows' overlap.
+        """
+        n_window = self._n_window
+        limit = max(1, min(self.batch_size, _BATCH_BYTES // (4 * n_window)))
         owners, bounds, chunks, size = [], [], [], 0
-        for i, b, windows in self._iter_windows(X, rng):
-            owners += [i] * len(b)
-            bounds += b
-            chunks.append(windows)
-            size += len(b)
-            if size >= self.batch_size:
-                yield np.asarray(owners), bounds, np.concatenate(chunks)
-                owners, bounds, chunks, size = [], [], [], 0
+        for i, b, y in self._iter_windows(X, rng):
+            pos = 0
+            while pos < len(b):
+                part = b[pos : pos + limit - size]
+                pos += len(part)
+                owners += [i] * len(part)
+                bounds += part
+                chunks.append(_cut(y, part, n_window))
+                size += len(part)
+                if size >= limit:
+                    yield np.asarray(owners), bounds, np.concatenate(chunks)
+                    owners, bounds, chunks, size = [], [], [], 0
         if chunks:
             yield np.asarray(owners), bounds, np.concatenate(chunks)
 
@@ -376,6 +420,7 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             :func:`skdeepfake.labels.spoof_column`).
         """
         check_is_fitted(self)
+        self._validate_params()  # window and hop may have been set since fit
         column = spoof_column(self.classes_)
         owners, bounds, scores = [], [], []
         for batch_owners, batch_bounds, windows in self._iter_batches(X):

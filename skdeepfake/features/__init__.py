@@ -12,6 +12,7 @@ from ._files import featurize_files
 from ._handcrafted import FEATURE_GROUPS, HandcraftedFeatures
 from ._lfcc import LFCC
 from ._mel import MelSpectrogram
+from ._pooling import pool_recording
 from ._pretrained import SpeechEncoder
 from ._subbands import LinearSubbands
 
@@ -24,6 +25,7 @@ __all__ = [
     "SpeechEncoder",
     "FrameFeaturizer",
     "featurize_files",
+    "pool_recording",
     "fits_only_input_length",
     "FEATURE_GROUPS",
     "STATISTICS",

@@ -22,6 +22,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._parallel import map_batches
 from .._validation import check_finite
+from ._pooling import CHUNK_SAMPLES, pool_recording
+from ._spectral import normalise_per_recording
 
 __all__ = ["FrameFeaturizer", "STATISTICS", "DEFAULT_STATS", "summarise", "fits_only_input_length"]
 
@@ -106,8 +108,14 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
     * ``_length_requirements()``: ``[(n, reason), ...]``, the shortest usable
       clip, checked in order;
     * ``_frames(X)``: features of a float32 batch ``(n, n_samples)`` as
-      ``(n, n_rows, n_frames)``;
-    * ``_row_names()``: one name per row, used to name the statistics.
+      ``(n, n_rows, n_frames)``, before any per-recording normalisation
+      (a ``cmvn`` parameter, applied here);
+    * ``_row_names()``: one name per row, used to name the statistics;
+    * ``_chunk_geometry()``: ``(hop, context)`` in samples when frame ``t``
+      (centred on sample ``t * hop``) depends only on samples within
+      ``context`` of its centre, else None (the default). Long recordings
+      are summarised chunk by chunk (:mod:`skdeepfake.features._pooling`):
+      with a geometry their statistics equal the whole recording's.
     """
 
     # Declared once here, read by fits_only_input_length.
@@ -137,6 +145,9 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
 
     def _row_names(self):
         raise NotImplementedError
+
+    def _chunk_geometry(self):
+        return None
 
     # -- shared ------------------------------------------------------------------
 
@@ -186,7 +197,7 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = self._validate_waveforms(X, reset=False)
         if isinstance(X, list):  # recordings of different lengths: one per batch
-            work, batch_size = (lambda b: self._transform_batch(X[b.start][np.newaxis])), 1
+            work, batch_size = (lambda b: self._recording_stats(X[b.start])), 1
         else:
             work, batch_size = (lambda b: self._transform_batch(X[b])), self.batch_size
         out = None
@@ -205,8 +216,14 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
         return self._finish(out)
 
     def _transform_batch(self, X):
-        frames = self._frames(X)
+        frames = normalise_per_recording(self._frames(X), getattr(self, "cmvn", None))
         return summarise(frames, self.stats) if self.output == "stats" else frames
+
+    def _recording_stats(self, x):
+        """The statistics of one recording, chunk by chunk when it is long (bounded memory)."""
+        if len(x) <= CHUNK_SAMPLES:
+            return self._transform_batch(x[np.newaxis])
+        return pool_recording([self], [x])[0][np.newaxis]
 
     def _finish(self, out):
         """Last touch on the whole output (MelSpectrogram flattens here)."""

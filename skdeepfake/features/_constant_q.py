@@ -75,9 +75,14 @@ class ConstantQ:
             max(0, _two_factors(hop_length) - n_octaves + 1),
         )
         self.early_factor = 2**count
+        original_sr = sr
         sr, hop = sr / self.early_factor, hop_length // self.early_factor
         self.octaves = []
         my_sr, my_hop = sr, hop
+        # The samples on either side of a frame's centre that reach it, at the
+        # original rate: half the longest filter, and the resamplers' own
+        # filters (soxr's, a few dozen samples at each rate).
+        self.reach = 0
         for i in range(n_octaves):
             bins = slice(-n_filters, None) if i == 0 else slice(-n_filters * (i + 1), -n_filters * i)
             basis, lengths = librosa.filters.wavelet(
@@ -96,6 +101,7 @@ class ConstantQ:
             fft_basis *= np.sqrt(sr / my_sr)
             halve = my_hop % 2 == 0
             self.octaves.append((fft_basis.tocsr(), n_fft, my_hop, halve))
+            self.reach = max(self.reach, int(np.ceil((lengths.max() / 2 + 32) * original_sr / my_sr)))
             if halve:
                 my_hop //= 2
                 my_sr /= 2.0

@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import DEFAULT_STATS, FrameFeaturizer
 from ._constant_q import shared_constant_q
-from ._spectral import dct_basis, deltas, normalise_per_recording
+from ._spectral import dct_basis, deltas
 
 __all__ = ["CQCC"]
 
@@ -217,8 +217,12 @@ class CQCC(FrameFeaturizer):
             cq = self._cqt(X)
         log_power = np.log(np.abs(cq) ** 2 + _EPS).astype(np.float32)  # (n, bins, frames)
         ceps = np.matmul(self.cepstral_basis_, log_power)
-        frames = deltas(ceps, self.n_deltas, self.delta_width)
-        return normalise_per_recording(frames, self.cmvn)
+        return deltas(ceps, self.n_deltas, self.delta_width)
+
+    def _chunk_geometry(self):
+        # The CQT's longest filter and resamplers, then the deltas' frames.
+        reach = self._cqt.reach + self.n_deltas * (self.delta_width // 2) * self.hop_length
+        return self.hop_length, reach
 
     def _row_names(self):
         kinds = ["cqcc", "cqcc_delta", "cqcc_delta2"][: self.n_deltas + 1]

@@ -11,7 +11,6 @@ from ._spectral import (
     analysis_window,
     dct_basis,
     deltas,
-    normalise_per_recording,
     power_spectrogram,
     preemphasis,
     triangular_filterbank,
@@ -221,8 +220,12 @@ class LFCC(FrameFeaturizer):
         ceps = log_fb @ self._dct  # (n, frames, n_lfcc)
         if self.log_energy:
             ceps[..., 0] = np.log10(power.sum(axis=-1) / self.n_fft + _EPS)
-        frames = deltas(ceps.transpose(0, 2, 1), self.n_deltas, self.delta_width)
-        return normalise_per_recording(frames, self.cmvn)
+        return deltas(ceps.transpose(0, 2, 1), self.n_deltas, self.delta_width)
+
+    def _chunk_geometry(self):
+        # An FFT frame either side of the centre, one sample of pre-emphasis, the deltas' frames.
+        reach = self.n_fft // 2 + 1 + self.n_deltas * (self.delta_width // 2) * self.hop_length
+        return self.hop_length, max(reach, self.win_length)
 
     def _row_names(self):
         kinds = ["lfcc", "lfcc_delta", "lfcc_delta2"][: self.n_deltas + 1]

@@ -150,6 +150,10 @@ class MelSpectrogram(FrameFeaturizer):
             return out.reshape(len(out), -1)
         return out
 
+    def _chunk_geometry(self):
+        # Exact but for top_db, whose floor a long recording gets per chunk.
+        return self.hop_length, self.n_fft // 2
+
     def _row_names(self):
         return [f"mel_{m:03d}" for m in range(self.n_mels)]
 

@@ -171,5 +171,8 @@ class LinearSubbands(FrameFeaturizer):
         np.log10(bands, out=bands)
         return bands.transpose(0, 2, 1)
 
+    def _chunk_geometry(self):
+        return self.hop_length, max(self.n_fft // 2, self.win_length)
+
     def _row_names(self):
         return [f"band_{b:02d}" for b in range(self.n_bands)]
