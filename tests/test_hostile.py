@@ -422,7 +422,7 @@ def test_bad_out_paths_fail_in_one_line_before_any_work(small_corpus, tmp_path, 
 
 
 def test_interrupted_benchmark_leaves_the_old_results_whole(tmp_path, monkeypatch, capsys):
-    import skdeepfake._cli_figures as figures
+    import skdeepfake.cli._figures as figures
 
     out = tmp_path / "bench"
     assert main(["benchmark", "--models", "xgb", "--n-samples", "30", "--no-audit", "--out", str(out)]) == 0

@@ -12,9 +12,9 @@ def run_cross_corpus(args, estimators):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ._cli_outputs import atomic_folder, check_folder_output
-    from .benchmark import cross_corpus_benchmark
-    from .datasets import load_corpus
+    from ..benchmark import cross_corpus_benchmark
+    from ..datasets import load_corpus
+    from ._outputs import atomic_folder, check_folder_output
 
     check_folder_output(args.out)
     train_name, train = load_corpus(args.train, role="train")

@@ -1,17 +1,13 @@
-"""The ``skdeepfake`` command line: benchmark, train and predict.
-
-Heavy modules (TensorFlow, matplotlib) are imported by the commands that
-need them, so ``skdeepfake --help`` answers at once.
-"""
+"""The commands: benchmark, train and predict, each over the library."""
 
 import contextlib
 import sys
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
-from ._cli_parser import NEURAL, build_parser
+from ._parser import NEURAL, build_parser
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main"]
 
 
 def _whole_recording(choice):
@@ -19,8 +15,8 @@ def _whole_recording(choice):
 
 
 def _pipelines(models, args):
-    from .augment import Augmenter, make_augmentation
-    from .pipelines import make_detector
+    from ..augment import Augmenter, make_augmentation
+    from ..pipelines import make_detector
 
     pipelines = {}
     for name in models:
@@ -38,7 +34,7 @@ def _pipelines(models, args):
 
 def _inner(pipeline):
     """The Pipeline of a model, inside its WindowedClassifier if it has one."""
-    from .windows import WindowedClassifier
+    from ..windows import WindowedClassifier
 
     if isinstance(pipeline, WindowedClassifier):
         return getattr(pipeline, "estimator_", pipeline.estimator)
@@ -49,8 +45,8 @@ def _set_progress(pipeline, name, enabled):
     """Progress bars on (or off) for a pipeline's decoding, featurising and training."""
     from sklearn.pipeline import FeatureUnion
 
-    from .features import FrameFeaturizer
-    from .io import AudioLoader
+    from ..features import FrameFeaturizer
+    from ..io import AudioLoader
 
     pipeline = _inner(pipeline)
     params = {}
@@ -70,7 +66,7 @@ def _load_dataset(args):
     """(X, y, X_test, y_test, description); X_test is None without a given split."""
     import numpy as np
 
-    from .datasets import load_audio_folder, load_for, make_synthetic_speech
+    from ..datasets import load_audio_folder, load_for, make_synthetic_speech
 
     if args.data is None:
         low, high = args.durations
@@ -155,15 +151,15 @@ def cmd_benchmark(args):
     import numpy as np
     from sklearn.model_selection import train_test_split
 
-    from ._cli_figures import write_figures
-    from ._cli_outputs import atomic_folder, check_folder_output
-    from .benchmark import ShortcutWarning, run_benchmark
+    from ..benchmark import ShortcutWarning, run_benchmark
+    from ._figures import write_figures
+    from ._outputs import atomic_folder, check_folder_output
 
     check_folder_output(args.out)
     if args.train or args.test:
         if not (args.train and args.test):
             raise ValueError("--train and --test go together: one training corpus, one or more test corpora.")
-        from ._cli_cross import run_cross_corpus
+        from ._cross import run_cross_corpus
 
         estimators = _pipelines(args.models, args)
         return run_cross_corpus(args, estimators)
@@ -220,8 +216,8 @@ def cmd_train(args):
 
     import numpy as np
 
-    from ._cli_outputs import check_model_output, write_file_atomically
-    from .persistence import save_model
+    from ..persistence import save_model
+    from ._outputs import check_model_output, write_file_atomically
 
     check_model_output(args.out, force=args.force)
     args.data_split = "training"
@@ -239,7 +235,7 @@ def cmd_train(args):
 
 def _audio_files(paths):
     """Files named, plus the non-hidden files below folders named."""
-    from .datasets._folder import files_below
+    from ..datasets._folder import files_below
 
     for path in paths:
         if path.is_dir():
@@ -249,11 +245,11 @@ def _audio_files(paths):
 
 
 def cmd_predict(args):
-    from ._cli_outputs import PredictionWriter
-    from .io import AudioLoadError, load_audio
-    from .labels import spoof_column
-    from .persistence import load_model
-    from .windows import WindowedClassifier
+    from ..io import AudioLoadError, load_audio
+    from ..labels import spoof_column
+    from ..persistence import load_model
+    from ..windows import WindowedClassifier
+    from ._outputs import PredictionWriter
 
     model = load_model(args.model, trusted=args.trust)
     if isinstance(model, WindowedClassifier):  # trained on windows: keep its window length

@@ -10,7 +10,7 @@ def write_figures(results, out):
     import numpy as np
     from sklearn.metrics import ConfusionMatrixDisplay, RocCurveDisplay
 
-    from .displays import DETCurveDisplay, ScoreHistogramDisplay
+    from ..displays import DETCurveDisplay, ScoreHistogramDisplay
 
     written = []
     pos = results.pos_label

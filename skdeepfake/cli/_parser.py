@@ -7,7 +7,7 @@ heavy imports, so that ``skdeepfake --help`` answers at once.
 import argparse
 from pathlib import Path
 
-from ._version import __version__
+from .._version import __version__
 
 __all__ = ["build_parser", "MODELS", "NEURAL", "DEMO_MODELS", "INPUTS"]
 
@@ -96,7 +96,7 @@ def _parents():
 
 
 def _augmentation(text):
-    from .augment import make_augmentation
+    from ..augment import make_augmentation
 
     try:
         make_augmentation(text)  # checked now, built per detector

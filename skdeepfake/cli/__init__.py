@@ -1,0 +1,12 @@
+"""The ``skdeepfake`` command line: benchmark, train, predict.
+
+Each command is a thin layer over the library: argument parsing in
+``_parser``, the commands in ``_commands``, what they write in ``_outputs``
+and ``_figures``. Heavy modules (TensorFlow, matplotlib) are imported by the
+commands that need them, so ``skdeepfake --help`` answers at once.
+"""
+
+from ._commands import main
+from ._parser import build_parser
+
+__all__ = ["main", "build_parser"]
