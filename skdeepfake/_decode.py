@@ -325,10 +325,23 @@ def _read_float32(f, subtype, n_frames):
     return f.read(n_frames, dtype="float32", always_2d=True)
 
 
-def unreadable_reason(path):
-    """Why ``path`` cannot be used as audio (the AudioLoadError's reason), or None."""
+def unreadable_reason(path, *, max_duration=MAX_DURATION, min_duration=None):
+    """Why ``path`` cannot be used as audio (the AudioLoadError's reason), or None.
+
+    The file is decoded block by block and nothing is kept, so that checking
+    a long file costs one block of memory. ``min_duration`` (seconds) also
+    refuses recordings too short for a model's front-end.
+    """
     try:
-        load_audio(path)
+        n = 0
+        with AudioBlocks(path, max_duration=max_duration) as blocks:
+            for block in blocks:
+                n += len(block)
+        if min_duration is not None and n < min_duration * blocks.sr:
+            return (
+                f"too short: {n / blocks.sr:.3f} s; the detector's front-end needs at least "
+                f"{min_duration:.3f} s"
+            )
     except AudioLoadError as err:
         text = str(err)
         prefix = f"{path}: "

@@ -27,9 +27,14 @@ __all__ = [
     "SAMPLE_RATE_RANGE",
     "MAX_DURATION",
     "MAX_SAMPLE_MAGNITUDE",
+    "MAX_CLIP_DURATION",
 ]
 
 _DECODE_BATCH = 16  # files per parallel task
+#: Longest fixed clip length, in seconds (``duration``): a batch of clips is
+#: held at once, so a clip must not be hours long. Whole recordings:
+#: ``duration=None``.
+MAX_CLIP_DURATION = 600.0
 
 
 @validate_params(
@@ -107,7 +112,8 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         quality), the resampler librosa uses. Waveform arrays are taken to be
         at this rate already.
     duration : float or None, default=2.0
-        Length of every output clip, in seconds. ``None`` keeps every
+        Length of every output clip, in seconds, at most
+        :data:`MAX_CLIP_DURATION` (600). ``None`` keeps every
         recording whole (no cropping, no padding) and returns a list of 1-D
         arrays, for featurizers that summarise whole recordings
         (``output="stats"``; see :ref:`whole_recordings`).
@@ -166,7 +172,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
 
     _parameter_constraints = {
         "sr": [Interval(Integral, 1, None, closed="left")],
-        "duration": [Interval(Real, 0, None, closed="neither"), None],
+        "duration": [Interval(Real, 0, MAX_CLIP_DURATION, closed="right"), None],
         "crop": [StrOptions({"start", "center", "random"})],
         "pad_mode": [StrOptions({"repeat", "constant"})],
         "random_state": ["random_state"],
@@ -226,7 +232,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         self._validate_all()
         kind, clips = as_clip_list(X)
         check_same_length(clips, y)
-        if kind == "arrays" and isinstance(X, np.ndarray):
+        if kind == "arrays" and isinstance(X, np.ndarray) and X.ndim == 2:
             self.n_features_in_ = X.shape[1]
         return self
 

@@ -59,9 +59,11 @@ def asvspoof_det_curve(y_true, y_score, *, pos_label=None):
     Returned in :func:`sklearn.metrics.det_curve`'s order ``(fpr, fnr,
     thresholds)``. Two things differ from scikit-learn's: a clip is flagged
     as positive (spoofed) when its score is strictly *above* the threshold
-    (scikit-learn: at or above), and every score is a threshold, with one
-    below them all, so that the curve runs from (1, 0) to (0, 1) as in the
-    ASVspoof evaluation code.
+    (scikit-learn: at or above), and every distinct score is a threshold,
+    with one below them all, so that the curve runs from (1, 0) to (0, 1)
+    as in the ASVspoof evaluation code (which also makes a point between
+    tied scores; here ties are one threshold, so constant scores give an
+    EER of 0.5).
 
     Parameters
     ----------
@@ -92,12 +94,17 @@ def asvspoof_det_curve(y_true, y_score, *, pos_label=None):
     all_scores = np.concatenate([pos_scores, neg_scores])
     labels = np.concatenate([np.ones(len(pos_scores)), np.zeros(len(neg_scores))])
     order = np.argsort(all_scores, kind="mergesort")
-    labels = labels[order]
+    labels, sorted_scores = labels[order], all_scores[order]
     pos_below = np.cumsum(labels)
     neg_above = len(neg_scores) - (np.arange(1, len(all_scores) + 1) - pos_below)
-    fnr = np.concatenate([[0.0], pos_below / len(pos_scores)])
-    fpr = np.concatenate([[1.0], neg_above / len(neg_scores)])
-    thresholds = np.concatenate([[all_scores[order[0]] - 0.001], all_scores[order]])
+    # Tied scores are one threshold: no threshold separates them, so the
+    # curve has a point only after the last of each group (else a detector
+    # giving every clip one score would reach an "EER" of 0 or 1 by the
+    # order of its labels, not 0.5).
+    last = np.r_[sorted_scores[1:] != sorted_scores[:-1], True]
+    fnr = np.concatenate([[0.0], pos_below[last] / len(pos_scores)])
+    fpr = np.concatenate([[1.0], neg_above[last] / len(neg_scores)])
+    thresholds = np.concatenate([[sorted_scores[0] - 0.001], sorted_scores[last]])
     return fpr, fnr, thresholds
 
 
@@ -163,6 +170,8 @@ def equal_error_rate(y_true, y_score, *, pos_label=None):
     >>> eer, _ = equal_error_rate(["real", "fake"], [0.2, 0.8])
     >>> float(eer)
     0.0
+    >>> float(equal_error_rate([0, 1, 0, 1], [0.7, 0.7, 0.7, 0.7])[0])  # a collapsed detector
+    0.5
     """
     fpr, fnr, thresholds = asvspoof_det_curve(y_true, y_score, pos_label=pos_label)
     i = np.argmin(np.abs(fnr - fpr))

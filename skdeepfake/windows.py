@@ -23,7 +23,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
 from ._validation import as_clip_list, check_same_length
-from .io import _fix_length, load_audio
+from .io import MAX_DURATION, _fix_length, load_audio
 from .labels import spoof_column, spoof_label
 
 __all__ = ["WindowedClassifier", "window_bounds", "AGGREGATES", "WINDOW_RANGE", "MIN_HOP", "MAX_OVERLAP"]
@@ -225,6 +225,9 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         a batch holds at most 64 MiB of waveforms); bounds working memory.
     random_state : int, RandomState instance or None, default=None
         Seeds the choice of windows when ``max_windows_per_recording`` is set.
+    max_duration : float or None, default=3600.0
+        Files longer than this many seconds are refused
+        (:class:`~skdeepfake.AudioLoadError`); ``None``: no limit.
 
     Attributes
     ----------
@@ -258,7 +261,11 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         "weighting": [StrOptions({"recording", "window"})],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
+        "max_duration": [Interval(Real, 0, None, closed="neither"), None],
     }
+
+    # The default for instances from model files written before the parameter existed.
+    max_duration = MAX_DURATION
 
     def __init__(
         self,
@@ -271,6 +278,7 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         weighting="recording",
         batch_size=256,
         random_state=None,
+        max_duration=MAX_DURATION,
     ):
         self.estimator = estimator
         self.window = window
@@ -281,6 +289,7 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self.weighting = weighting
         self.batch_size = batch_size
         self.random_state = random_state
+        self.max_duration = max_duration
 
     # -- windowing ---------------------------------------------------------------
 
@@ -290,7 +299,7 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _recording(self, kind, clip):
         if kind == "paths":
-            return load_audio(clip, sr=self.sr)[0]
+            return load_audio(clip, sr=self.sr, max_duration=self.max_duration)[0]
         return np.asarray(clip, dtype=np.float32)
 
     def _validate_params(self):

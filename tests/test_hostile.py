@@ -386,15 +386,30 @@ def small_corpus(tmp_path, speech):
     return root
 
 
-def test_file_names_with_tabs_and_newlines_cannot_forge_rows(small_corpus, tmp_path, speech, capsys):
+def test_file_names_with_control_characters_cannot_forge_rows(small_corpus, tmp_path, speech, capsys):
+    import pandas as pd
+
     model = tmp_path / "m.skdf"
     assert main(["train", "--data", str(small_corpus), "--model", "xgb", "--out", str(model)]) == 0
-    odd = [write_audio(tmp_path / name, speech.data[0]) for name in ("a\tb.wav", "c\nfake\t0.9999.wav")]
+    names = ("a\tb.wav", "c\nfake\t0.9999.wav", "x\rvictim.wav", "back\\slash\x07.wav")
+    odd = [write_audio(tmp_path / name, speech.data[0]) for name in names]
     capsys.readouterr()
+    escaped = [
+        str(p)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\x07", "\\x07")
+        for p in odd
+    ]
     for fmt, delimiter in (("tsv", "\t"), ("csv", ",")):
         assert main(["predict", "--model", str(model), "--format", fmt, *map(str, odd)]) == 0
-        rows = list(csv.reader(io.StringIO(capsys.readouterr().out), delimiter=delimiter))
-        assert [r[0] for r in rows[1:]] == [str(p) for p in odd] and len(rows) == 3
+        out = capsys.readouterr().out
+        assert len(out.splitlines()) == 5  # one physical line per row, for every reader
+        rows = list(csv.reader(io.StringIO(out), delimiter=delimiter))
+        assert [r[0] for r in rows[1:]] == escaped and len(rows) == 5
+        assert pd.read_csv(io.StringIO(out), sep=delimiter)["file"].tolist() == escaped
     assert main(["predict", "--model", str(model), "--format", "json", *map(str, odd)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [json.loads(line)["file"] for line in lines] == [str(p) for p in odd]

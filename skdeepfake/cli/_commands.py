@@ -3,7 +3,6 @@
 import contextlib
 import sys
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 from ._parser import NEURAL, build_parser
 
@@ -28,8 +27,16 @@ def _pipelines(models, args):
         pipelines[name] = make_detector(
             name, random_state=args.seed, whole_recording=_whole_recording(args.input), **params
         )
+        _set_max_duration(pipelines[name], args.max_duration)
         _set_progress(pipelines[name], name, True)
     return pipelines
+
+
+def _min_duration(pipelines):
+    """The longest of the pipelines' shortest usable recordings, in seconds."""
+    from ..scoring import min_recording_duration
+
+    return max(min_recording_duration(p) for p in pipelines)
 
 
 def _inner(pipeline):
@@ -39,6 +46,16 @@ def _inner(pipeline):
     if isinstance(pipeline, WindowedClassifier):
         return getattr(pipeline, "estimator_", pipeline.estimator)
     return pipeline
+
+
+def _set_max_duration(pipeline, seconds):
+    from ..io import AudioLoader
+    from ..windows import WindowedClassifier
+
+    if isinstance(pipeline, WindowedClassifier):
+        pipeline.set_params(max_duration=seconds)
+    elif isinstance(pipeline.steps[0][1], AudioLoader):
+        pipeline.set_params(**{f"{pipeline.steps[0][0]}__max_duration": seconds})
 
 
 def _set_progress(pipeline, name, enabled):
@@ -62,11 +79,18 @@ def _set_progress(pipeline, name, enabled):
     pipeline.set_params(**params)
 
 
-def _load_dataset(args):
-    """(X, y, X_test, y_test, description); X_test is None without a given split."""
+def _load_dataset(args, min_duration=None):
+    """(X, y, X_test, y_test, description); X_test is None without a given split.
+
+    Every file is decoded once: what is unusable, longer than
+    ``--max-duration`` or shorter than ``min_duration`` (what the detectors'
+    front-ends need) is reported and left out.
+    """
     import numpy as np
 
     from ..datasets import load_audio_folder, load_for, make_synthetic_speech
+
+    limits = {"max_duration": args.max_duration, "min_duration": min_duration or None}
 
     if args.data is None:
         low, high = args.durations
@@ -84,7 +108,7 @@ def _load_dataset(args):
             (f"built-in synthetic speech, {args.n_samples} clips of {length}"),
         )
     if args.layout == "for" and getattr(args, "data_split", None) == "training":
-        train = load_for(args.data, args.for_version, "training")
+        train = load_for(args.data, args.for_version, "training", **limits)
         _report_skipped(train.skipped, len(train.filenames))
         return (
             train.filenames,
@@ -94,8 +118,8 @@ def _load_dataset(args):
             f"FoR {args.for_version}, training",
         )
     if args.layout == "for":
-        train = load_for(args.data, args.for_version, "training")
-        test = load_for(args.data, args.for_version, "testing")
+        train = load_for(args.data, args.for_version, "training", **limits)
+        test = load_for(args.data, args.for_version, "testing", **limits)
         skipped = train.skipped + test.skipped
         _report_skipped(skipped, len(train.filenames) + len(test.filenames))
         names = train.target_names
@@ -110,7 +134,7 @@ def _load_dataset(args):
             names[test.target],
             f"FoR {args.for_version}, training -> testing",
         )
-    data = load_audio_folder(args.data)
+    data = load_audio_folder(args.data, **limits)
     _report_skipped(data.skipped, len(data.filenames))
     return data.filenames, data.target_names[data.target], None, None, f"folder {args.data}"
 
@@ -124,6 +148,49 @@ def _report_skipped(skipped, used):
         + (" (reasons above)" if skipped else ""),
         file=sys.stderr,
     )
+
+
+def _check_classes(y, what):
+    """Refuse, before any featurising, data without both classes; warn of a small one."""
+    import numpy as np
+
+    y = np.asarray(y)
+    counts = {name: int((y == name).sum()) for name in ("real", "fake")}
+    print(f"{what}: {counts['real']} real, {counts['fake']} fake", file=sys.stderr)
+    missing = [name for name, n in counts.items() if n == 0]
+    if missing:
+        raise ValueError(f"{what} holds no {missing[0]} recordings: a detector needs both classes.")
+    small = min(counts, key=counts.get)
+    if counts[small] < 10:
+        print(
+            f"warning: only {counts[small]} {small} recordings: scores will vary a lot from one "
+            "split to another; report them with their spread.",
+            file=sys.stderr,
+        )
+
+
+def _without_lost_files(run, sets):
+    """``run()``; a file that cannot be read any more (deleted since the check) is dropped and reported.
+
+    ``sets`` is a list of ``[X, y]`` pairs (lists) that ``run`` reads; the
+    file is removed from the one holding it and the run starts again.
+    """
+    from ..io import AudioLoadError
+
+    while True:
+        try:
+            return run()
+        except AudioLoadError as err:
+            for pair in sets:
+                X = pair[0]
+                lost = [i for i, x in enumerate(X) if x is not None and str(err).startswith(f"{x}: ")]
+                if lost:
+                    del X[lost[0]]
+                    del pair[1][lost[0]]
+                    print(f"skipped {err} (since the folder was checked); running again", file=sys.stderr)
+                    break
+            else:
+                raise
 
 
 @contextlib.contextmanager
@@ -163,7 +230,9 @@ def cmd_benchmark(args):
 
         estimators = _pipelines(args.models, args)
         return run_cross_corpus(args, estimators)
-    X, y, X_test, y_test, description = _load_dataset(args)
+    estimators = _pipelines(args.models, args)
+    X, y, X_test, y_test, description = _load_dataset(args, _min_duration(estimators.values()))
+    _check_classes(y if X_test is None else np.r_[y, y_test], "data")
     if X_test is None and not args.cv:
         X, X_test, y, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=args.seed)
     mode = {
@@ -172,25 +241,34 @@ def cmd_benchmark(args):
         "windows": "whole recordings (2-s windows)",
         "pooled": "whole recordings (pooled features)",
     }[args.input]
-    print(
-        f"Data: {description}; models: {', '.join(args.models)}; input: {mode}; "
-        f"epochs {args.epochs}, learning rate {args.learning_rate:g}",
-        flush=True,
+    networks = [m for m in args.models if m in NEURAL]
+    training = (
+        f"; {', '.join(networks)}: {args.epochs} epochs, learning rate {args.learning_rate:g}"
+        if networks
+        else ""
     )
-    estimators = _pipelines(args.models, args)
-    with warnings.catch_warnings(record=True) as caught, _cluster(args.scheduler):
-        warnings.simplefilter("always", ShortcutWarning)
-        results = run_benchmark(
+    print(f"Data: {description}; models: {', '.join(args.models)}; input: {mode}{training}", flush=True)
+    train, test = (
+        [list(X), list(y)],
+        [None if X_test is None else list(X_test), None if y_test is None else list(y_test)],
+    )
+
+    def run():
+        return run_benchmark(
             estimators,
-            X,
-            np.asarray(y),
-            X_test=X_test,
-            y_test=y_test,
+            train[0],
+            np.asarray(train[1]),
+            X_test=test[0],
+            y_test=None if test[1] is None else np.asarray(test[1]),
             cv=args.cv or 5,
             audit=not args.no_audit,
             random_state=args.seed,
             n_jobs=-1 if args.scheduler else None,
         )
+
+    with warnings.catch_warnings(record=True) as caught, _cluster(args.scheduler):
+        warnings.simplefilter("always", ShortcutWarning)
+        results = _without_lost_files(run, [train] + ([test] if test[0] is not None else []))
     with atomic_folder(args.out) as out:  # all new results, or the old ones whole
         results.to_csv(out / "results.csv")
         (out / "results.md").write_text(results.to_markdown() + "\n")
@@ -221,12 +299,14 @@ def cmd_train(args):
 
     check_model_output(args.out, force=args.force)
     args.data_split = "training"
-    X, y, _, _, description = _load_dataset(args)
-    print(f"Training {args.model} on {description}: {len(X)} clips", flush=True)
     pipeline = _pipelines([args.model], args)[args.model]
+    X, y, _, _, description = _load_dataset(args, _min_duration([pipeline]))
+    print(f"Training {args.model} on {description}: {len(X)} clips", flush=True)
+    _check_classes(y, "training data")
     start = time.perf_counter()
+    data = [list(X), list(y)]
     # Trained on 0/1 (1 = fake), so that column 1 of predict_proba is P(fake).
-    pipeline.fit(X, (np.asarray(y) == "fake").astype(int))
+    _without_lost_files(lambda: pipeline.fit(data[0], (np.asarray(data[1]) == "fake").astype(int)), [data])
     _set_progress(pipeline, args.model, False)  # progress bars are for this run only
     write_file_atomically(args.out, lambda tmp: save_model(pipeline, tmp))
     print(f"Fitted in {time.perf_counter() - start:.1f} s; saved to {args.out}")
@@ -234,89 +314,57 @@ def cmd_train(args):
 
 
 def _audio_files(paths):
-    """Files named, plus the non-hidden files below folders named."""
+    """(files, unlisted): the files named and the non-hidden files below folders named.
+
+    ``unlisted`` holds ``(path, reason)`` for what cannot even be looked at
+    (a name longer than the system allows, a folder that cannot be read).
+    """
     from ..datasets._folder import files_below
 
+    files, unlisted = [], []
     for path in paths:
-        if path.is_dir():
-            yield from files_below(path)
-        else:
-            yield path
+        try:
+            if path.is_dir():
+                files.extend(files_below(path))
+            else:
+                files.append(path)
+        except OSError as err:
+            unlisted.append((path, f"cannot be read ({err.strerror})"))
+    return files, unlisted
 
 
 def cmd_predict(args):
-    from ..io import AudioLoadError, load_audio
-    from ..labels import spoof_column
     from ..persistence import load_model
-    from ..windows import WindowedClassifier
+    from ..scoring import score_files
     from ._outputs import PredictionWriter
 
     model = load_model(args.model, trusted=args.trust)
-    if isinstance(model, WindowedClassifier):  # trained on windows: keep its window length
-        if args.window not in (None, model.window):
-            raise ValueError(f"this model scores {model.window:g}-s windows; --window cannot change that.")
-        scorer = model.set_params(aggregate=args.aggregate, hop=args.hop or model.hop)
-    else:
-        loader = model.steps[0][1]
-        # A pooled model scores whole recordings; its windows (--windows) are a
-        # view over time. Otherwise the pipeline scores windows of its input length.
-        window = args.window or loader.duration or 2.0
-        scorer = WindowedClassifier.from_fitted(
-            model,
-            window=window,
-            hop=window / 2 if args.hop is None else args.hop,
-            sr=loader.sr,
-            aggregate=args.aggregate,
-        )
-    pooled = not isinstance(model, WindowedClassifier) and model.steps[0][1].duration is None
-    sr = scorer.sr
-    column = spoof_column(scorer.classes_)
-    writer = PredictionWriter(args.format, args.windows)
-    scored, skipped = 0, []
-    files = list(_audio_files(args.paths))
-
-    def decode(chunk):
-        names, recordings, errors = [], [], []
-        for path in chunk:
-            try:
-                recordings.append(load_audio(path, sr=sr)[0])
-                names.append(path)
-            except AudioLoadError as err:
-                errors.append(str(err))
-        return names, recordings, errors
-
-    # Recordings are scored in batches (one featurisation and one model call
-    # for many files, as the batched API does), and the next batch is decoded
-    # while this one is scored.
-    chunks = [files[i : i + _PREDICT_BATCH] for i in range(0, len(files), _PREDICT_BATCH)]
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = pool.submit(decode, chunks[0]) if chunks else None
-        for k in range(len(chunks)):
-            names, recordings, errors = pending.result()
-            pending = pool.submit(decode, chunks[k + 1]) if k + 1 < len(chunks) else None
-            for err in errors:
-                skipped.append(err)
-                print(f"skipped {err}", file=sys.stderr)
-            if recordings:
-                scored += _score_batch(model, scorer, pooled, column, names, recordings, args, writer)
+    files, unlisted = _audio_files(args.paths)
+    for path, reason in unlisted:
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+    writer = PredictionWriter(args.format, args.windows, args.threshold)
+    scored, skipped = 0, len(unlisted)
+    rows = score_files(
+        model,
+        files,
+        window=args.window,
+        hop=args.hop,
+        aggregate=args.aggregate,
+        windows=args.windows,
+        max_duration=args.max_duration,
+    )
+    for row in rows:
+        if row.error is not None:
+            skipped += 1
+            print(f"skipped {row.path}: {row.error}", file=sys.stderr)
+            continue
+        if row.note is not None:
+            print(f"warning: {row.path}: {row.note}", file=sys.stderr)
+        writer.write(row.path, row.p_fake, row.windows)
+        scored += 1
     writer.close()
-    print(f"scored {scored} file(s); skipped {len(skipped)}; {len(files)} in all", file=sys.stderr)
+    print(f"scored {scored} file(s); skipped {skipped}; {len(files) + len(unlisted)} in all", file=sys.stderr)
     return 0 if scored else 1
-
-
-def _score_batch(model, scorer, pooled, column, names, recordings, args, writer):
-    windows = scorer.predict_windows(recordings) if (args.windows or not pooled) else None
-    if pooled:
-        p_fake = model.predict_proba(recordings)[:, column]
-    else:
-        p_fake = scorer.aggregate_windows(windows)[:, column]
-    for i, (path, p) in enumerate(zip(names, p_fake)):
-        own = windows[windows["recording"] == i] if args.windows else None
-        writer.write(path, float(p), "fake" if p >= args.threshold else "real", own)
-    return len(names)
-
-
-_PREDICT_BATCH = 32  # recordings scored together
 
 
 def main(argv=None):

@@ -1,9 +1,20 @@
-"""What the command line writes: checked before any work, written atomically."""
+r"""What the command line writes: checked before any work, written atomically, safe to open.
+
+File names are user data. In TSV and CSV output every control character of
+a name is written as a backslash escape (a carriage return as ``\r``, a
+backslash as ``\\``), so that each row is one line for every reader, and
+a name starting with ``=``, ``+``, ``-`` or ``@`` is prefixed with ``'``
+so that a spreadsheet shows it rather than evaluating it (OWASP's advice
+on CSV injection). JSON lines hold names exactly. Files and folders are
+created with the permissions the umask gives, as other programs' output
+is.
+"""
 
 import contextlib
 import csv
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -16,7 +27,27 @@ __all__ = [
     "write_file_atomically",
     "atomic_folder",
     "PredictionWriter",
+    "safe_cell",
 ]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
+
+
+def safe_cell(text):
+    r"""``text`` for a TSV/CSV cell: control characters escaped, formulas neutralised.
+
+    >>> safe_cell("a\rb.wav"), safe_cell("=HYPERLINK(1).wav"), safe_cell("ok.wav")
+    ('a\\rb.wav', "'=HYPERLINK(1).wav", 'ok.wav')
+    """
+    text = _CONTROL.sub(lambda m: _ESCAPES.get(m[0], f"\\x{ord(m[0]):02x}"), str(text))
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _umask():
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _writable_folder(folder, option, path):
@@ -48,7 +79,12 @@ def check_model_output(path, force=False, option="--out"):
 
 
 def check_folder_output(path, option="--out"):
-    """Raise ValueError, before any work, if ``path`` cannot become a results folder."""
+    """Raise ValueError, before any work, if ``path`` cannot become a results folder.
+
+    The check makes the folders above ``path`` and a probe folder beside it,
+    as the results will need: a place the system refuses (``/proc/x``)
+    fails here, not after the work.
+    """
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise ValueError(f"{option} {path}: exists and is not a folder.")
@@ -56,6 +92,11 @@ def check_folder_output(path, option="--out"):
     while not ancestor.exists() and ancestor != ancestor.parent:
         ancestor = ancestor.parent
     _writable_folder(ancestor, option, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.rmdir(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.probe."))
+    except OSError as err:
+        raise ValueError(f"{option} {path}: cannot create it ({err.strerror}).") from None
 
 
 def write_file_atomically(path, write):
@@ -69,6 +110,7 @@ def write_file_atomically(path, write):
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; output follows the umask
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -86,46 +128,79 @@ def atomic_folder(path):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
+    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; output follows the umask
     try:
         yield tmp
+        _swap_in(tmp, path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    old = None
-    if path.exists():
-        old = path.with_name(f".{path.name}.old-{os.getpid()}")
-        os.rename(path, old)
-    os.rename(tmp, path)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+
+
+def _swap_in(tmp, path, attempts=5):
+    """Rename ``tmp`` to ``path``, moving an existing ``path`` aside and deleting it.
+
+    Concurrent writers retry until one rename wins each time; the last to
+    finish leaves its results, and none leaves a hidden folder behind.
+    """
+    for _ in range(attempts):
+        old = None
+        if path.exists():
+            old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.old."))
+            try:
+                os.replace(path, old / "results")
+            except FileNotFoundError:  # another writer moved it first
+                os.rmdir(old)
+                old = None
+        try:
+            os.rename(tmp, path)
+        except OSError:  # another writer put its results there first: try again
+            continue
+        finally:
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        return
+    raise OSError(f"{path}: other runs kept writing results there; these were not saved.")
 
 
 class PredictionWriter:
-    """Rows of ``predict``'s output, quoted by the csv module (or as JSON lines)."""
+    """Rows of ``predict``'s output: TSV/CSV through :func:`safe_cell`, or JSON lines."""
 
-    def __init__(self, fmt, windows):
-        self.fmt, self.windows = fmt, windows
+    def __init__(self, fmt, windows, threshold=0.5):
+        self.fmt, self.windows, self.threshold = fmt, windows, threshold
         if fmt != "json":
             self.csv = csv.writer(sys.stdout, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
             header = ["file", "start", "end", "p_fake", "label"] if windows else ["file", "p_fake", "label"]
             self.csv.writerow(header)
 
-    def write(self, path, p_fake, label, windows):
+    def _label(self, p_fake):
+        return "fake" if p_fake >= self.threshold else "real"
+
+    def write(self, path, p_fake, windows):
+        label = self._label(p_fake)
         if self.fmt == "json":
             row = {"file": str(path), "p_fake": round(p_fake, 6), "label": label}
             if windows is not None:
                 row["windows"] = [
-                    {"start": round(w.start, 3), "end": round(w.end, 3), "p_fake": round(w.p_fake, 6)}
+                    {
+                        "start": round(w.start, 3),
+                        "end": round(w.end, 3),
+                        "p_fake": round(w.p_fake, 6),
+                        "label": self._label(w.p_fake),
+                    }
                     for w in windows.itertuples()
                 ]
             print(json.dumps(row), flush=True)
             return
+        name = safe_cell(path)
         if not self.windows:
-            self.csv.writerow([str(path), f"{p_fake:.4f}", label])
+            self.csv.writerow([name, f"{p_fake:.4f}", label])
         else:
-            self.csv.writerow([str(path), "", "", f"{p_fake:.4f}", label])
+            self.csv.writerow([name, "", "", f"{p_fake:.4f}", label])
             for w in windows.itertuples():
-                self.csv.writerow([str(path), f"{w.start:.2f}", f"{w.end:.2f}", f"{w.p_fake:.4f}", ""])
+                self.csv.writerow(
+                    [name, f"{w.start:.2f}", f"{w.end:.2f}", f"{w.p_fake:.4f}", self._label(w.p_fake)]
+                )
         sys.stdout.flush()
 
     def close(self):

@@ -41,9 +41,37 @@ def _duration_range(text):
     return tuple(values)
 
 
+def _probability(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:  # NaN fails too
+        raise argparse.ArgumentTypeError(f"a probability is between 0 and 1, got {text!r}")
+    return value
+
+
+def _seconds(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not seconds: {text!r}") from None
+    if not value > 0:  # NaN fails too
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
 def _parents():
     """The option groups subcommands share, as argparse parent parsers."""
-    data = argparse.ArgumentParser(add_help=False)
+    audio = argparse.ArgumentParser(add_help=False)
+    audio.add_argument(
+        "--max-duration",
+        type=_seconds,
+        default=3600.0,
+        metavar="SECONDS",
+        help="refuse (skip, with the reason) recordings longer than this (default: 3600)",
+    )
+    data = argparse.ArgumentParser(add_help=False, parents=[audio])
     data.add_argument(
         "--layout",
         choices=["folder", "for"],
@@ -92,7 +120,7 @@ def _parents():
         default=1,
         help="augmented copies of each training recording (default: 1)",
     )
-    return data, training
+    return audio, data, training
 
 
 def _augmentation(text):
@@ -112,7 +140,7 @@ def build_parser():
     )
     parser.add_argument("--version", action="version", version=f"skdeepfake {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    data, training = _parents()
+    audio, data, training = _parents()
 
     bench = sub.add_parser(
         "benchmark",
@@ -191,9 +219,13 @@ def build_parser():
 
     predict = sub.add_parser(
         "predict",
+        parents=[audio],
         help="score audio files or folders with a saved detector",
-        description="Print file, P(fake) and label for each recording. Recordings "
-        "longer than the model's input are scored in windows and aggregated.",
+        description="Print file, P(fake) and label for each recording. A model trained on "
+        "fixed-length clips or windows scores every window of a recording and aggregates "
+        "them (--aggregate); a pooled model (the default linear detector) scores each "
+        "recording whole, or aggregates its windows when --aggregate is given. Files that "
+        "cannot be scored are listed on stderr with the reason.",
     )
     predict.add_argument("paths", nargs="+", type=Path, help="audio files or folders")
     predict.add_argument("--model", type=Path, required=True, help="model file from 'skdeepfake train'")
@@ -204,11 +236,23 @@ def build_parser():
         help="also rebuild this scikit-learn class the model file holds (repeatable; the names a "
         "refusal lists). Only for files you made or whose source you trust",
     )
-    predict.add_argument("--window", type=float, help="window seconds (default: the model's input length)")
-    predict.add_argument("--hop", type=float, help="hop seconds (default: half a window)")
-    predict.add_argument("--aggregate", choices=["mean", "max", "median"], default="mean")
     predict.add_argument(
-        "--threshold", type=float, default=0.5, help="label as fake when P(fake) >= threshold (default: 0.5)"
+        "--window",
+        type=_seconds,
+        help="window seconds (default: the model's input length; 2 for pooled models)",
+    )
+    predict.add_argument("--hop", type=_seconds, help="hop seconds (default: half a window)")
+    predict.add_argument(
+        "--aggregate",
+        choices=["mean", "max", "median"],
+        help="how window scores make a recording's score (default: the model's own, 'mean' for "
+        "fixed-length models; a pooled model scores the whole recording unless this is given)",
+    )
+    predict.add_argument(
+        "--threshold",
+        type=_probability,
+        default=0.5,
+        help="label as fake when P(fake) >= threshold, between 0 and 1 (default: 0.5)",
     )
     predict.add_argument("--windows", action="store_true", help="also print every window's score")
     predict.add_argument(

@@ -2,15 +2,15 @@
 
 import os
 import warnings
-from numbers import Integral
+from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import validate_params
+from sklearn.utils._param_validation import Interval, validate_params
 
-from .._decode import unreadable_reason
+from .._decode import MAX_DURATION, unreadable_reason
 
 __all__ = ["load_audio_folder", "TARGET_NAMES"]
 
@@ -18,11 +18,20 @@ __all__ = ["load_audio_folder", "TARGET_NAMES"]
 TARGET_NAMES = np.array(["real", "fake"])
 
 
+#: The argument constraints of the folder checks, shared by the corpus loaders.
+CHECK_CONSTRAINTS = {
+    "check": ["boolean"],
+    "n_jobs": [Integral, None],
+    "max_duration": [Interval(Real, 0, None, closed="neither"), None],
+    "min_duration": [Interval(Real, 0, None, closed="neither"), None],
+}
+
+
 @validate_params(
-    {"root": [str, os.PathLike], "check": ["boolean"], "n_jobs": [Integral, None]},
+    {"root": [str, os.PathLike], **CHECK_CONSTRAINTS},
     prefer_skip_nested_validation=True,
 )
-def load_audio_folder(root, check=True, n_jobs=None):
+def load_audio_folder(root, check=True, n_jobs=None, *, max_duration=MAX_DURATION, min_duration=None):
     """List the audio files of a folder with ``real/`` and ``fake/`` below it.
 
     Files may sit at any depth below ``real/`` and ``fake/``. Hidden files
@@ -43,6 +52,11 @@ def load_audio_folder(root, check=True, n_jobs=None):
         stops at a bad file).
     n_jobs : int or None, default=None
         Parallel jobs for the check (joblib).
+    max_duration : float or None, default=3600.0
+        With ``check``, files longer than this many seconds are skipped.
+    min_duration : float or None, default=None
+        With ``check``, files shorter than this many seconds (what a
+        detector's front-end needs, say) are skipped.
 
     Returns
     -------
@@ -82,7 +96,8 @@ def load_audio_folder(root, check=True, n_jobs=None):
         found = files_below(folder)
         files.extend(found)
         target.extend([label] * len(found))
-    return _bunch_from_files(files, target, root, check, n_jobs, f"Audio folder {root}")
+    limits = {"max_duration": max_duration, "min_duration": min_duration}
+    return _bunch_from_files(files, target, root, check, n_jobs, f"Audio folder {root}", limits)
 
 
 def files_below(folder):
@@ -100,11 +115,11 @@ def files_below(folder):
     )
 
 
-def _bunch_from_files(files, target, root, check, n_jobs, title):
+def _bunch_from_files(files, target, root, check, n_jobs, title, limits=None):
     skipped = []
     if check and files:
         reasons = Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(unreadable_reason)(path) for path in files
+            delayed(unreadable_reason)(path, **(limits or {})) for path in files
         )
         keep = [reason is None for reason in reasons]
         skipped = [(str(p), r) for p, r in zip(files, reasons) if r is not None]

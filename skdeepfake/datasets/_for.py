@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils._param_validation import validate_params
 
-from ._folder import _bunch_from_files, load_audio_folder
+from .._decode import MAX_DURATION
+from ._folder import CHECK_CONSTRAINTS, _bunch_from_files, load_audio_folder
 
 __all__ = ["load_for", "load_for_combined", "FOR_VERSIONS", "FOR_SPLITS"]
 
@@ -63,12 +64,20 @@ def _find_version_dir(root, version):
         "root": [str, os.PathLike],
         "version": [str],
         "split": [str],
-        "check": ["boolean"],
-        "n_jobs": [Integral, None],
+        **CHECK_CONSTRAINTS,
     },
     prefer_skip_nested_validation=True,
 )
-def load_for(root, version="for-norm", split="training", check=True, n_jobs=None):
+def load_for(
+    root,
+    version="for-norm",
+    split="training",
+    check=True,
+    n_jobs=None,
+    *,
+    max_duration=MAX_DURATION,
+    min_duration=None,
+):
     """List the files of one version and split of the Fake-or-Real corpus.
 
     FoR is not downloaded by this function: point it at a local copy.
@@ -91,6 +100,8 @@ def load_for(root, version="for-norm", split="training", check=True, n_jobs=None
         Open each file's header and report unreadable files in ``skipped``.
     n_jobs : int or None, default=None
         Parallel jobs for the check.
+    max_duration, min_duration : float or None
+        As in :func:`~skdeepfake.datasets.load_audio_folder`.
 
     Returns
     -------
@@ -128,7 +139,13 @@ def load_for(root, version="for-norm", split="training", check=True, n_jobs=None
     version_dir = _find_version_dir(root, version)
     for alias in FOR_SPLITS[split]:
         if (version_dir / alias).is_dir():
-            data = load_audio_folder(version_dir / alias, check=check, n_jobs=n_jobs)
+            data = load_audio_folder(
+                version_dir / alias,
+                check=check,
+                n_jobs=n_jobs,
+                max_duration=max_duration,
+                min_duration=min_duration,
+            )
             break
     else:
         raise FileNotFoundError(f"{version_dir}: no '{split}' folder in this FoR copy. {_DOWNLOAD_HINT}")

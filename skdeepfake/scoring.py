@@ -1,0 +1,367 @@
+"""Scoring audio files with a fitted detector: every file scored or reported, memory bounded.
+
+:func:`score_files` is what ``skdeepfake predict`` runs, for any model file
+the library writes: a :class:`~skdeepfake.windows.WindowedClassifier`, a
+pipeline of fixed-length clips (scored window by window), a pooled pipeline
+(whole recordings; a long file is decoded and summarised chunk by chunk,
+:func:`~skdeepfake.features.pool_recording`), or a composition such as a
+``CalibratedClassifierCV`` of one. Files are decoded in a thread while the
+previous batch is scored. A file that cannot be scored (unreadable, too
+short for the front-end, gone) is reported with its reason, never fatal;
+a silent or constant recording is scored with a note saying its score
+means nothing.
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+from numbers import Integral, Real
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
+from sklearn.utils.validation import check_is_fitted
+
+from .features import FrameFeaturizer, pool_recording
+from .features._pooling import CHUNK_SAMPLES
+from .io import MAX_DURATION, AudioBlocks, AudioLoader, AudioLoadError
+from .labels import spoof_column
+from .windows import AGGREGATES, WindowedClassifier
+
+__all__ = ["score_files", "FileScore", "min_recording_duration"]
+
+_SILENCE = 10 ** (-90 / 20)  # peak below -90 dBFS
+_BATCH_SAMPLES = 2**24  # decoded samples of a batch (17 min at 16 kHz), whatever batch_size says
+
+
+class FileScore(NamedTuple):
+    """One file's result from :func:`score_files`."""
+
+    #: The file, as given.
+    path: object
+    #: P(fake) of the recording; NaN when it could not be scored.
+    p_fake: float
+    #: Each window's ``start``, ``end`` (seconds) and ``p_fake``, when asked for; else None.
+    windows: object
+    #: Why the file could not be scored, or None.
+    error: object
+    #: A warning about the recording (silent, constant), or None.
+    note: object
+
+
+@validate_params(
+    {
+        "model": [HasMethods(["predict_proba"])],
+        "files": ["array-like"],
+        "window": [Interval(Real, 0, None, closed="neither"), None],
+        "hop": [Interval(Real, 0, None, closed="neither"), None],
+        "aggregate": [StrOptions(set(AGGREGATES)), None],
+        "windows": ["boolean"],
+        "max_duration": [Interval(Real, 0, None, closed="neither"), None],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
+def score_files(
+    model,
+    files,
+    *,
+    window=None,
+    hop=None,
+    aggregate=None,
+    windows=False,
+    max_duration=MAX_DURATION,
+    batch_size=32,
+):
+    """Score audio files one by one or in batches, yielding a :class:`FileScore` per file.
+
+    Parameters
+    ----------
+    model : fitted detector
+        As :func:`~skdeepfake.persistence.load_model` returns it. It must
+        read audio: hold an :class:`~skdeepfake.AudioLoader` or be a
+        :class:`~skdeepfake.windows.WindowedClassifier`.
+    files : sequence of paths
+    window, hop : float or None, default=None
+        Windows for scoring in windows: ``None`` is the model's own (its
+        training windows, or its input length; 2 s for pooled models) and
+        half a window.
+    aggregate : {"mean", "max", "median"} or None, default=None
+        How window scores make the file's score. ``None``: the model's own
+        (a WindowedClassifier's ``aggregate``; ``"mean"`` for fixed-length
+        models). A pooled model scores the whole recording at once unless
+        ``aggregate`` is given, then it aggregates its window scores.
+    windows : bool, default=False
+        Also return every window's score.
+    max_duration : float or None, default=3600.0
+        Longest recording accepted, in seconds.
+    batch_size : int, default=32
+        Files decoded and scored together.
+
+    Yields
+    ------
+    FileScore
+        In the order of ``files``.
+
+    Examples
+    --------
+    >>> import os, tempfile, soundfile as sf
+    >>> from skdeepfake.datasets import make_synthetic_speech
+    >>> from skdeepfake.pipelines import make_linear_pipeline
+    >>> from skdeepfake.scoring import score_files
+    >>> data = make_synthetic_speech(n_samples=20, random_state=0)
+    >>> detector = make_linear_pipeline().fit(data.data, data.target)
+    >>> folder = tempfile.mkdtemp()
+    >>> sf.write(os.path.join(folder, "a.wav"), data.data[0], 16000)
+    >>> open(os.path.join(folder, "b.wav"), "w").close()  # empty
+    >>> for row in score_files(detector, [os.path.join(folder, n) for n in ("a.wav", "b.wav")]):
+    ...     print(os.path.basename(row.path), round(row.p_fake, 2) >= 0, row.error is not None)
+    a.wav True False
+    b.wav False True
+    """
+    check_is_fitted(model)
+    plan = _Plan(model, window, hop, aggregate, windows)
+    batches = _decoded_batches(list(files), plan, max_duration, batch_size)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the next batch decodes while one is scored
+        pending = pool.submit(next, batches, None)
+        while True:
+            decoded = pending.result()
+            if decoded is None:
+                return
+            pending = pool.submit(next, batches, None)
+            yield from _score_batch(plan, decoded, max_duration)
+
+
+def _decoded_batches(files, plan, max_duration, batch_size):
+    """Batches of decoded files: at most ``batch_size`` files and about _BATCH_SAMPLES samples."""
+    batch, size = [], 0
+    for path in files:
+        item = _decode(path, plan, max_duration)
+        batch.append(item)
+        size += len(item[1]) if isinstance(item[1], np.ndarray) else 0
+        if len(batch) >= batch_size or size >= _BATCH_SAMPLES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+@validate_params({"model": [HasMethods(["fit", "predict_proba"])]}, prefer_skip_nested_validation=True)
+def min_recording_duration(model):
+    """The shortest recording, in seconds, that ``model`` can score (0: any length).
+
+    A detector that pools features over whole recordings needs at least one
+    frame of each front-end; one that reads fixed-length clips or windows
+    repeat-pads shorter recordings, so any length will do. Folders are
+    checked against it before training (``skdeepfake train``) and files
+    before scoring, so that a too-short file is skipped with its reason
+    instead of stopping a run.
+
+    Parameters
+    ----------
+    model : estimator
+        Fitted or not.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from skdeepfake.pipelines import make_detector
+    >>> from skdeepfake.scoring import min_recording_duration
+    >>> min_recording_duration(make_detector("linear", features="lfcc"))  # one 20-ms frame
+    0.02
+    >>> min_recording_duration(make_detector("xgb"))  # 2-s clips, padded
+    0.0
+    """
+    front, _ = _pooled_front(model)
+    if front is None or model.steps[0][1].duration is not None:
+        return 0.0
+    return _min_samples(front) / model.steps[0][1].sr
+
+
+class _Plan:
+    """How one model scores a file: whole (pooled), by windows, or both."""
+
+    def __init__(self, model, window, hop, aggregate, windows):
+        self.model, self.want_windows = model, windows
+        self.column = spoof_column(model.classes_)
+        if isinstance(model, WindowedClassifier):
+            if window not in (None, model.window):
+                raise ValueError(
+                    f"this model scores {model.window:g}-s windows, as it was trained; window={window:g} "
+                    "cannot change that."
+                )
+            self.sr, self.pooled = model.sr, False
+            self.scorer = WindowedClassifier.from_fitted(
+                model.estimator_,
+                window=model.window if window is None else window,
+                hop=model.hop if hop is None else hop,
+                sr=model.sr,
+                aggregate=model.aggregate if aggregate is None else aggregate,
+                batch_size=model.batch_size,
+            )
+        else:
+            loader = _loader_of(model)
+            self.sr = loader.sr
+            self.pooled = loader.duration is None  # the model takes whole recordings
+            window = window if window is not None else (loader.duration or 2.0)
+            self.scorer = WindowedClassifier.from_fitted(
+                model,
+                window=window,
+                hop=window / 2 if hop is None else hop,
+                sr=loader.sr,
+                aggregate=aggregate or "mean",
+            )
+        self.by_windows = not self.pooled or aggregate is not None
+        self.front, self.rest = _pooled_front(model) if self.pooled else (None, None)
+        self.min_samples = _min_samples(self.front) if self.front else 1
+
+    def streams(self, n_samples):
+        """Whether a recording this long is summarised while it is decoded."""
+        return (
+            self.front is not None
+            and not self.by_windows
+            and not self.want_windows
+            and n_samples > CHUNK_SAMPLES
+        )
+
+
+def _loader_of(model):
+    from .persistence._checks import estimators
+
+    loaders = [est for est in estimators(model) if isinstance(est, AudioLoader)]
+    if not loaders:
+        raise ValueError(
+            f"score_files needs a detector that reads audio (with an AudioLoader, or a "
+            f"WindowedClassifier); {type(model).__name__} has none."
+        )
+    return loaders[0]
+
+
+def _pooled_front(model):
+    """(featurizers, rest) when ``model`` is loader -> featurizers -> rest; else (None, None)."""
+    if not isinstance(model, Pipeline) or not isinstance(model.steps[0][1], AudioLoader):
+        return None, None
+    steps = [step for _, step in model.steps]
+    k = 1
+    while k < len(steps) - 1 and hasattr(steps[k], "fit_resample"):  # samplers act only in fit
+        k += 1
+    step = steps[k] if k < len(steps) - 1 else None
+    if isinstance(step, FeatureUnion) and not step.transformer_weights:
+        parts = [t for _, t in step.transformer_list if t not in ("drop", "passthrough")]
+    else:
+        parts = [step]
+    if not all(isinstance(p, FrameFeaturizer) and p.output == "stats" for p in parts):
+        return None, None
+    return parts, model[k + 1 :]
+
+
+def _min_samples(featurizers):
+    return max(n for f in featurizers for n, _ in f._length_requirements())
+
+
+def _decode(path, plan, max_duration):
+    """(path, recording or "stream", error) for one file; never raises for the file's sake."""
+    try:
+        blocks = AudioBlocks(path, plan.sr, max_duration=max_duration)
+        if plan.streams(blocks.n_out):
+            blocks.close()
+            return path, "stream", None
+        with blocks:
+            y = np.concatenate(list(blocks))
+        return path, y, None
+    except AudioLoadError as err:
+        return path, None, _reason(err, path)
+
+
+def _reason(err, path):
+    text, prefix = str(err), f"{path}: "
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
+def _note(low, high):
+    peak = max(abs(low), abs(high))
+    if peak == 0:
+        return "digital silence: its score says nothing about speech"
+    if high - low < 1e-6:
+        return "a constant (DC) signal: its score says nothing about speech"
+    if peak < _SILENCE:
+        return "silent (peak below -90 dBFS): its score says nothing about speech"
+    return None
+
+
+def _score_batch(plan, decoded, max_duration):
+    """The FileScores of one decoded batch, in its order."""
+    out, ready = [None] * len(decoded), []
+    for k, (path, y, error) in enumerate(decoded):
+        if error is None and not isinstance(y, str) and len(y) < plan.min_samples:
+            error = (
+                f"too short: {len(y)} samples ({len(y) / plan.sr:.3f} s at {plan.sr} Hz); the model's "
+                f"front-end needs at least {plan.min_samples}"
+            )
+        if error is not None:
+            out[k] = FileScore(path, float("nan"), None, error, None)
+        elif isinstance(y, str):
+            out[k] = _stream(plan, path, max_duration)
+        else:
+            ready.append(k)
+    if ready:
+        recordings = [decoded[k][1] for k in ready]
+        try:
+            results = _score(plan, recordings)
+        except ValueError:  # one recording the front-end refuses: find it, score the rest
+            results = []
+            for y in recordings:
+                try:
+                    results.append(_score(plan, [y])[0])
+                except ValueError as err:
+                    results.append((float("nan"), None, str(err)))
+        for k, y, (p_fake, windows, error) in zip(ready, recordings, results):
+            note = None if error else _note(float(y.min()), float(y.max()))
+            out[k] = FileScore(decoded[k][0], p_fake, windows, error, note)
+    return out
+
+
+def _score(plan, recordings):
+    """[(p_fake, windows or None, None)] of in-memory recordings."""
+    frame = None
+    if plan.by_windows or plan.want_windows:
+        frame = plan.scorer.predict_windows(recordings)
+    if plan.by_windows:
+        p_fake = plan.scorer.aggregate_windows(frame)[:, plan.column]
+    else:
+        p_fake = plan.model.predict_proba(recordings)[:, plan.column]
+    out = []
+    for i, p in enumerate(p_fake):
+        own = None
+        if plan.want_windows:
+            own = frame.loc[frame["recording"] == i, ["start", "end", "p_fake"]].reset_index(drop=True)
+        out.append((float(p), own, None))
+    return out
+
+
+def _stream(plan, path, max_duration):
+    """A long file through a pooled model, summarised while it is decoded."""
+    watch = _Watch()
+    try:
+        blocks = AudioBlocks(path, plan.sr, max_duration=max_duration)
+        rows = pool_recording(plan.front, watch(blocks))
+    except AudioLoadError as err:
+        return FileScore(path, float("nan"), None, _reason(err, path), None)
+    features = np.concatenate(rows)[np.newaxis]
+    p_fake = float(plan.rest.predict_proba(features)[0, plan.column])
+    return FileScore(path, p_fake, None, None, _note(watch.low, watch.high))
+
+
+class _Watch:
+    """Passes blocks through, keeping the extremes for the silence note."""
+
+    def __init__(self):
+        self.low, self.high = np.inf, -np.inf
+
+    def __call__(self, blocks):
+        for block in blocks:
+            if len(block):
+                self.low, self.high = min(self.low, float(block.min())), max(self.high, float(block.max()))
+            yield block
