@@ -155,12 +155,7 @@ def load_audio(path, sr=None, *, max_duration=MAX_DURATION, first=None):
     ((16000,), dtype('float32'), 16000)
     """
     with AudioBlocks(path, sr, max_duration=max_duration, first=first) as blocks:
-        y = np.empty(blocks.n_out, dtype=np.float32)
-        filled = 0
-        for block in blocks:
-            y[filled : filled + len(block)] = block
-            filled += len(block)
-    return y[:filled], blocks.sr
+        return blocks.read_all(), blocks.sr
 
 
 class AudioBlocks:
@@ -225,6 +220,15 @@ class AudioBlocks:
         if getattr(self, "_file", None) is not None:
             self._file.close()
             self._file = None
+
+    def read_all(self):
+        """All the samples at once, as :func:`load_audio` returns them (one copy, no more)."""
+        y = np.empty(self.n_out, dtype=np.float32)
+        filled = 0
+        for block in self:
+            y[filled : filled + len(block)] = block
+            filled += len(block)
+        return y[:filled]
 
     def __iter__(self):
         if self._file is None:

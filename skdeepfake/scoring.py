@@ -218,13 +218,12 @@ class _Plan:
         self.min_samples = _min_samples(self.front) if self.front else 1
 
     def streams(self, n_samples):
-        """Whether a recording this long is summarised while it is decoded."""
-        return (
-            self.front is not None
-            and not self.by_windows
-            and not self.want_windows
-            and n_samples > CHUNK_SAMPLES
-        )
+        """Whether a recording this long is scored while it is decoded, never held whole."""
+        if n_samples <= CHUNK_SAMPLES:
+            return False
+        if self.by_windows:
+            return True
+        return self.front is not None and not self.want_windows
 
 
 def _loader_of(model):
@@ -269,8 +268,7 @@ def _decode(path, plan, max_duration):
             blocks.close()
             return path, "stream", None
         with blocks:
-            y = np.concatenate(list(blocks))
-        return path, y, None
+            return path, blocks.read_all(), None
     except AudioLoadError as err:
         return path, None, _reason(err, path)
 
@@ -342,16 +340,20 @@ def _score(plan, recordings):
 
 
 def _stream(plan, path, max_duration):
-    """A long file through a pooled model, summarised while it is decoded."""
+    """A long file scored while it is decoded: by windows, or pooled chunk by chunk."""
     watch = _Watch()
     try:
-        blocks = AudioBlocks(path, plan.sr, max_duration=max_duration)
-        rows = pool_recording(plan.front, watch(blocks))
+        blocks = watch(AudioBlocks(path, plan.sr, max_duration=max_duration))
+        if plan.by_windows:
+            frame = plan.scorer.predict_windows_stream(blocks)
+            p_fake = float(plan.scorer.aggregate_windows(frame)[0, plan.column])
+            windows = frame[["start", "end", "p_fake"]] if plan.want_windows else None
+        else:
+            features = np.concatenate(pool_recording(plan.front, blocks))[np.newaxis]
+            p_fake, windows = float(plan.rest.predict_proba(features)[0, plan.column]), None
     except AudioLoadError as err:
         return FileScore(path, float("nan"), None, _reason(err, path), None)
-    features = np.concatenate(rows)[np.newaxis]
-    p_fake = float(plan.rest.predict_proba(features)[0, plan.column])
-    return FileScore(path, p_fake, None, None, _note(watch.low, watch.high))
+    return FileScore(path, p_fake, windows, None, _note(watch.low, watch.high))
 
 
 class _Watch:

@@ -447,6 +447,67 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             }
         )
 
+    def predict_windows_stream(self, blocks):
+        """The score of every window of one recording read block by block.
+
+        The same windows and scores as :meth:`predict_windows` gives for the
+        whole recording, holding no more than a batch of windows: an
+        hour-long file costs what a short one does.
+
+        Parameters
+        ----------
+        blocks : iterable of 1-D float32 arrays
+            The recording's samples at ``sr``, in order (e.g. an
+            :class:`~skdeepfake.io.AudioBlocks`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            As :meth:`predict_windows`, for one recording (``recording`` 0).
+        """
+        check_is_fitted(self)
+        self._validate_params()
+        column = spoof_column(self.classes_)
+        win, step = self._n_window, max(int(round(self.hop * self.sr)), 1)
+        limit = max(1, min(self.batch_size, _BATCH_BYTES // (4 * win)))
+        buffer, offset, next_start = np.empty(0, np.float32), 0, 0
+        pending, bounds, scores = [], [], []
+
+        def score(starts, ends):
+            windows = _cut(buffer, [(a - offset, b - offset) for a, b in zip(starts, ends)], win)
+            scores.append(self.estimator_.predict_proba(windows)[:, column])
+            bounds.extend(zip(starts, ends))
+
+        for block in blocks:
+            buffer = np.concatenate([buffer, np.asarray(block, dtype=np.float32)])
+            while next_start + win <= offset + len(buffer):
+                pending.append(next_start)
+                next_start += step
+                if len(pending) == limit:
+                    score(pending, [a + win for a in pending])
+                    pending = []
+            keep = min(pending[0] if pending else next_start, offset + len(buffer) - win)
+            if keep > offset:  # the last window's samples stay, for the end-aligned window
+                buffer, offset = buffer[keep - offset :], keep
+        n = offset + len(buffer)
+        if n <= win and not (pending or bounds):  # shorter than a window: one, repeat-padded
+            pending, ends = [0], [n]
+        else:
+            if (pending[-1] if pending else bounds[-1][0]) + win < n:  # align a last window to the end
+                pending.append(n - win)
+            ends = [a + win for a in pending]
+        if pending:
+            score(pending, ends)
+        bounds = np.asarray(bounds, float).reshape(-1, 2)
+        return pd.DataFrame(
+            {
+                "recording": np.zeros(len(bounds), int),
+                "start": bounds[:, 0] / self.sr,
+                "end": bounds[:, 1] / self.sr,
+                "p_fake": np.concatenate(scores),
+            }
+        )
+
     def predict_proba(self, X):
         """Per-recording class probabilities, aggregated over windows.
 

@@ -171,3 +171,16 @@ def test_windows_are_cut_batch_by_batch(speech):
     sizes = [len(w) for _, _, w in clf._iter_batches([long])]
     assert max(sizes) <= 64 and sum(sizes) == 1401
     assert isinstance(clf, WindowedClassifier)
+
+
+@pytest.mark.parametrize("seconds", [0.7, 2.0, 5.0, 6.3, 11.0])
+def test_windows_scored_from_a_stream_equal_the_whole_recordings(speech, seconds):
+    from skdeepfake.pipelines import make_xgb_pipeline
+
+    clf = make_xgb_pipeline(n_estimators=3, whole_recording=True, random_state=0)
+    clf.set_params(batch_size=3).fit(speech.data[:8], speech.target[:8])
+    y = np.resize(np.concatenate(list(speech.data[8:14])), int(seconds * 16000)).astype(np.float32)
+    blocks = np.split(y, np.sort(np.random.default_rng(1).integers(0, len(y), 5)))
+    whole, streamed = clf.predict_windows([y]), clf.predict_windows_stream(blocks)
+    np.testing.assert_allclose(streamed[["start", "end"]], whole[["start", "end"]])
+    np.testing.assert_allclose(streamed["p_fake"], whole["p_fake"], rtol=1e-6)

@@ -69,7 +69,9 @@ def test_training_skips_files_too_short_for_the_front_end_before_fitting(corpus,
     short = write_audio(root / "fake" / "short.wav", speech.data[0][:100])
     assert main(["train", "--data", str(root), "--out", str(tmp_path / "m.skdf")]) == 0
     err = capsys.readouterr().err
-    assert f"skipped {short}: too short: 0.006 s; the detector's front-end needs at least 0.128 s" in err  # MFCCs' 2048-sample FFT
+    assert (
+        f"skipped {short}: too short: 0.006 s; the detector's front-end needs at least 0.128 s" in err
+    )  # MFCCs' 2048-sample FFT
     out = tmp_path / "bench"
     assert (
         main(["benchmark", "--data", str(root), "--models", "linear,xgb", "--cv", "2", "--out", str(out)])
@@ -239,3 +241,16 @@ def test_a_long_file_is_scored_while_it_is_decoded(linear_model, speech, tmp_pat
     assert streamed[0].error is None
     assert streamed[0].p_fake == pytest.approx(whole, abs=1e-4)
     assert min_recording_duration(model) == pytest.approx(2048 / 16000)
+
+
+def test_a_long_file_is_scored_window_by_window_while_it_is_decoded(speech, tmp_path, monkeypatch):
+    import skdeepfake.scoring as scoring
+    from skdeepfake.pipelines import make_xgb_pipeline
+
+    model = make_xgb_pipeline(n_estimators=3, whole_recording=True).fit(speech.data[:8], speech.target[:8])
+    clip = write_audio(tmp_path / "long.wav", np.concatenate(list(speech.data[:10])))
+    whole = next(score_files(model, [clip], windows=True, aggregate="max"))
+    monkeypatch.setattr(scoring, "CHUNK_SAMPLES", 2**16)
+    streamed = next(score_files(model, [clip], windows=True, aggregate="max"))
+    assert streamed.p_fake == pytest.approx(whole.p_fake)
+    np.testing.assert_allclose(streamed.windows.to_numpy(), whole.windows.to_numpy(), rtol=1e-6)
