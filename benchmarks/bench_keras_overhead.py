@@ -9,8 +9,8 @@ import argparse
 import numpy as np
 from _common import best_time, report
 
-from skdeepfake._tf import import_keras
 from skdeepfake.models import CustomCNNClassifier, DNNClassifier
+from skdeepfake.models._tf import import_keras
 
 
 def plain_keras_fit(estimator, X, y):

@@ -15,50 +15,19 @@ import lazy_loader
 from ._version import __version__
 from .features import HandcraftedFeatures, MelSpectrogram
 from .io import AudioLoader, AudioLoadError
+from .registry import MODELS as _MODELS
 
-# The Keras detectors and the pipelines are imported on first use (as librosa
-# and scikit-image do), so that ``import skdeepfake`` does not load TensorFlow.
+# The detector classes (from the registry) and the pipelines are imported on
+# first use (as librosa and scikit-image do), so that ``import skdeepfake``
+# loads neither TensorFlow nor XGBoost.
+_DETECTORS = [spec.cls for spec in _MODELS.values() if spec.module.startswith("skdeepfake.models")]
+_FACTORIES = ["make_detector", *(f"make_{name}_pipeline" for name in _MODELS)]
 _lazy_getattr, _lazy_dir, _ = lazy_loader.attach(
-    __name__,
-    submod_attrs={
-        "models": [
-            "DNNClassifier",
-            "CustomCNNClassifier",
-            "LCNNClassifier",
-            "GMMClassifier",
-            "XGBoostClassifier",
-        ],
-        "pipelines": [
-            "make_detector",
-            "make_linear_pipeline",
-            "make_cnn_pipeline",
-            "make_dnn_pipeline",
-            "make_xgb_pipeline",
-            "make_gmm_pipeline",
-            "make_lcnn_pipeline",
-        ],
-    },
+    __name__, submod_attrs={"models": _DETECTORS, "pipelines": _FACTORIES}
 )
 
-__all__ = [
-    "__version__",
-    "AudioLoader",
-    "AudioLoadError",
-    "MelSpectrogram",
-    "HandcraftedFeatures",
-    "DNNClassifier",
-    "CustomCNNClassifier",
-    "LCNNClassifier",
-    "GMMClassifier",
-    "XGBoostClassifier",
-    "make_detector",
-    "make_linear_pipeline",
-    "make_cnn_pipeline",
-    "make_dnn_pipeline",
-    "make_xgb_pipeline",
-    "make_gmm_pipeline",
-    "make_lcnn_pipeline",
-]
+__all__ = ["__version__", "AudioLoader", "AudioLoadError", "MelSpectrogram", "HandcraftedFeatures"]
+__all__ += _DETECTORS + _FACTORIES
 
 
 def __getattr__(name):

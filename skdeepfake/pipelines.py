@@ -27,16 +27,8 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import has_fit_parameter
 
-from .features import (
-    CQCC,
-    DEFAULT_STATS,
-    LFCC,
-    HandcraftedFeatures,
-    LinearSubbands,
-    MelSpectrogram,
-    SpeechEncoder,
-)
 from .io import AudioLoader
+from .registry import FRONTENDS, MODELS
 
 __all__ = [
     "make_detector",
@@ -52,48 +44,23 @@ __all__ = [
 ]
 
 
-def _union(*parts):
-    makers = {
-        "lfcc": lambda sr, stats: LFCC(sr=sr, output="stats", stats=stats),
-        "cqcc": lambda sr, stats: CQCC(sr=sr, output="stats", stats=stats),
-        "subbands": lambda sr, stats: LinearSubbands(sr=sr, stats=stats),
-        "mfcc": lambda sr, stats: HandcraftedFeatures(sr=sr, features=("mfcc",), stats=stats),
-    }
+def _build(module, cls, **params):
+    from importlib import import_module
 
-    def make(sr, output, stats):
+    return getattr(import_module(module), cls)(**params)
+
+
+def _named_frontend(name, sr, output, stats):
+    spec = FRONTENDS[name]
+    if spec.parts:
+        from .features import DEFAULT_STATS
+
         stats = DEFAULT_STATS if stats is None else stats
-        return FeatureUnion([(part, makers[part](sr, stats)) for part in parts])
-
-    return make
-
-
-def _with_stats(cls, **fixed):
-    def make(sr, output, stats):
-        kwargs = dict(fixed, sr=sr, output=output)
-        if stats is not None:
-            kwargs["stats"] = stats
-        return cls(**kwargs)
-
-    return make
-
-
-#: Named front-ends: name -> ``make(sr, output, stats)``. The unions (statistics
-#: only) join LFCC and CQCC as the ASVspoof baselines compute them, 32 linear
-#: sub-bands and 20 MFCCs, each summarised by mean, std, 10th and 90th
-#: percentile; ``"lfcc+subbands+mfcc"`` is the prototype of issue 11.
-FRONTENDS = {
-    "lfcc+cqcc+subbands+mfcc": _union("lfcc", "cqcc", "subbands", "mfcc"),
-    "lfcc+subbands+mfcc": _union("lfcc", "subbands", "mfcc"),
-    "lfcc": _with_stats(LFCC),
-    "cqcc": _with_stats(CQCC),
-    "subbands": _with_stats(LinearSubbands),
-    "handcrafted": _with_stats(HandcraftedFeatures),
-    "mel": _with_stats(MelSpectrogram),
-    # A pretrained self-supervised encoder (skdeepfake[pretrained]; weights from the hub).
-    "wav2vec2": _with_stats(SpeechEncoder, model="facebook/wav2vec2-base"),
-    "xls-r": _with_stats(SpeechEncoder, model="facebook/wav2vec2-xls-r-300m"),
-    "wavlm": _with_stats(SpeechEncoder, model="microsoft/wavlm-base-plus"),
-}
+        return FeatureUnion([(part, _named_frontend(part, sr, "stats", stats)) for part in spec.parts])
+    kwargs = dict(spec.params, sr=sr, output=output)
+    if stats is not None:
+        kwargs["stats"] = stats
+    return _build(spec.module, spec.cls, **kwargs)
 
 
 @validate_params(
@@ -138,7 +105,14 @@ def make_frontend(features, *, sr=16000, output="stats", stats=None):
         return features
     if isinstance(features, (tuple, list)):
         kwargs = {} if stats is None else {"stats": stats}
-        return HandcraftedFeatures(sr=sr, features=tuple(features), output=output, **kwargs)
+        return _build(
+            "skdeepfake.features",
+            "HandcraftedFeatures",
+            sr=sr,
+            features=tuple(features),
+            output=output,
+            **kwargs,
+        )
     if features not in FRONTENDS:
         raise ValueError(
             f"features={features!r}: unknown front-end; choose from {', '.join(FRONTENDS)}, "
@@ -149,34 +123,8 @@ def make_frontend(features, *, sr=16000, output="stats", stats=None):
             f"features={features!r} gives statistics only; a frame-level model needs one "
             "front-end of frames, such as 'lfcc'."
         )
-    return FRONTENDS[features](sr, output, stats)
+    return _named_frontend(features, sr, output, stats)
 
-
-def _linear(random_state, C=0.1, max_iter=1000, **params):
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(C=C, max_iter=max_iter, **params)
-
-
-def _from_models(name):
-    def make(random_state, **params):
-        from . import models  # the Keras models load TensorFlow on first use
-
-        return getattr(models, name)(random_state=random_state, **params)
-
-    return make
-
-
-#: The models: name -> (make(random_state, **params), default front-end,
-#: input the model takes ("stats" or "frames"), default ``whole_recording``).
-MODELS = {
-    "linear": (_linear, "lfcc+cqcc+subbands+mfcc", "stats", "pooled"),
-    "xgb": (_from_models("XGBoostClassifier"), "handcrafted", "stats", False),
-    "dnn": (_from_models("DNNClassifier"), "handcrafted", "stats", False),
-    "cnn": (_from_models("CustomCNNClassifier"), "mel", "frames", False),
-    "gmm": (_from_models("GMMClassifier"), "lfcc", "frames", False),
-    "lcnn": (_from_models("LCNNClassifier"), "lfcc", "frames", False),
-}
 
 _WHOLE = {False: "excerpt", True: "windows", "windows": "windows", "pooled": "pooled"}
 
@@ -272,28 +220,33 @@ def make_detector(
     """
     if model not in MODELS:
         raise ValueError(f"model={model!r}: unknown; choose from {', '.join(MODELS)}.")
-    make_model, default_features, takes, default_whole = MODELS[model]
-    whole = default_whole if whole_recording is None else whole_recording
+    spec = MODELS[model]
+    whole = spec.whole_recording if whole_recording is None else whole_recording
     if whole not in _WHOLE:
         raise ValueError(f"whole_recording={whole_recording!r}: choose False, True, 'windows' or 'pooled'.")
     mode = _WHOLE[whole]
-    if mode == "pooled" and takes != "stats":
+    if mode == "pooled" and spec.takes != "stats":
         raise ValueError(
             f"whole_recording='pooled' summarises features over whole recordings, for "
             f"tabular models; the {model} model takes frames of fixed-length clips. "
             "Use whole_recording='windows'."
         )
     featurizer = make_frontend(
-        default_features if features is None else features, sr=sr, output=takes, stats=stats
+        spec.features if features is None else features, sr=sr, output=spec.takes, stats=stats
     )
     if n_jobs is not None and "n_jobs" in featurizer.get_params(deep=False):
         featurizer.set_params(n_jobs=n_jobs)
     steps = [("features", featurizer)]
-    if model == "linear":
+    if spec.scaled:
         from sklearn.preprocessing import StandardScaler
 
         steps.append(("scaler", StandardScaler()))
-    steps.append(("model", make_model(random_state, **model_params)))
+    steps.append(
+        (
+            "model",
+            _build(spec.module, spec.cls, **{**spec.defaults, "random_state": random_state, **model_params}),
+        )
+    )
     if augment is not None:
         from .augment import Augmenter
 

@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 from .features import FrameFeaturizer, pool_recording
 from .features._pooling import CHUNK_SAMPLES
 from .io import MAX_DURATION, AudioBlocks, AudioLoader, AudioLoadError
-from .labels import spoof_column
+from .labels import spoof_column, spoof_scores
 from .windows import AGGREGATES, WindowedClassifier
 
 __all__ = ["score_files", "FileScore", "min_recording_duration"]
@@ -329,7 +329,7 @@ def _score(plan, recordings):
     if plan.by_windows:
         p_fake = plan.scorer.aggregate_windows(frame)[:, plan.column]
     else:
-        p_fake = plan.model.predict_proba(recordings)[:, plan.column]
+        p_fake, _ = spoof_scores(plan.model, recordings)
     out = []
     for i, p in enumerate(p_fake):
         own = None
@@ -350,7 +350,7 @@ def _stream(plan, path, max_duration):
             windows = frame[["start", "end", "p_fake"]] if plan.want_windows else None
         else:
             features = np.concatenate(pool_recording(plan.front, blocks))[np.newaxis]
-            p_fake, windows = float(plan.rest.predict_proba(features)[0, plan.column]), None
+            p_fake, windows = float(spoof_scores(plan.rest, features)[0][0]), None
     except AudioLoadError as err:
         return FileScore(path, float("nan"), None, _reason(err, path), None)
     return FileScore(path, p_fake, windows, None, _note(watch.low, watch.high))

@@ -9,8 +9,12 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import scipy.stats  # noqa: E402
 
-from skdeepfake.displays import DETCurveDisplay, ScoreHistogramDisplay, WindowScoresDisplay  # noqa: E402
-from skdeepfake.metrics import equal_error_rate  # noqa: E402
+from skdeepfake.metrics import (  # noqa: E402
+    DETCurveDisplay,
+    ScoreHistogramDisplay,
+    WindowScoresDisplay,
+    equal_error_rate,  # noqa: E402
+)
 from skdeepfake.pipelines import make_xgb_pipeline  # noqa: E402
 
 

@@ -274,8 +274,8 @@ def test_pooled_is_only_for_tabular_models():
         make_detector("gmm", whole_recording="pooled")
     with pytest.raises(ValueError, match="'whole_recording' parameter of make_detector"):
         make_detector("linear", whole_recording="sometimes")
-    with pytest.raises(ValueError, match="features='mfcc'.*unknown front-end"):
-        make_frontend("mfcc")
+    with pytest.raises(ValueError, match="features='mffc'.*unknown front-end"):
+        make_frontend("mffc")
 
 
 def test_linear_default_cross_validates_on_recordings(recordings):

@@ -437,16 +437,16 @@ def test_bad_out_paths_fail_in_one_line_before_any_work(small_corpus, tmp_path, 
 
 
 def test_interrupted_benchmark_leaves_the_old_results_whole(tmp_path, monkeypatch, capsys):
-    import skdeepfake.cli._figures as figures
+    from skdeepfake.benchmark import BenchmarkResults
 
     out = tmp_path / "bench"
     assert main(["benchmark", "--models", "xgb", "--n-samples", "30", "--no-audit", "--out", str(out)]) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def interrupted(results, folder):
+    def interrupted(results):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(figures, "write_figures", interrupted)
+    monkeypatch.setattr(BenchmarkResults, "figures", interrupted)
     assert (
         main(
             [

@@ -13,6 +13,7 @@ MODULES = [
     "skdeepfake.labels",
     "skdeepfake.pipelines",
     "skdeepfake.windows",
+    "skdeepfake.scoring",
     "skdeepfake.metrics",
     "skdeepfake.benchmark",
     "skdeepfake.persistence",

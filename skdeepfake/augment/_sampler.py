@@ -9,8 +9,8 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
-from .._state import ExportedState
-from .._validation import as_clip_list, check_same_length
+from ..utils._state import ExportedState
+from ..utils._validation import as_clip_list, check_same_length
 
 __all__ = ["Augmenter"]
 

@@ -219,7 +219,6 @@ def cmd_benchmark(args):
     from sklearn.model_selection import train_test_split
 
     from ..benchmark import ShortcutWarning, run_benchmark
-    from ._figures import write_figures
     from ._outputs import atomic_folder, check_folder_output
 
     check_folder_output(args.out)
@@ -270,10 +269,10 @@ def cmd_benchmark(args):
         warnings.simplefilter("always", ShortcutWarning)
         results = _without_lost_files(run, [train] + ([test] if test[0] is not None else []))
     with atomic_folder(args.out) as out:  # all new results, or the old ones whole
-        results.to_csv(out / "results.csv")
-        (out / "results.md").write_text(results.to_markdown() + "\n")
-        results.to_json(out / "results.json")
-        figures = write_figures(results, out)
+        import matplotlib
+
+        matplotlib.use("Agg")  # figures to files, never to a screen
+        written = results.write(out)
 
     summary = results.to_frame()
     columns = ["accuracy", "balanced_accuracy", "roc_auc", "eer", "min_dcf", "fit_seconds", "predict_seconds"]
@@ -285,7 +284,7 @@ def cmd_benchmark(args):
     for w in caught:
         if issubclass(w.category, ShortcutWarning):
             print(f"WARNING: {w.message}")
-    print(f"\nWrote results.csv, results.md, results.json and {len(figures)} figures to {args.out}/")
+    print(f"\nWrote {', '.join(p.name for p in written[:3])} and {len(written) - 3} figures to {args.out}/")
     return 0
 
 

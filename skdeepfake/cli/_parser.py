@@ -8,14 +8,15 @@ import argparse
 from pathlib import Path
 
 from .._version import __version__
+from ..registry import MODELS as _REGISTRY
 
 __all__ = ["build_parser", "MODELS", "NEURAL", "DEMO_MODELS", "INPUTS"]
 
-# The names of skdeepfake.pipelines.MODELS, listed here so that --help
-# answers without importing the pipelines.
-MODELS = ("linear", "xgb", "dnn", "cnn", "gmm", "lcnn")
-NEURAL = ("dnn", "cnn", "lcnn")
-DEMO_MODELS = ("linear", "xgb", "dnn", "cnn")
+# From the registry, which is plain data: --help answers without importing
+# the pipelines or TensorFlow.
+MODELS = tuple(_REGISTRY)
+NEURAL = tuple(name for name, spec in _REGISTRY.items() if spec.keras)
+DEMO_MODELS = tuple(name for name, spec in _REGISTRY.items() if spec.demo)
 INPUTS = ("default", "excerpt", "windows", "pooled")
 
 

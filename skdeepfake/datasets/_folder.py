@@ -10,7 +10,7 @@ from joblib import Parallel, delayed
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, validate_params
 
-from .._decode import MAX_DURATION, unreadable_reason
+from ..io._decode import MAX_DURATION, unreadable_reason
 
 __all__ = ["load_audio_folder", "TARGET_NAMES"]
 

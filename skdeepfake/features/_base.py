@@ -20,8 +20,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._parallel import map_batches
-from .._validation import check_finite
+from ..utils._parallel import map_batches
+from ..utils._validation import check_finite
 from ._pooling import CHUNK_SAMPLES, pool_recording
 from ._spectral import normalise_per_recording
 

@@ -9,9 +9,9 @@ from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
-from .._parallel import iter_batches, map_batches
-from .._validation import as_clip_list
 from ..io import AudioLoader, AudioLoadError
+from ..utils._parallel import iter_batches, map_batches
+from ..utils._validation import as_clip_list
 from ._base import fits_only_input_length
 
 __all__ = ["featurize_files"]

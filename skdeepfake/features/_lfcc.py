@@ -42,9 +42,30 @@ class LFCC(FrameFeaturizer):
     :math:`i < n\_lfcc`. Deltas and delta-deltas (regression over
     ``delta_width`` frames) follow the static coefficients.
 
-    With the defaults, 20 filters, 20 coefficients, deltas and
-    delta-deltas, a 512-point FFT over 20 ms Hamming frames every 10 ms at
-    16 kHz, this is the ASVspoof 2021 baseline's LFCC (60 rows per frame).
+    The ASVspoof baselines' configurations are named front-ends
+    (:func:`skdeepfake.pipelines.make_frontend`, each tested against a
+    transcription of the baseline's code):
+
+    ``"lfcc-2019"``
+        The ASVspoof 2019 LFCC-GMM baseline (``extract_lfcc.m``): 20 ms
+        symmetric Hamming frames every 10 ms, 512-point FFT, 20 filters over
+        the whole band, 20 coefficients, pre-emphasis 0.97; with deltas and
+        delta-deltas, 60 rows. The defaults, but for the window's symmetry.
+    ``"lfcc-2021"``
+        The ASVspoof 2021 LFCC-LCNN baseline (``util_frontend.LFCC``): as
+        2019 but a 1024-point FFT, 20 filters over 0-4 kHz, and :math:`c_0`
+        the log energy of that band. Its deltas are the central difference
+        :math:`c_{t+1} - c_{t-1}`, twice the regression slope computed here
+        (its delta-deltas four times ours); its filters are evaluated on its own grid (``filter_grid="band"``).
+    ``"lfcc-2021-gmm"``
+        The ASVspoof 2021 LFCC-GMM baseline (``lfcc_bp.m``): 30 ms frames
+        every 15 ms, 1024-point FFT, 70 filters over 0-4 kHz, 19
+        coefficients with :math:`c_0`, no pre-emphasis.
+
+    MATLAB's baselines frame without padding from the first sample; here
+    frames are centred (frame :math:`t` at sample :math:`t \cdot hop`, the
+    first half-padded with zeros), so their frame :math:`t` is this one's
+    :math:`t + 1` when ``win_length = 2 * hop_length``.
 
     Parameters
     ----------
@@ -63,6 +84,14 @@ class LFCC(FrameFeaturizer):
         Samples between frames (10 ms at 16 kHz).
     window : str, default="hamming"
         Any window ``scipy.signal.get_window`` knows.
+    periodic_window : bool, default=True
+        A periodic window (librosa's and PyTorch's, DFT-even), or a
+        symmetric one (MATLAB's ``hamming(N)``).
+    filter_grid : {"frequencies", "band"}, default="frequencies"
+        Where the triangles are evaluated: at the bins' frequencies (the
+        MATLAB baselines), or with the band's bins spread evenly from
+        ``fmin`` to ``fmax`` (the LFCC-LCNN baseline's grid, about one bin
+        wider than the bins when the band ends below Nyquist).
     preemphasis : float, default=0.97
         Pre-emphasis coefficient :math:`\alpha`; 0 disables it.
     fmin : float, default=0.0
@@ -70,9 +99,10 @@ class LFCC(FrameFeaturizer):
     fmax : float or None, default=None
         Highest filter edge; ``None`` means ``sr / 2``.
     log_energy : bool, default=False
-        Replace :math:`c_t(0)` by the frame's log energy
-        :math:`\log_{10}(\sum_k P_t(k) / n\_fft + \epsilon)`, as the LFCC-LCNN
-        baseline does.
+        Replace :math:`c_t(0)` by the log energy of the analysed band,
+        :math:`\log_{10}(\sum_{f_{min} \le f_k < f_{max}} P_t(k) / n\_fft +
+        \epsilon)` (every bin when ``fmax`` is the Nyquist frequency), as the
+        LFCC-LCNN baseline does.
     n_deltas : {0, 1, 2}, default=2
         0: static coefficients only; 1: and deltas; 2: and delta-deltas.
     delta_width : int, default=3
@@ -130,6 +160,9 @@ class LFCC(FrameFeaturizer):
     ['lfcc_00_mean', 'lfcc_00_std']
     """
 
+    # For instances from model files written before these parameters existed.
+    periodic_window, filter_grid = True, "frequencies"
+
     _parameter_constraints = {
         **FrameFeaturizer._parameter_constraints,
         "sr": [Interval(Integral, 1, None, closed="left")],
@@ -139,6 +172,8 @@ class LFCC(FrameFeaturizer):
         "win_length": [Interval(Integral, 1, None, closed="left")],
         "hop_length": [Interval(Integral, 1, None, closed="left")],
         "window": [str],
+        "periodic_window": ["boolean"],
+        "filter_grid": [StrOptions({"frequencies", "band"})],
         "preemphasis": [Interval(Real, 0, 1, closed="both")],
         "fmin": [Interval(Real, 0, None, closed="left")],
         "fmax": [Interval(Real, 0, None, closed="neither"), None],
@@ -157,6 +192,8 @@ class LFCC(FrameFeaturizer):
         win_length=320,
         hop_length=160,
         window="hamming",
+        periodic_window=True,
+        filter_grid="frequencies",
         preemphasis=0.97,
         fmin=0.0,
         fmax=None,
@@ -177,6 +214,8 @@ class LFCC(FrameFeaturizer):
         self.win_length = win_length
         self.hop_length = hop_length
         self.window = window
+        self.periodic_window = periodic_window
+        self.filter_grid = filter_grid
         self.preemphasis = preemphasis
         self.fmin = fmin
         self.fmax = fmax
@@ -203,8 +242,18 @@ class LFCC(FrameFeaturizer):
     def _setup(self):
         freqs = np.linspace(0, self.sr / 2, 1 + self.n_fft // 2)
         fmax = self.sr / 2 if self.fmax is None else self.fmax
-        self.filterbank_ = triangular_filterbank(freqs, self.n_filters, self.fmin, fmax)
-        self.window_ = analysis_window(self.window, self.win_length, self.n_fft)
+        # The analysed band, as the LFCC-LCNN baseline takes it: the bins from
+        # fmin up to, not including, fmax (every bin when fmax is Nyquist).
+        self._band = (freqs >= self.fmin) & ((freqs < fmax) | (fmax >= self.sr / 2))
+        if self.filter_grid == "band":  # the band's bins spread evenly over [fmin, fmax]
+            self.filterbank_ = np.zeros((self.n_filters, len(freqs)), np.float32)
+            grid = np.linspace(self.fmin, fmax, int(self._band.sum()))
+            self.filterbank_[:, self._band] = triangular_filterbank(grid, self.n_filters, self.fmin, fmax)
+        else:
+            self.filterbank_ = triangular_filterbank(freqs, self.n_filters, self.fmin, fmax)
+        self.window_ = analysis_window(
+            self.window, self.win_length, self.n_fft, periodic=self.periodic_window
+        )
         self.n_rows_ = self.n_lfcc * (self.n_deltas + 1)
         self._banded = BandedFilterbank(self.filterbank_)
         self._dct = dct_basis(self.n_lfcc, self.n_filters).T.copy()
@@ -219,7 +268,7 @@ class LFCC(FrameFeaturizer):
         np.log10(log_fb, out=log_fb)
         ceps = log_fb @ self._dct  # (n, frames, n_lfcc)
         if self.log_energy:
-            ceps[..., 0] = np.log10(power.sum(axis=-1) / self.n_fft + _EPS)
+            ceps[..., 0] = np.log10(power[..., self._band].sum(axis=-1) / self.n_fft + _EPS)
         return deltas(ceps.transpose(0, 2, 1), self.n_deltas, self.delta_width)
 
     def _chunk_geometry(self):

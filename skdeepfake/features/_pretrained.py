@@ -5,7 +5,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._state import ExportedState
+from ..utils._state import ExportedState
 from ._base import FrameFeaturizer
 
 __all__ = ["SpeechEncoder"]

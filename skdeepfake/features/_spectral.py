@@ -137,11 +137,14 @@ class BandedFilterbank:
         return out
 
 
-def analysis_window(name, win_length, n_fft):
-    """A periodic window of ``win_length`` samples centred in ``n_fft``, as librosa.stft pads it."""
+def analysis_window(name, win_length, n_fft, periodic=True):
+    """A window of ``win_length`` samples centred in ``n_fft``, as librosa.stft pads it.
+
+    Periodic (DFT-even, librosa's and PyTorch's) or symmetric (MATLAB's).
+    """
     if win_length > n_fft:
         raise ValueError(f"win_length={win_length} must be at most n_fft={n_fft}.")
-    window = librosa.filters.get_window(name, win_length, fftbins=True)
+    window = librosa.filters.get_window(name, win_length, fftbins=periodic)
     return librosa.util.pad_center(window, size=n_fft).astype(np.float32)
 
 

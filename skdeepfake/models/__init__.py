@@ -6,15 +6,16 @@ does not load TensorFlow.
 
 import lazy_loader
 
+from ..registry import MODELS
 from .gmm import GMMClassifier
 from .xgb import XGBoostClassifier
 
-__all__ = ["DNNClassifier", "CustomCNNClassifier", "LCNNClassifier", "GMMClassifier", "XGBoostClassifier"]
+# The Keras models, from the registry: module -> class, imported on first use.
+_KERAS = {spec.module.rsplit(".", 1)[1]: [spec.cls] for spec in MODELS.values() if spec.keras}
 
-__getattr__, _lazy_dir, _ = lazy_loader.attach(
-    __name__,
-    submod_attrs={"dnn": ["DNNClassifier"], "cnn": ["CustomCNNClassifier"], "lcnn": ["LCNNClassifier"]},
-)
+__all__ = [*(c for classes in _KERAS.values() for c in classes), "GMMClassifier", "XGBoostClassifier"]
+
+__getattr__, _lazy_dir, _ = lazy_loader.attach(__name__, submod_attrs=_KERAS)
 
 
 def __dir__():

@@ -13,7 +13,7 @@ import weakref
 
 import numpy as np
 
-from .._tf import import_keras
+from ._tf import import_keras
 
 keras = import_keras()
 

@@ -24,7 +24,7 @@ fixes that and fixes the rest of the wrapper for our binary detectors:
   (``_skdf_export`` / ``_skdf_import``).
 
 Everything else the detectors need is plain Keras, reached through
-:func:`skdeepfake._tf.import_keras`. Replacing scikeras means replacing this
+:func:`skdeepfake.models._tf.import_keras`. Replacing scikeras means replacing this
 module only.
 """
 
@@ -38,13 +38,13 @@ import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._tags import ClassifierTags
-from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._state import ExportedState
-from .._tf import import_keras, quiet_stderr
+from ..base import BinaryDetectorMixin
+from ..utils._state import ExportedState
 from . import _backend
 from ._params import KERAS_FIT_PARAMETERS_DOC
+from ._tf import import_keras, quiet_stderr
 
 keras = import_keras()
 
@@ -56,7 +56,7 @@ __all__ = ["KerasDetector", "keras"]
 _PREDICT_CHUNK = 256  # samples per network call in predict
 
 
-class KerasDetector(ExportedState, KerasClassifier):
+class KerasDetector(BinaryDetectorMixin, ExportedState, KerasClassifier):
     """Base class of the Keras detectors: a binary scikit-learn classifier.
 
     Subclasses define ``__init__`` with explicit parameters (which must
@@ -155,7 +155,7 @@ class KerasDetector(ExportedState, KerasClassifier):
                 X = validate_data(self, X, **kwargs)
             self._check_input_shape(X.shape)
         if y is not None and reset:
-            _check_binary(y, type(self).__name__)
+            self._fit_classes(y)  # the two-class check; scikeras sets classes_ itself below
         if X is not None and y is None and not reset:
             # Predicting: validate_data has checked X already, and scikeras'
             # second full pass is a measurable share of one file's latency.
@@ -202,21 +202,6 @@ class KerasDetector(ExportedState, KerasClassifier):
         # scikeras squeezes its output, returning shape (2,) for one sample.
         p = self._predict_raw(X)[:, 0].astype(np.float64)
         return np.column_stack([1.0 - p, p])
-
-    def predict(self, X):
-        """The more probable class of each sample.
-
-        Parameters
-        ----------
-        X : array-like
-            Inputs shaped as in ``fit``.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        check_is_fitted(self)
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def fit(self, X, y, sample_weight=None):
         """Build a new network and train it on (X, y).
@@ -393,17 +378,6 @@ def _bypass_scikeras_seeding(estimator):
         yield seed
     finally:
         estimator._random_state = seed
-
-
-def _check_binary(y, name):
-    check_classification_targets(y)
-    classes = np.unique(y)
-    if len(classes) != 2 or type_of_target(y) != "binary":
-        raise ValueError(
-            f"Only binary classification is supported: {name} needs y with exactly "
-            f"2 classes (real and fake); got {len(classes)} class(es): "
-            f"{classes[:5].tolist()}."
-        )
 
 
 def _layer_seeds(random_state):

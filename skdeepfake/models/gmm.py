@@ -8,14 +8,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.mixture import GaussianMixture
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils._tags import ClassifierTags
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..base import BinaryDetectorMixin
 
 __all__ = ["GMMClassifier"]
 
 
-class GMMClassifier(ClassifierMixin, BaseEstimator):
+class GMMClassifier(BinaryDetectorMixin, ClassifierMixin, BaseEstimator):
     r"""Two Gaussian mixtures, bona fide and spoofed, scored by log-likelihood ratio.
 
     The countermeasure of the ASVspoof 2019 (and 2021) LFCC-GMM and
@@ -146,14 +146,7 @@ class GMMClassifier(ClassifierMixin, BaseEstimator):
         self._validate_params()
         X, y = validate_data(self, X, y, allow_nd=True, dtype=[np.float64, np.float32])
         frames = _frames(X, type(self).__name__)
-        check_classification_targets(y)
-        self.classes_ = np.unique(y)
-        if len(self.classes_) != 2:
-            raise ValueError(
-                f"Only binary classification is supported: GMMClassifier needs bona fide and "
-                f"spoofed recordings; y has "
-                f"{len(self.classes_)} class(es): {self.classes_[:5].tolist()}."
-            )
+        self._fit_classes(y)
         rng = check_random_state(self.random_state)
         self.gmms_ = []
         for label in self.classes_:
@@ -219,24 +212,8 @@ class GMMClassifier(ClassifierMixin, BaseEstimator):
         scores = self.decision_function(X).reshape(-1, 1)
         return self.calibration_.predict_proba(scores)
 
-    def predict(self, X):
-        """The more probable class of each recording.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_recordings, n_features, n_frames) or (n_samples, n_features)
-            Frame-level features.
-
-        Returns
-        -------
-        ndarray of shape (n_recordings,)
-        """
-        check_is_fitted(self)
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags = ClassifierTags(multi_class=False)
         tags.input_tags.allow_nan = False
         return tags
 

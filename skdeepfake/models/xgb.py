@@ -4,17 +4,16 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from .._state import ExportedState
+from ..base import BinaryDetectorMixin
+from ..utils._state import ExportedState
 
 __all__ = ["XGBoostClassifier"]
 
 
-class XGBoostClassifier(ExportedState, ClassifierMixin, BaseEstimator):
+class XGBoostClassifier(BinaryDetectorMixin, ExportedState, ClassifierMixin, BaseEstimator):
     """XGBoost on a feature matrix, with any labels (e.g. "real"/"fake").
 
     ``xgboost.XGBClassifier`` accepts only labels ``0..n_classes-1``; this
@@ -121,13 +120,7 @@ class XGBoostClassifier(ExportedState, ClassifierMixin, BaseEstimator):
 
         self._validate_params()
         X, y = validate_data(self, X, y, dtype=[np.float32, np.float64], ensure_all_finite="allow-nan")
-        check_classification_targets(y)
-        encoder = LabelEncoder().fit(y)
-        self.classes_ = encoder.classes_
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"XGBoostClassifier needs at least 2 classes in y; got 1 class: {self.classes_.tolist()}."
-            )
+        encoded = self._fit_classes(y)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
             if not sample_weight.any():
@@ -143,7 +136,7 @@ class XGBoostClassifier(ExportedState, ClassifierMixin, BaseEstimator):
             random_state=self.random_state,
             **(self.xgb_params or {}),
         )
-        self.booster_.fit(X, encoder.transform(y), sample_weight=sample_weight)
+        self.booster_.fit(X, encoded, sample_weight=sample_weight)
         return self
 
     def predict_proba(self, X):
@@ -166,20 +159,6 @@ class XGBoostClassifier(ExportedState, ClassifierMixin, BaseEstimator):
             reset=False,
         )
         return self.booster_.predict_proba(X)
-
-    def predict(self, X):
-        """Most probable label of each sample.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        check_is_fitted(self)
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     # -- model files (skdeepfake.persistence) -------------------------------
 

@@ -24,29 +24,29 @@ from importlib import import_module
 
 import numpy as np
 
+from ..registry import FRONTENDS, MODELS
+
 __all__ = ["TRUSTED_CLASSES", "trusted_types", "schema_types", "refused_types", "check_trees"]
 
 #: The classes a model file may hold without being trusted by the caller,
-#: ``(module, class): why``. skdeepfake's are named by their defining module
-#: (so that the table needs no import, and TensorFlow stays unloaded); the
-#: others by their public module, the stored name being read from the class.
+#: ``(module, class): why``: every model and front-end of
+#: :mod:`skdeepfake.registry`, the classes that hold them together, and the
+#: scikit-learn and imbalanced-learn classes of the documented compositions.
+#: skdeepfake's are named by their defining module (so that the table needs
+#: no import, and TensorFlow stays unloaded); the others by their public
+#: module, the stored name being read from the class.
 TRUSTED_CLASSES = {
+    **{(spec.module, spec.cls): "a front-end" for spec in FRONTENDS.values() if spec.module},
+    **{
+        (spec.module, spec.cls): "a model"
+        for spec in MODELS.values()
+        if spec.module.startswith("skdeepfake.")
+    },
     ("skdeepfake.io", "AudioLoader"): "the loader of every pipeline",
     ("skdeepfake.windows", "WindowedClassifier"): "whole-recording detectors in windows",
     ("skdeepfake.augment._sampler", "Augmenter"): "augmentation in fit (its chain is stored as data)",
-    ("skdeepfake.features._mel", "MelSpectrogram"): "front-end of the CNN",
-    ("skdeepfake.features._handcrafted", "HandcraftedFeatures"): "front-end of the DNN and XGBoost",
-    ("skdeepfake.features._lfcc", "LFCC"): "front-end",
-    ("skdeepfake.features._cqcc", "CQCC"): "front-end",
-    ("skdeepfake.features._subbands", "LinearSubbands"): "front-end",
-    ("skdeepfake.features._pretrained", "SpeechEncoder"): "front-end (its encoder is stored by name)",
     ("skdeepfake.features._constant_q", "ConstantQ"): "the CQT filters a fitted CQCC holds",
     ("skdeepfake.features._spectral", "BandedFilterbank"): "the filters a fitted front-end holds",
-    ("skdeepfake.models.xgb", "XGBoostClassifier"): "model (its booster is stored as JSON)",
-    ("skdeepfake.models.gmm", "GMMClassifier"): "model",
-    ("skdeepfake.models.dnn", "DNNClassifier"): "model (its network is a .keras file, safe mode)",
-    ("skdeepfake.models.cnn", "CustomCNNClassifier"): "model (its network is a .keras file, safe mode)",
-    ("skdeepfake.models.lcnn", "LCNNClassifier"): "model (its network is a .keras file, safe mode)",
     ("sklearn.pipeline", "Pipeline"): "every pipeline",
     ("sklearn.pipeline", "FeatureUnion"): "several front-ends side by side",
     ("imblearn.pipeline", "Pipeline"): "pipelines with augmentation",

@@ -1,6 +1,5 @@
-"""Compare detectors on a dataset, and audit the dataset for shortcuts."""
+"""Compare detectors on one dataset: cross-validated or on a given split, with a shortcut audit."""
 
-import json
 import time
 from numbers import Integral
 
@@ -13,131 +12,13 @@ from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, Stratifi
 from sklearn.utils._param_validation import Interval, validate_params
 from tqdm.auto import tqdm
 
-from ._audit import SHORTCUT_AUC_THRESHOLD, ShortcutWarning, audio_cues, shortcut_audit
-from ._validation import as_clip_list
-from .labels import spoof_column, spoof_label
-from .metrics import eer_scorer, equal_error_rate, min_dcf
+from ..labels import spoof_label, spoof_scores
+from ..metrics import eer_scorer, equal_error_rate, min_dcf
+from ..utils._validation import as_clip_list
+from ._audit import shortcut_audit
+from ._results import BenchmarkResults
 
-__all__ = [
-    "run_benchmark",
-    "cross_corpus_benchmark",
-    "CrossCorpusResults",
-    "BenchmarkResults",
-    "shortcut_audit",
-    "audio_cues",
-    "ShortcutWarning",
-    "SHORTCUT_AUC_THRESHOLD",
-    "METRICS",
-]
-
-#: Metrics reported per model and split by :func:`run_benchmark`.
-METRICS = ["accuracy", "balanced_accuracy", "roc_auc", "eer", "min_dcf"]
-
-
-class BenchmarkResults:
-    """Results of :func:`run_benchmark`.
-
-    Attributes
-    ----------
-    scores : pandas.DataFrame
-        One row per model and split with the metrics and timings.
-    audit : pandas.DataFrame or None
-        The shortcut audit.
-    predictions : dict
-        ``{model: (y_true, y_score)}`` of the held-out predictions, P(fake)
-        as score, pooled over folds; for ROC and DET curves.
-    histories : dict
-        ``{model: [history per split]}`` for Keras models.
-    best_params : dict
-        ``{model: [best parameters per split]}`` when grid search was used.
-
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd
-    >>> from skdeepfake.benchmark import BenchmarkResults
-    >>> scores = pd.DataFrame({"model": ["xgb"], "split": ["test"], "accuracy": [0.9],
-    ...                        "balanced_accuracy": [0.9], "roc_auc": [0.95], "eer": [0.1],
-    ...                        "min_dcf": [0.3], "fit_seconds": [1.0], "predict_seconds": [0.1]})
-    >>> BenchmarkResults(scores).to_frame()["eer"].tolist()
-    [0.1]
-    """
-
-    def __init__(self, scores, audit=None, predictions=None, histories=None, best_params=None, pos_label=1):
-        self.scores = scores
-        self.audit = audit
-        self.predictions = predictions or {}
-        self.histories = histories or {}
-        self.best_params = best_params or {}
-        self.pos_label = pos_label
-
-    def to_frame(self):
-        """Per-model summary: the mean over splits (and std when several).
-
-        Returns
-        -------
-        pandas.DataFrame
-        """
-        numeric = self.scores.drop(columns=["split"])
-        grouped = numeric.groupby("model", sort=False)
-        summary = grouped.mean()
-        if self.scores["split"].nunique() > 1:
-            std = grouped.std(ddof=0).add_suffix("_std")
-            summary = summary.join(std[[f"{m}_std" for m in METRICS]])
-        return summary
-
-    def to_csv(self, path):
-        """Write the per-model summary as CSV."""
-        self.to_frame().to_csv(path)
-
-    def to_markdown(self):
-        """The summary (and the audit) as Markdown tables.
-
-        Returns
-        -------
-        str
-        """
-        text = _markdown_table(self.to_frame().round(4))
-        if self.audit is not None:
-            text += "\n\nShortcut audit (ROC AUC of each cue alone):\n\n"
-            text += _markdown_table(self.audit.round(3))
-        return text
-
-    def to_dict(self):
-        """Everything as plain JSON-serialisable data.
-
-        Returns
-        -------
-        dict
-        """
-        return {
-            "summary": json.loads(self.to_frame().to_json(orient="index")),
-            "scores": json.loads(self.scores.to_json(orient="records")),
-            "audit": None if self.audit is None else json.loads(self.audit.to_json(orient="index")),
-            "best_params": {k: [_jsonable(p) for p in v] for k, v in self.best_params.items()},
-        }
-
-    def to_json(self, path=None):
-        """JSON text of :meth:`to_dict`; written to ``path`` if given."""
-        text = json.dumps(self.to_dict(), indent=2)
-        if path is not None:
-            with open(path, "w") as f:
-                f.write(text)
-        return text
-
-    def __repr__(self):
-        return self.to_frame().round(4).to_string()
-
-
-def _jsonable(params):
-    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in params.items()}
-
-
-def _markdown_table(df):
-    header = [df.index.name or ""] + [str(c) for c in df.columns]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for idx, row in df.iterrows():
-        lines.append("| " + " | ".join([str(idx)] + [str(v) for v in row.tolist()]) + " |")
-    return "\n".join(lines)
+__all__ = ["run_benchmark"]
 
 
 # -- runner ------------------------------------------------------------------------------
@@ -158,10 +39,10 @@ def _evaluate(name, estimator, X, y, train, test, split, grid, pos):
     est.fit(X_train, y[train])
     fit_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    proba = est.predict_proba(X_test)
+    score, _ = spoof_scores(est, X_test)
     predict_seconds = time.perf_counter() - start
-    y_pred = np.asarray(est.classes_)[np.argmax(proba, axis=1)]
-    score = proba[:, spoof_column(est.classes_)]
+    other = [c for c in est.classes_ if c != pos][0]
+    y_pred = np.where(score >= 0.5, pos, other)  # the more probable class
     y_test = y[test]
     row = {
         "model": name,
@@ -237,7 +118,7 @@ def run_benchmark(
         :class:`~sklearn.model_selection.GridSearchCV` (3-fold, EER) inside
         each training split.
     audit : bool, default=True
-        Run :func:`shortcut_audit` under the same protocol.
+        Run :func:`~skdeepfake.benchmark.shortcut_audit` under the same protocol.
     sr : int, default=16000
         Sample rate of waveform arrays, for the audit.
     random_state : int, default=0
@@ -321,7 +202,3 @@ def run_benchmark(
     return BenchmarkResults(
         pd.DataFrame(rows), audit_frame, predictions, histories, best_params, pos_label=pos
     )
-
-
-# The cross-corpus runner lives in its own module and is part of this API.
-from ._cross_corpus import CrossCorpusResults, cross_corpus_benchmark  # noqa: E402

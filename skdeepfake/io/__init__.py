@@ -7,6 +7,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from ..utils._parallel import map_batches
+from ..utils._validation import as_clip_list, check_same_length
 from ._decode import (
     MAX_DURATION,
     MAX_SAMPLE_MAGNITUDE,
@@ -15,8 +17,6 @@ from ._decode import (
     AudioLoadError,
     load_audio,
 )
-from ._parallel import map_batches
-from ._validation import as_clip_list, check_same_length
 
 __all__ = [
     "AudioLoader",

@@ -1,9 +1,9 @@
 """Whole-recording detection: train on every window, score by aggregating windows.
 
-This module holds the library's one implementation of windowing. The
-:class:`WindowedClassifier` meta-estimator uses it for training and
-prediction, the pipeline factories use it with ``whole_recording=True``, and
-the command line uses it to score long recordings.
+:class:`WindowedClassifier` orchestrates; the windowing itself (bounds,
+cutting, batches, streams, aggregation) is :mod:`skdeepfake.windows._windowing`,
+the library's one implementation of it, which the pipeline factories
+(``whole_recording=True``) and :func:`skdeepfake.scoring.score_files` use too.
 """
 
 from numbers import Integral, Real
@@ -13,167 +13,41 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import (
-    HasMethods,
-    Interval,
-    StrOptions,
-    validate_params,
-)
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, has_fit_parameter
 
-from ._validation import as_clip_list, check_same_length
-from .io import MAX_DURATION, _fix_length, load_audio
-from .labels import spoof_column, spoof_label
-
-__all__ = ["WindowedClassifier", "window_bounds", "AGGREGATES", "WINDOW_RANGE", "MIN_HOP", "MAX_OVERLAP"]
-
-#: How window scores combine into one score per recording.
-AGGREGATES = {"mean": np.mean, "max": np.max, "median": np.median}
-#: Shortest and longest window, in seconds.
-WINDOW_RANGE = (0.01, 600.0)
-#: Shortest hop, in seconds: at most 100 windows start each second.
-MIN_HOP = 0.01
-#: At most this many windows overlap at any instant (hop >= window / MAX_OVERLAP).
-MAX_OVERLAP = 100
-_BATCH_BYTES = 2**26  # waveform bytes of a batch of windows, whatever batch_size says
-_WINDOW = Interval(Real, WINDOW_RANGE[0], WINDOW_RANGE[1], closed="both")
-_HOP = Interval(Real, MIN_HOP, None, closed="left")
-
-
-def check_window_and_hop(window, hop, what="WindowedClassifier"):
-    """Raise a ValueError naming both unless ``hop`` is at least ``window / MAX_OVERLAP``.
-
-    Together with the ranges of ``window`` and ``hop`` this bounds the
-    number of windows a recording gives, and so the work and memory of
-    scoring it, whatever file or model file asks for more.
-    """
-    if hop < window / MAX_OVERLAP:
-        raise ValueError(
-            f"{what}: hop={hop:g} s is too short for window={window:g} s: at most {MAX_OVERLAP} "
-            f"windows may overlap, so hop must be at least window / {MAX_OVERLAP} = "
-            f"{window / MAX_OVERLAP:g} s."
-        )
-
-
-@validate_params(
-    {
-        "n_samples": [Interval(Integral, 0, None, closed="left")],
-        "sr": [Interval(Integral, 1, None, closed="left")],
-        "window": [_WINDOW],
-        "hop": [_HOP],
-    },
-    prefer_skip_nested_validation=True,
+from ..base import BinaryDetectorMixin
+from ..io import MAX_DURATION, load_audio
+from ..labels import spoof_column, spoof_label, spoof_scores
+from ..utils._validation import as_clip_list, check_same_length
+from ._windowing import (
+    _BATCH_BYTES,
+    _HOP,
+    _WINDOW,
+    AGGREGATES,
+    MAX_OVERLAP,
+    MIN_HOP,
+    WINDOW_RANGE,
+    _aggregate,
+    _n_front_steps,
+    _run_front,
+    batches,
+    check_window_and_hop,
+    stream_batches,
+    window_bounds,
 )
-def window_bounds(n_samples, sr, window, hop):
-    """Start and end sample of each analysis window of a recording.
 
-    Windows of ``window`` seconds start every ``hop`` seconds; a last window
-    is aligned to the end of the recording so that no tail goes unscored. A
-    recording shorter than one window is one window (repeat-padded later).
-
-    Parameters
-    ----------
-    n_samples : int
-        Length of the recording in samples.
-    sr : int
-        Sample rate.
-    window : float
-        Window length in seconds, within :data:`WINDOW_RANGE`.
-    hop : float
-        Seconds between window starts, at least :data:`MIN_HOP` and
-        ``window / MAX_OVERLAP``.
-
-    Returns
-    -------
-    list of (int, int)
-
-    Examples
-    --------
-    >>> from skdeepfake.windows import window_bounds
-    >>> window_bounds(50, 10, window=2.0, hop=1.0)
-    [(0, 20), (10, 30), (20, 40), (30, 50)]
-    >>> window_bounds(45, 10, window=2.0, hop=1.0)
-    [(0, 20), (10, 30), (20, 40), (25, 45)]
-    >>> window_bounds(5, 10, window=2.0, hop=1.0)
-    [(0, 5)]
-    """
-    check_window_and_hop(window, hop, "window_bounds")
-    win = max(int(round(window * sr)), 1)
-    step = max(int(round(hop * sr)), 1)
-    if n_samples <= win:
-        return [(0, n_samples)]
-    starts = list(range(0, n_samples - win + 1, step))
-    if starts[-1] + win < n_samples:
-        starts.append(n_samples - win)
-    return [(s, s + win) for s in starts]
+__all__ = [
+    "WindowedClassifier",
+    "window_bounds",
+    "AGGREGATES",
+    "WINDOW_RANGE",
+    "MIN_HOP",
+    "MAX_OVERLAP",
+]
 
 
-def _aggregate(recording, scores, fn):
-    """``fn`` of the scores of each recording, recordings in increasing order."""
-    order = np.argsort(recording, kind="stable")
-    recording, scores = recording[order], scores[order]
-    starts = np.flatnonzero(np.r_[True, recording[1:] != recording[:-1]])
-    # The named aggregates as one numpy call each: this runs for every batch
-    # of the command line's predict.
-    if fn is np.mean:
-        return np.add.reduceat(scores, starts) / np.diff(np.r_[starts, len(scores)])
-    if fn is np.max:
-        return np.maximum.reduceat(scores, starts)
-    return np.array([fn(part) for part in np.split(scores, starts[1:])], dtype=float)
-
-
-def _n_front_steps(estimator):
-    """Leading steps of a Pipeline that may run batch by batch (never the last).
-
-    Those that learn only the input length (featurizers) and samplers such as
-    :class:`~skdeepfake.augment.Augmenter`, which learn nothing.
-    """
-    from .features import fits_only_input_length
-
-    if not isinstance(estimator, Pipeline):
-        return 0
-    n = 0
-    for _, step in estimator.steps[:-1]:
-        if not (fits_only_input_length(step) or hasattr(step, "fit_resample")):
-            break
-        n += 1
-    return n
-
-
-def _run_front(front, windows, owners, labels, fitted, rngs):
-    """One training batch through the leading steps; samplers add their copies.
-
-    A sampler is cloned for each batch and drawn from one generator per
-    sampler (``rngs``), so that batches get different copies; its
-    ``sample_indices_`` say which window each copy comes from.
-    """
-    for name, step in front.steps:
-        if hasattr(step, "fit_resample"):
-            sampler = clone(step).set_params(
-                random_state=rngs.setdefault(name, check_random_state(step.get_params().get("random_state")))
-            )
-            windows, _ = sampler.fit_resample(windows, labels[owners])
-            if not hasattr(sampler, "sample_indices_"):
-                raise ValueError(
-                    f"WindowedClassifier: the sampler {name!r} does not say which window "
-                    "each of its samples comes from (no sample_indices_)."
-                )
-            owners = owners[sampler.sample_indices_]
-            continue
-        if not fitted:
-            step.fit(windows)  # it learns nothing but the window length
-        windows = step.transform(windows)
-    return windows, owners
-
-
-def _cut(y, bounds, n_window):
-    """The windows of ``y`` as a 2-D array; a short recording is repeat-padded."""
-    windows = [_fix_length(y[s:e], n_window, "start", "repeat", None) for s, e in bounds]
-    return np.stack(windows).astype(np.float32, copy=False)
-
-
-class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     """Classify whole recordings through windows of a fixed length.
 
     ``fit`` cuts every training recording into windows of ``window``
@@ -325,27 +199,13 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     def _iter_batches(self, X, rng=None):
         """Yield (recording indices, bounds, windows) in batches of at most batch_size windows.
 
-        A batch also holds at most ``_BATCH_BYTES`` of waveforms, and a long
-        recording's windows are cut batch by batch, so that memory does not
-        grow with the recording's length or the windows' overlap.
+        A batch also holds at most 64 MiB of waveforms.
         """
-        n_window = self._n_window
-        limit = max(1, min(self.batch_size, _BATCH_BYTES // (4 * n_window)))
-        owners, bounds, chunks, size = [], [], [], 0
-        for i, b, y in self._iter_windows(X, rng):
-            pos = 0
-            while pos < len(b):
-                part = b[pos : pos + limit - size]
-                pos += len(part)
-                owners += [i] * len(part)
-                bounds += part
-                chunks.append(_cut(y, part, n_window))
-                size += len(part)
-                if size >= limit:
-                    yield np.asarray(owners), bounds, np.concatenate(chunks)
-                    owners, bounds, chunks, size = [], [], [], 0
-        if chunks:
-            yield np.asarray(owners), bounds, np.concatenate(chunks)
+        yield from batches(self._iter_windows(X, rng), self._n_window, self._batch_limit)
+
+    @property
+    def _batch_limit(self):
+        return max(1, min(self.batch_size, _BATCH_BYTES // (4 * self._n_window)))
 
     # -- fit -------------------------------------------------------------------------
 
@@ -370,8 +230,7 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         _, clips = as_clip_list(X)
         check_same_length(clips, y)
         y = np.asarray(y)
-        check_classification_targets(y)
-        self.classes_ = np.unique(y)
+        self._fit_classes(y)
         spoof_label(self.classes_)  # the windows' P(fake) must be one class's column
         rec_weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, float)
         if rec_weight.shape != y.shape:
@@ -430,12 +289,11 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         self._validate_params()  # window and hop may have been set since fit
-        column = spoof_column(self.classes_)
         owners, bounds, scores = [], [], []
         for batch_owners, batch_bounds, windows in self._iter_batches(X):
             owners.append(batch_owners)
             bounds += batch_bounds
-            scores.append(self.estimator_.predict_proba(windows)[:, column])
+            scores.append(spoof_scores(self.estimator_, windows)[0])
         owners, scores = np.concatenate(owners), np.concatenate(scores)
         bounds = np.asarray(bounds, float).reshape(-1, 2)
         return pd.DataFrame(
@@ -467,37 +325,11 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         self._validate_params()
-        column = spoof_column(self.classes_)
-        win, step = self._n_window, max(int(round(self.hop * self.sr)), 1)
-        limit = max(1, min(self.batch_size, _BATCH_BYTES // (4 * win)))
-        buffer, offset, next_start = np.empty(0, np.float32), 0, 0
-        pending, bounds, scores = [], [], []
-
-        def score(starts, ends):
-            windows = _cut(buffer, [(a - offset, b - offset) for a, b in zip(starts, ends)], win)
-            scores.append(self.estimator_.predict_proba(windows)[:, column])
-            bounds.extend(zip(starts, ends))
-
-        for block in blocks:
-            buffer = np.concatenate([buffer, np.asarray(block, dtype=np.float32)])
-            while next_start + win <= offset + len(buffer):
-                pending.append(next_start)
-                next_start += step
-                if len(pending) == limit:
-                    score(pending, [a + win for a in pending])
-                    pending = []
-            keep = min(pending[0] if pending else next_start, offset + len(buffer) - win)
-            if keep > offset:  # the last window's samples stay, for the end-aligned window
-                buffer, offset = buffer[keep - offset :], keep
-        n = offset + len(buffer)
-        if n <= win and not (pending or bounds):  # shorter than a window: one, repeat-padded
-            pending, ends = [0], [n]
-        else:
-            if (pending[-1] if pending else bounds[-1][0]) + win < n:  # align a last window to the end
-                pending.append(n - win)
-            ends = [a + win for a in pending]
-        if pending:
-            score(pending, ends)
+        step = max(int(round(self.hop * self.sr)), 1)
+        bounds, scores = [], []
+        for part, windows in stream_batches(blocks, self._n_window, step, self._batch_limit):
+            bounds += part
+            scores.append(spoof_scores(self.estimator_, windows)[0])
         bounds = np.asarray(bounds, float).reshape(-1, 2)
         return pd.DataFrame(
             {
@@ -546,21 +378,6 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         proba[:, 1 - column] = 1.0 - spoof
         return proba
 
-    def predict(self, X):
-        """The more probable label of each recording.
-
-        Parameters
-        ----------
-        X : sequence of paths, list of 1-D arrays or 2-D array
-            Recordings.
-
-        Returns
-        -------
-        ndarray of shape (n_recordings,)
-        """
-        check_is_fitted(self)
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
-
     @classmethod
     def from_fitted(cls, estimator, **params):
         """Wrap an already fitted window-level estimator, for prediction.
@@ -589,6 +406,5 @@ class WindowedClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
         tags.input_tags.allow_nan = False
         return tags

@@ -11,8 +11,8 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils._param_validation import Interval, validate_params
 
-from ._validation import as_clip_list
-from .labels import spoof_label
+from ..labels import spoof_label, spoof_scores
+from ..utils._validation import as_clip_list
 
 __all__ = ["shortcut_audit", "audio_cues", "ShortcutWarning", "SHORTCUT_AUC_THRESHOLD"]
 
@@ -63,7 +63,7 @@ def _cues_of_clip(y, sr, silence_db):
 
 
 def _cues_of_file(path, silence_db):
-    from .io import load_audio
+    from ..io import load_audio
 
     y, sr = load_audio(path)
     return _cues_of_clip(y, sr, silence_db)
@@ -120,8 +120,7 @@ def _cue_auc(values, y, train, test, pos):
         return 0.5
     tree = DecisionTreeClassifier(max_depth=3, random_state=0)
     tree.fit(values[train].reshape(-1, 1), y[train])
-    column = list(tree.classes_).index(pos)
-    scores = tree.predict_proba(values[test].reshape(-1, 1))[:, column]
+    scores, _ = spoof_scores(tree, values[test].reshape(-1, 1), pos_label=pos)
     return roc_auc_score(y[test] == pos, scores)
 
 

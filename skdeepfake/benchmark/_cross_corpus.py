@@ -9,11 +9,12 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils._param_validation import validate_params
 
-from ._validation import as_clip_list
-from .labels import spoof_column, spoof_label
-from .metrics import equal_error_rate, min_dcf
+from ..labels import spoof_label, spoof_scores
+from ..metrics import equal_error_rate, min_dcf
+from ..utils._validation import as_clip_list
+from ._results import CrossCorpusResults
 
-__all__ = ["cross_corpus_benchmark", "CrossCorpusResults"]
+__all__ = ["cross_corpus_benchmark"]
 
 
 def _corpus(data, name):
@@ -35,67 +36,8 @@ def _fit_and_score(name, estimator, X_train, y_train, tests):
     start = time.perf_counter()
     est.fit(X_train, y_train)
     fit_seconds = time.perf_counter() - start
-    column = spoof_column(est.classes_)
-    scores = {corpus: est.predict_proba(X)[:, column] for corpus, (X, _, _) in tests.items()}
+    scores = {corpus: spoof_scores(est, X)[0] for corpus, (X, _, _) in tests.items()}
     return name, fit_seconds, scores
-
-
-class CrossCorpusResults:
-    """Results of :func:`cross_corpus_benchmark`.
-
-    Attributes
-    ----------
-    scores : pandas.DataFrame
-        One row per detector and test corpus: ``eer``, ``min_dcf``,
-        ``n_bona_fide``, ``n_spoof``, ``fit_seconds``.
-    per_attack : pandas.DataFrame
-        One row per detector, corpus and attack (where the corpus names its
-        attacks): the EER of that attack's spoofed recordings against all of
-        the corpus's bona fide ones, as ASVspoof reports.
-    predictions : dict
-        ``{(detector, corpus): (y_true, p_fake)}``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from skdeepfake.benchmark import CrossCorpusResults
-    >>> scores = pd.DataFrame({"model": ["linear"], "corpus": ["B"], "eer": [0.4], "min_dcf": [0.9]})
-    >>> float(CrossCorpusResults(scores, pd.DataFrame(), {}).matrix().loc["linear", "B"])
-    0.4
-    """
-
-    def __init__(self, scores, per_attack, predictions):
-        self.scores = scores
-        self.per_attack = per_attack
-        self.predictions = predictions
-
-    def matrix(self, metric="eer"):
-        """Detectors x test corpora table of ``metric`` (``"eer"`` or ``"min_dcf"``)."""
-        return self.scores.pivot(index="model", columns="corpus", values=metric)
-
-    def plot(self, ax=None, metric="eer"):
-        """Draw the matrix as a heatmap on ``ax`` (a new figure if None); returns ``ax``."""
-        import matplotlib.pyplot as plt
-
-        table = self.matrix(metric)
-        if ax is None:
-            _, ax = plt.subplots(figsize=(1.6 + 1.3 * table.shape[1], 1.2 + 0.5 * table.shape[0]))
-        image = ax.imshow(
-            table.to_numpy(dtype=float),
-            cmap="viridis_r",
-            vmin=0,
-            vmax=0.5 if metric == "eer" else 1.0,
-            aspect="auto",
-        )
-        ax.set_xticks(range(table.shape[1]), table.columns)
-        ax.set_yticks(range(table.shape[0]), table.index)
-        for i in range(table.shape[0]):
-            for j in range(table.shape[1]):
-                ax.text(j, i, f"{table.iat[i, j]:.3f}", ha="center", va="center", color="white")
-        ax.figure.colorbar(image, ax=ax, label=metric)
-        ax.set_xlabel("test corpus")
-        ax.set_title(f"{metric} across corpora (rows: detectors)")
-        return ax
 
 
 @validate_params(

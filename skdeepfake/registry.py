@@ -1,0 +1,120 @@
+"""The library's models and named front-ends, as plain data.
+
+One row per model (:data:`MODELS`) and per named front-end
+(:data:`FRONTENDS`): where its class lives and how the assembler
+:func:`skdeepfake.pipelines.make_detector` combines it. Nothing is imported
+to read it, so the command line lists and checks names without loading
+TensorFlow; ``skdeepfake``'s lazy attributes, the model factories and the
+parser all derive from it, and a test builds, fits, saves and loads every
+row.
+
+Adding a model or a front-end is one module (the class) and one row here
+(see the contributor guide).
+"""
+
+from typing import NamedTuple
+
+__all__ = ["ModelSpec", "FrontendSpec", "MODELS", "FRONTENDS"]
+
+
+class ModelSpec(NamedTuple):
+    """How :func:`~skdeepfake.pipelines.make_detector` builds one model."""
+
+    #: Defining module and class of the estimator.
+    module: str
+    cls: str
+    #: Named front-end it gets by default (a key of :data:`FRONTENDS`).
+    features: str
+    #: What it takes: ``"stats"`` (a row per clip) or ``"frames"``.
+    takes: str
+    #: Its default ``whole_recording``: False (an excerpt), ``"windows"`` or ``"pooled"``.
+    whole_recording: object = False
+    #: Parameters it gets unless the caller gives others.
+    defaults: dict = {}
+    #: Whether it is a Keras network (``epochs``, ``learning_rate``; TensorFlow or another backend).
+    keras: bool = False
+    #: Whether the demo (``skdeepfake benchmark`` without ``--models``) compares it.
+    demo: bool = False
+    #: A StandardScaler goes before it.
+    scaled: bool = False
+
+
+class FrontendSpec(NamedTuple):
+    """How :func:`~skdeepfake.pipelines.make_frontend` builds one named front-end."""
+
+    #: Defining module and class of the featurizer (the module is where model
+    #: files name the class); both None for a union of ``parts``.
+    module: object
+    cls: object
+    #: Parameters it is built with (besides ``sr``, ``output`` and ``stats``).
+    params: dict = {}
+    #: For a union: the front-ends joined side by side (statistics only).
+    parts: tuple = ()
+    #: Whether it needs the optional extra ``skdeepfake[pretrained]`` and downloaded weights.
+    pretrained: bool = False
+
+
+_F = "skdeepfake.features._"
+
+#: The named front-ends. The unions join LFCC and CQCC as the ASVspoof
+#: baselines compute them, 32 linear sub-bands and 20 MFCCs, each summarised
+#: by mean, std, 10th and 90th percentile.
+FRONTENDS = {
+    "lfcc+cqcc+subbands+mfcc": FrontendSpec(None, None, parts=("lfcc", "cqcc", "subbands", "mfcc")),
+    "lfcc+subbands+mfcc": FrontendSpec(None, None, parts=("lfcc", "subbands", "mfcc")),
+    "lfcc": FrontendSpec(f"{_F}lfcc", "LFCC"),
+    # The ASVspoof baselines' LFCC (see LFCC's docstring; tested against their code).
+    "lfcc-2019": FrontendSpec(f"{_F}lfcc", "LFCC", {"periodic_window": False}),
+    "lfcc-2021": FrontendSpec(
+        f"{_F}lfcc", "LFCC", {"n_fft": 1024, "fmax": 4000.0, "log_energy": True, "filter_grid": "band"}
+    ),
+    "lfcc-2021-gmm": FrontendSpec(
+        f"{_F}lfcc",
+        "LFCC",
+        {
+            "win_length": 480,
+            "hop_length": 240,
+            "n_fft": 1024,
+            "n_filters": 70,
+            "n_lfcc": 19,
+            "fmax": 4000.0,
+            "preemphasis": 0.0,
+            "periodic_window": False,
+        },
+    ),
+    "cqcc": FrontendSpec(f"{_F}cqcc", "CQCC"),
+    "subbands": FrontendSpec(f"{_F}subbands", "LinearSubbands"),
+    "mfcc": FrontendSpec(f"{_F}handcrafted", "HandcraftedFeatures", {"features": ("mfcc",)}),
+    "handcrafted": FrontendSpec(f"{_F}handcrafted", "HandcraftedFeatures"),
+    "mel": FrontendSpec(f"{_F}mel", "MelSpectrogram"),
+    "wav2vec2": FrontendSpec(
+        f"{_F}pretrained", "SpeechEncoder", {"model": "facebook/wav2vec2-base"}, pretrained=True
+    ),
+    "xls-r": FrontendSpec(
+        f"{_F}pretrained", "SpeechEncoder", {"model": "facebook/wav2vec2-xls-r-300m"}, pretrained=True
+    ),
+    "wavlm": FrontendSpec(
+        f"{_F}pretrained", "SpeechEncoder", {"model": "microsoft/wavlm-base-plus"}, pretrained=True
+    ),
+}
+
+_M = "skdeepfake.models"
+
+#: The models.
+MODELS = {
+    "linear": ModelSpec(
+        "sklearn.linear_model",
+        "LogisticRegression",
+        "lfcc+cqcc+subbands+mfcc",
+        "stats",
+        "pooled",
+        {"C": 0.1, "max_iter": 1000},
+        demo=True,
+        scaled=True,
+    ),
+    "xgb": ModelSpec(f"{_M}.xgb", "XGBoostClassifier", "handcrafted", "stats", demo=True),
+    "dnn": ModelSpec(f"{_M}.dnn", "DNNClassifier", "handcrafted", "stats", keras=True, demo=True),
+    "cnn": ModelSpec(f"{_M}.cnn", "CustomCNNClassifier", "mel", "frames", keras=True, demo=True),
+    "gmm": ModelSpec(f"{_M}.gmm", "GMMClassifier", "lfcc", "frames"),
+    "lcnn": ModelSpec(f"{_M}.lcnn", "LCNNClassifier", "lfcc", "frames", keras=True),
+}

@@ -1,0 +1,73 @@
+"""The registry is the one list of models and front-ends: every row builds, fits, saves and loads."""
+
+import importlib
+import inspect
+import sys
+
+import numpy as np
+import pytest
+
+import skdeepfake
+from skdeepfake import pipelines
+from skdeepfake.cli._parser import DEMO_MODELS, MODELS, NEURAL, build_parser
+from skdeepfake.persistence import load_model, save_model
+from skdeepfake.registry import FRONTENDS
+from skdeepfake.registry import MODELS as REGISTRY
+
+SMALL = {
+    "xgb": {"n_estimators": 3},
+    "gmm": {"n_components": 2},
+    "dnn": {"epochs": 1},
+    "cnn": {"epochs": 1, "filters": (4, 4, 4, 4), "dense_units": 8},
+    "lcnn": {"epochs": 1},
+}
+
+
+@pytest.mark.parametrize("name", list(REGISTRY))
+def test_every_model_builds_fits_saves_and_loads(name, speech, tmp_path):
+    X, y = speech.data[:24], speech.target[:24]
+    detector = pipelines.make_detector(name, random_state=0, **SMALL.get(name, {})).fit(X, y)
+    model = detector.steps[-1][1]
+    spec = REGISTRY[name]
+    assert type(model).__name__ == spec.cls and type(model).__module__.startswith(spec.module)
+    save_model(detector, tmp_path / "m.skdf")
+    np.testing.assert_array_equal(load_model(tmp_path / "m.skdf").predict_proba(X), detector.predict_proba(X))
+    factory = getattr(pipelines, f"make_{name}_pipeline")
+    assert type(factory().steps[-1][1]) is type(model)
+
+
+@pytest.mark.parametrize("name", [n for n, spec in FRONTENDS.items() if not spec.pretrained])
+def test_every_front_end_builds_and_summarises(name, speech):
+    X = np.asarray(speech.data[:3])
+    features = pipelines.make_frontend(name, output="stats").fit(X)
+    out = features.transform(X)
+    assert out.shape[0] == 3 and np.isfinite(out).all()
+    assert len(features.get_feature_names_out()) == out.shape[1]
+
+
+def test_everything_that_lists_models_derives_from_the_registry():
+    assert MODELS == tuple(REGISTRY) == tuple(pipelines.MODELS)
+    assert set(NEURAL) == {n for n, s in REGISTRY.items() if s.keras}
+    assert set(DEMO_MODELS) <= set(MODELS)
+    parser = build_parser()
+    train = next(
+        a for a in parser._subparsers._group_actions[0].choices["train"]._actions if a.dest == "model"
+    )
+    assert tuple(train.choices) == MODELS
+    for spec in REGISTRY.values():  # every class is where its row says
+        assert inspect.isclass(getattr(importlib.import_module(spec.module), spec.cls))
+        if spec.module.startswith("skdeepfake.models"):
+            assert spec.cls in skdeepfake.__all__ and spec.cls in skdeepfake.models.__all__
+    for spec in FRONTENDS.values():
+        assert all(part in FRONTENDS for part in spec.parts)
+        assert spec.parts or inspect.isclass(getattr(importlib.import_module(spec.module), spec.cls))
+
+
+def test_reading_the_registry_imports_nothing_heavy():
+    import subprocess
+
+    code = (
+        "import sys; import skdeepfake.registry, skdeepfake.cli; skdeepfake.cli.build_parser(); "
+        "heavy = {'tensorflow', 'xgboost', 'keras', 'torch'} & set(sys.modules); assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
