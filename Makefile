@@ -1,41 +1,52 @@
 # The two commands of the README: `make demo` and `make test`.
-# Both create .venv and install skdeepfake into it on first use.
+# Both create .venv on first use; the demo installs skdeepfake alone, the
+# tests add the test extra (PyTorch, JAX, transformers, Dask, ruff...).
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-stamp
+BASE_STAMP := $(VENV)/.base-stamp
+TEST_STAMP := $(VENV)/.test-stamp
 DOCS_STAMP := $(VENV)/.docs-stamp
+# Two test processes: the CI machines and most laptops have two cores or more.
+# Tests of one file stay in one process (some share fitted models).
+PYTEST_JOBS ?= 2
 
 .PHONY: demo test bench docs venv clean
 
-$(STAMP): pyproject.toml
+$(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+
+$(BASE_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $(BASE_STAMP)
+
+$(TEST_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"
-	touch $(STAMP)
+	touch $(BASE_STAMP) $(TEST_STAMP)
 
-venv: $(STAMP)
+venv: $(BASE_STAMP)
 
-## demo: compare the CNN, DNN and XGBoost pipelines on built-in synthetic speech
-demo: $(STAMP)
+## demo: compare the linear, XGBoost, DNN and CNN detectors on built-in synthetic speech
+demo: $(BASE_STAMP)
 	$(VENV)/bin/skdeepfake benchmark --epochs 20 --learning-rate 1e-3 --out demo-results
 
 ## test: lint and format check (ruff), then the whole test suite, doctests included
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(PYTEST_JOBS) --dist loadfile
 
-## bench: speed benchmarks (not part of test)
-bench: $(STAMP)
+## bench: speed and memory benchmarks (not part of test)
+bench: $(BASE_STAMP)
 	$(PY) benchmarks/run_all.py
 
-$(DOCS_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e ".[test,docs]"
-	touch $(DOCS_STAMP)
+$(DOCS_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[docs]"
+	touch $(BASE_STAMP) $(DOCS_STAMP)
 
-## docs: HTML documentation with the example gallery, warnings as errors
+## docs: HTML documentation with the example gallery (two examples at a time), warnings as errors
 docs: $(DOCS_STAMP)
 	rm -rf docs/_build docs/generated docs/auto_examples
 	$(VENV)/bin/sphinx-build -W --keep-going -b html docs docs/_build/html

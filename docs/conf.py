@@ -44,6 +44,8 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "abort_on_example_error": True,
     "matplotlib_animations": False,
+    # Two examples at a time (each in its own process): the build's share of CI halves.
+    "parallel": 2,
 }
 
 

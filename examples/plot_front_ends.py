@@ -15,9 +15,9 @@ recordings with the linear detector.
 
 The corpus is the built-in synthetic speech (here 1 to 4 s per recording),
 so the numbers describe it, not real recordings; point
-:func:`~skdeepfake.datasets.load_audio_folder` at your own folders (for
-example the vocoder samples of the repository's ``shared/data``) to see
-yours.
+:func:`~skdeepfake.datasets.load_audio_folder` at a folder of your own
+recordings (``real/`` and ``fake/``) to see yours.
+
 """
 
 import tempfile

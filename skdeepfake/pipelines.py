@@ -39,9 +39,54 @@ __all__ = [
     "make_gmm_pipeline",
     "make_lcnn_pipeline",
     "make_frontend",
+    "frontend_grid",
     "MODELS",
     "FRONTENDS",
 ]
+
+
+@validate_params(
+    {
+        "names": [list, tuple],
+        "sr": [Interval(Integral, 1, None, closed="left")],
+        "output": [StrOptions({"stats", "frames"})],
+        "stats": [tuple, list, None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def frontend_grid(names, *, sr=16000, output="stats", stats=None):
+    """Named front-ends as the values of a grid search's ``features`` step.
+
+    A Pipeline step is an estimator, not a name, so ``{"features": ["lfcc",
+    "cqcc"]}`` is refused by scikit-learn; this builds the estimators.
+
+    Parameters
+    ----------
+    names : list of str
+        Names of :data:`FRONTENDS` (or tuples of HandcraftedFeatures groups).
+    sr, output, stats
+        As :func:`make_frontend`; ``output`` must be what the model takes
+        (``"stats"`` for linear, XGBoost and the DNN; ``"frames"`` for the
+        CNN, LCNN and GMM).
+
+    Returns
+    -------
+    list of transformers
+
+    Examples
+    --------
+    >>> from sklearn.model_selection import GridSearchCV
+    >>> from skdeepfake.metrics import eer_scorer
+    >>> from skdeepfake.pipelines import frontend_grid, make_detector
+    >>> grid = GridSearchCV(
+    ...     make_detector("linear"),
+    ...     {"features": frontend_grid(["lfcc", "cqcc", "lfcc+subbands+mfcc"]), "model__C": [0.1, 1.0]},
+    ...     scoring=eer_scorer,
+    ... )
+    >>> [type(f).__name__ for f in grid.param_grid["features"]]
+    ['LFCC', 'CQCC', 'FeatureUnion']
+    """
+    return [make_frontend(name, sr=sr, output=output, stats=stats) for name in names]
 
 
 def _build(module, cls, **params):

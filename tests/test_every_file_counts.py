@@ -175,12 +175,14 @@ def test_aggregate_changes_a_pooled_models_score_and_window_rows_carry_labels(
     assert all((float(w["p_fake"]) >= 0.5) == (w["label"] == "fake") for w in windows)
 
 
-def test_names_that_look_like_formulas_are_neutralised_in_csv(linear_model, speech, tmp_path, capsys):
+def test_names_that_look_like_formulas_are_neutralised_in_csv(
+    linear_model, speech, tmp_path, capsys, monkeypatch
+):
     paths = [
         write_audio(tmp_path / name, speech.data[0]) for name in ("=1+2.wav", "@sum.wav", "+x.wav", "-y.wav")
     ]
     capsys.readouterr()
-    os.chdir(tmp_path)  # relative names, so that the cell starts with the name
+    monkeypatch.chdir(tmp_path)  # relative names, so that the cell starts with the name
     assert _predict(linear_model, *[p.name for p in paths], options=["--format", "csv", "--"]) == 0
     cells = [row[0] for row in csv.reader(io.StringIO(capsys.readouterr().out))][1:]
     assert cells == ["'=1+2.wav", "'@sum.wav", "'+x.wav", "'-y.wav"]

@@ -90,3 +90,13 @@ def test_a_bad_argument_is_named(qualname, kwargs, param):
     func = getattr(importlib.import_module(module), name)
     with pytest.raises(InvalidParameterError, match=f"'{param}' parameter of {name}"):
         func(**kwargs)
+
+
+def test_the_displays_module_moved_with_a_deprecation():
+    import subprocess
+    import sys
+
+    code = "import warnings; warnings.simplefilter('error'); from skdeepfake.displays import DETCurveDisplay"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode != 0 and "skdeepfake.displays is deprecated" in proc.stderr
+    from skdeepfake.metrics import DETCurveDisplay  # the new home  # noqa: F401

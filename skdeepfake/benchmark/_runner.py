@@ -1,5 +1,6 @@
 """Compare detectors on one dataset: cross-validated or on a given split, with a shortcut audit."""
 
+import sys
 import time
 from numbers import Integral
 
@@ -9,7 +10,7 @@ from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, balanced_accuracy_score, roc_auc_score
 from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, StratifiedKFold
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from tqdm.auto import tqdm
 
 from ..labels import spoof_label, spoof_scores
@@ -68,7 +69,7 @@ def _evaluate(name, estimator, X, y, train, test, split, grid, pos):
         "estimators": [dict],
         "X": "no_validation",
         "y": ["array-like"],
-        "cv": [Interval(Integral, 2, None, closed="left")],
+        "cv": [Interval(Integral, 2, None, closed="left"), HasMethods(["split"])],
         "param_grids": [dict, None],
         "audit": ["boolean"],
         "sr": [Interval(Integral, 1, None, closed="left")],
@@ -111,8 +112,13 @@ def run_benchmark(
         Labels.
     X_test, y_test : optional
         A held-out test set.
-    cv : int, default=5
-        Folds when no test set is given.
+    cv : int or cross-validation splitter, default=5
+        Folds when no test set is given: stratified (and grouped with
+        ``groups``), or a splitter such as
+        :class:`~sklearn.model_selection.LeaveOneGroupOut`, which with
+        ``groups`` holding each recording's corpus gives the
+        leave-one-corpus-out evaluation (each split named by the group it
+        holds out).
     param_grids : dict of str to dict or None, default=None
         Optional ``{name: param_grid}``: that model is tuned by
         :class:`~sklearn.model_selection.GridSearchCV` (3-fold, EER) inside
@@ -167,12 +173,22 @@ def run_benchmark(
         split_names = ["test"]
     else:
         X_all, y_all = X, y
-        if groups is None:
+        if hasattr(cv, "split"):
+            folds = cv
+        elif groups is None:
             folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
         else:
             folds = StratifiedGroupKFold(cv, shuffle=True, random_state=random_state)
         splits = list(folds.split(np.zeros(len(y)), y, groups))
         split_names = [f"fold{i}" for i in range(len(splits))]
+        if groups is not None and all(len(set(np.asarray(groups)[test])) == 1 for _, test in splits):
+            split_names = [f"held out: {np.asarray(groups)[test][0]}" for _, test in splits]
+        for (train, test), name in zip(splits, split_names):
+            if len(set(y[test])) < 2 or len(set(y[train])) < 2:
+                raise ValueError(
+                    f"split {name!r} has only one class in its {'test' if len(set(y[test])) < 2 else 'training'} "
+                    "part; EER needs both. Use fewer folds, or groups that each hold both classes."
+                )
     pos = spoof_label(y_all)
 
     audit_frame = None
@@ -189,9 +205,17 @@ def run_benchmark(
         )
         for name, est, split in jobs
     )
-    bar = tqdm(results, total=len(jobs), desc="benchmark", disable=None if progress else True, unit="fit")
-    for (name, _, _), (row, pred, history, best) in zip(jobs, bar):
+    terminal = sys.stderr.isatty()
+    bar = tqdm(results, total=len(jobs), desc="benchmark", disable=not (progress and terminal), unit="fit")
+    for k, ((name, _, _), (row, pred, history, best)) in enumerate(zip(jobs, bar), 1):
         bar.set_postfix_str(f"{name} {row['split']}")
+        if progress and not terminal:  # a log: one line per fit
+            print(
+                f"benchmark: {name}, {row['split']}: EER {row['eer']:.3f}, fitted in "
+                f"{row['fit_seconds']:.0f} s ({k}/{len(jobs)})",
+                file=sys.stderr,
+                flush=True,
+            )
         rows.append(row)
         y_true, score = predictions.get(name, (np.array([], dtype=y_all.dtype), np.array([])))
         predictions[name] = (np.concatenate([y_true, pred[0]]), np.concatenate([score, pred[1]]))

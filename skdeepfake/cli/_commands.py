@@ -74,12 +74,19 @@ def _set_progress(pipeline, name, enabled):
             for part, transformer in step.transformer_list:
                 if isinstance(transformer, FrameFeaturizer):
                     params[f"{step_name}__{part}__verbose"] = enabled
-    if name in NEURAL:
-        params["model__verbose"] = "tqdm" if enabled else 0
+    if name in NEURAL:  # a bar on a terminal; in a log, Keras' line per epoch
+        params["model__verbose"] = ("tqdm" if sys.stderr.isatty() else 2) if enabled else 0
     pipeline.set_params(**params)
 
 
 def _load_dataset(args, min_duration=None):
+    """:func:`_read_dataset`, its skipped files listed one by one rather than warned about."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*unusable file", category=UserWarning)
+        return _read_dataset(args, min_duration)
+
+
+def _read_dataset(args, min_duration=None):
     """(X, y, X_test, y_test, description); X_test is None without a given split.
 
     Every file is decoded once: what is unusable, longer than
@@ -136,7 +143,37 @@ def _load_dataset(args, min_duration=None):
         )
     data = load_audio_folder(args.data, **limits)
     _report_skipped(data.skipped, len(data.filenames))
+    args.group_labels = _group_labels(getattr(args, "groups", None), data)
     return data.filenames, data.target_names[data.target], None, None, f"folder {args.data}"
+
+
+def _group_labels(spec, data):
+    """Each file's group from ``--groups``: a manifest column, or ``re:PATTERN`` on file names."""
+    import re
+    from pathlib import Path
+
+    import numpy as np
+
+    if spec is None:
+        return None
+    if spec.startswith("re:"):
+        try:
+            pattern = re.compile(spec[3:])
+        except re.error as err:
+            raise ValueError(f"--groups {spec}: not a regular expression ({err}).") from None
+        found = [pattern.search(Path(f).name) for f in data.filenames]
+        labels = [None if m is None else (m.group(1) if pattern.groups else m.group(0)) for m in found]
+    else:
+        if data.metadata is None:
+            raise ValueError(f"--groups {spec}: the folder has no manifest.csv; use --groups re:PATTERN.")
+        if spec not in data.metadata.columns:
+            columns = ", ".join(data.metadata.columns)
+            raise ValueError(f"--groups {spec}: manifest.csv has no such column (it has {columns}).")
+        labels = [None if v != v or v == "" else v for v in data.metadata[spec].tolist()]
+    missing = [f for f, g in zip(data.filenames, labels) if g is None]
+    if missing:
+        raise ValueError(f"--groups {spec}: {len(missing)} file(s) have no group, e.g. {missing[0]}.")
+    return np.asarray(labels, dtype=object)
 
 
 def _report_skipped(skipped, used):
@@ -185,8 +222,8 @@ def _without_lost_files(run, sets):
                 X = pair[0]
                 lost = [i for i, x in enumerate(X) if x is not None and str(err).startswith(f"{x}: ")]
                 if lost:
-                    del X[lost[0]]
-                    del pair[1][lost[0]]
+                    for column in pair:  # the files, their labels (and groups)
+                        del column[lost[0]]
                     print(f"skipped {err} (since the folder was checked); running again", file=sys.stderr)
                     break
             else:
@@ -232,7 +269,19 @@ def cmd_benchmark(args):
     estimators = _pipelines(args.models, args)
     X, y, X_test, y_test, description = _load_dataset(args, _min_duration(estimators.values()))
     _check_classes(y if X_test is None else np.r_[y, y_test], "data")
-    if X_test is None and not args.cv:
+    groups, cv = getattr(args, "group_labels", None), args.cv or 5
+    if args.leave_one_group_out:
+        if groups is None:
+            raise ValueError("--leave-one-group-out needs --groups (and --data with a folder).")
+        from sklearn.model_selection import LeaveOneGroupOut
+
+        cv = LeaveOneGroupOut()
+    if args.groups and groups is None:
+        raise ValueError("--groups applies to --data folders (with real/ and fake/).")
+    if groups is not None:
+        split = "leave one group out" if args.leave_one_group_out else f"{cv}-fold StratifiedGroupKFold"
+        print(f"groups: {len(set(groups))} from --groups {args.groups}; {split}", file=sys.stderr)
+    elif X_test is None and not args.cv:
         X, X_test, y, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=args.seed)
     mode = {
         "default": "each model's default",
@@ -247,10 +296,8 @@ def cmd_benchmark(args):
         else ""
     )
     print(f"Data: {description}; models: {', '.join(args.models)}; input: {mode}{training}", flush=True)
-    train, test = (
-        [list(X), list(y)],
-        [None if X_test is None else list(X_test), None if y_test is None else list(y_test)],
-    )
+    train = [list(X), list(y)] + ([list(groups)] if groups is not None else [])
+    test = [None if X_test is None else list(X_test), None if y_test is None else list(y_test)]
 
     def run():
         return run_benchmark(
@@ -259,10 +306,11 @@ def cmd_benchmark(args):
             np.asarray(train[1]),
             X_test=test[0],
             y_test=None if test[1] is None else np.asarray(test[1]),
-            cv=args.cv or 5,
+            cv=cv,
             audit=not args.no_audit,
             random_state=args.seed,
             n_jobs=-1 if args.scheduler else None,
+            groups=None if groups is None else np.asarray(train[2], dtype=object),
         )
 
     with warnings.catch_warnings(record=True) as caught, _cluster(args.scheduler):
@@ -274,10 +322,11 @@ def cmd_benchmark(args):
         matplotlib.use("Agg")  # figures to files, never to a screen
         written = results.write(out)
 
-    summary = results.to_frame()
-    columns = ["accuracy", "balanced_accuracy", "roc_auc", "eer", "min_dcf", "fit_seconds", "predict_seconds"]
     print()
-    print(summary[columns].round(3).to_string())
+    print(_summary_table(results).to_string())
+    if groups is not None:
+        print("\nEER per split (rows: models)")
+        print(results.scores.pivot(index="model", columns="split", values="eer").round(3).to_string())
     if results.audit is not None:
         print("\nShortcut audit (ROC AUC of each cue alone; 0.5 = chance):")
         print(results.audit.round(3).to_string())
@@ -286,6 +335,24 @@ def cmd_benchmark(args):
             print(f"WARNING: {w.message}")
     print(f"\nWrote {', '.join(p.name for p in written[:3])} and {len(written) - 3} figures to {args.out}/")
     return 0
+
+
+def _summary_table(results):
+    """The per-model means, as ``mean ± std`` over the splits when there are several."""
+    summary = results.to_frame()
+    table = {}
+    for column in ["accuracy", "balanced_accuracy", "roc_auc", "eer", "min_dcf"]:
+        mean, std = summary[column], summary.get(f"{column}_std")
+        table[column] = (
+            mean.map("{:.3f}".format)
+            if std is None
+            else mean.map("{:.3f}".format) + " ± " + std.map("{:.3f}".format)
+        )
+    for column in ["fit_seconds", "predict_seconds"]:
+        table[column] = summary[column].map("{:.1f}".format)
+    import pandas as pd
+
+    return pd.DataFrame(table, index=summary.index)
 
 
 def cmd_train(args):

@@ -178,6 +178,20 @@ def build_parser():
         "test split (FoR) or one stratified 70/30 split",
     )
     bench.add_argument(
+        "--groups",
+        metavar="COLUMN|re:PATTERN",
+        help="keep the recordings of a group in one fold (speaker, corpus, source utterance): a "
+        "column of the --data folder's manifest.csv (e.g. corpus), or re:PATTERN, the part of "
+        "each file name PATTERN matches (its first group if it has one); folds then come from "
+        "StratifiedGroupKFold (--cv, default 5)",
+    )
+    bench.add_argument(
+        "--leave-one-group-out",
+        action="store_true",
+        help="with --groups: one split per group, trained on the others and tested on it "
+        "(leave-one-corpus-out with --groups corpus)",
+    )
+    bench.add_argument(
         "--n-samples", type=int, default=300, help="clips of built-in synthetic data (default: 300)"
     )
     bench.add_argument(

@@ -63,7 +63,11 @@ def load_audio_folder(root, check=True, n_jobs=None, *, max_duration=MAX_DURATIO
     data : :class:`~sklearn.utils.Bunch`
         ``filenames`` (array of str, sorted), ``target`` (1 = fake,
         0 = real), ``target_names`` (``["real", "fake"]``), ``skipped``
-        (list of ``(path, reason)``) and ``DESCR``.
+        (list of ``(path, reason)``), ``metadata`` and ``DESCR``.
+        ``metadata`` is a DataFrame with one row per file of ``filenames``,
+        from a ``manifest.csv`` in ``root`` whose ``file`` column names the
+        files relative to ``root`` (its other columns, e.g. ``corpus`` or
+        ``speaker``, give groups for cross-validation); None without one.
 
     Raises
     ------
@@ -97,7 +101,27 @@ def load_audio_folder(root, check=True, n_jobs=None, *, max_duration=MAX_DURATIO
         files.extend(found)
         target.extend([label] * len(found))
     limits = {"max_duration": max_duration, "min_duration": min_duration}
-    return _bunch_from_files(files, target, root, check, n_jobs, f"Audio folder {root}", limits)
+    data = _bunch_from_files(files, target, root, check, n_jobs, f"Audio folder {root}", limits)
+    data.metadata = _manifest(root, data.filenames)
+    return data
+
+
+def _manifest(root, filenames):
+    """The rows of ``root/manifest.csv`` for ``filenames``, in their order (None without one)."""
+    import pandas as pd
+
+    path = root / "manifest.csv"
+    if not path.is_file():
+        return None
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (ValueError, OSError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: cannot be read as CSV ({err}).") from None
+    if "file" not in table.columns:
+        raise ValueError(f"{path}: has no 'file' column naming the files relative to {root}.")
+    table.index = [str((root / f).resolve()) for f in table.pop("file")]
+    table = table[~table.index.duplicated()]
+    return table.reindex([str(Path(f).resolve()) for f in filenames]).reset_index(drop=True)
 
 
 def files_below(folder):

@@ -202,8 +202,9 @@ class HandcraftedFeatures(FrameFeaturizer):
         features = self._groups()
         self.features_ = tuple(g for g in FEATURE_GROUPS if g in features)
         self.n_contrast_bands_ = _n_contrast_bands(self.sr)
-        self.mel_basis_ = librosa.filters.mel(sr=self.sr, n_fft=self.n_fft, dtype=np.float32)
-        self._filterbank = BandedFilterbank(self.mel_basis_)
+        if {"mfcc", "mfcc_delta"} & set(self.features_):
+            self.mel_basis_ = _mel_basis(self.sr, self.n_fft, self.n_mfcc)
+            self._filterbank = BandedFilterbank(self.mel_basis_)
         self.window_ = hann_window(self.n_fft)
         self.feature_names_out_ = np.asarray(self._feature_names(), dtype=object)
 
@@ -222,6 +223,24 @@ class HandcraftedFeatures(FrameFeaturizer):
             n_rows = FEATURE_GROUPS[group][0](self)
             names += [group] if n_rows == 1 else [f"{group}_{i:02d}" for i in range(n_rows)]
         return names
+
+
+def _mel_basis(sr, n_fft, n_mfcc, n_mels=128):
+    """librosa's mel basis for the MFCCs, with as many of its 128 bands as the FFT resolves.
+
+    At low rates or short FFTs some of 128 bands fall between two FFT bins
+    and are empty (always at the log floor); fewer, wider bands then cover
+    the same range with none empty (at least ``n_mfcc``).
+    """
+    import warnings
+
+    for n in range(n_mels, n_mfcc - 1, -1):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "Empty filters detected": what is tried here
+            basis = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n, dtype=np.float32)
+        if (basis.max(axis=1) > 0).all():
+            return basis
+    return librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mfcc, dtype=np.float32)  # and librosa's warning
 
 
 def _n_contrast_bands(sr, fmin=200.0, max_bands=6):

@@ -272,13 +272,17 @@ class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
 
     # -- predict ------------------------------------------------------------------------
 
-    def predict_windows(self, X):
+    def predict_windows(self, X, sr=None):
         """The score of every window of every recording.
 
         Parameters
         ----------
         X : sequence of paths, list of 1-D arrays or 2-D array
-            Recordings.
+            Recordings. Files are resampled to ``self.sr``.
+        sr : int or None, default=None
+            The sample rate of waveform arrays in X, when it is not
+            ``self.sr``: they are resampled (soxr) before windowing. None
+            takes them to be at ``self.sr``.
 
         Returns
         -------
@@ -289,6 +293,7 @@ class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         """
         check_is_fitted(self)
         self._validate_params()  # window and hop may have been set since fit
+        X = _at_rate(X, sr, self.sr)
         owners, bounds, scores = [], [], []
         for batch_owners, batch_bounds, windows in self._iter_batches(X):
             owners.append(batch_owners)
@@ -340,20 +345,22 @@ class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
             }
         )
 
-    def predict_proba(self, X):
+    def predict_proba(self, X, sr=None):
         """Per-recording class probabilities, aggregated over windows.
 
         Parameters
         ----------
         X : sequence of paths, list of 1-D arrays or 2-D array
             Recordings.
+        sr : int or None, default=None
+            The sample rate of waveform arrays in X (see :meth:`predict_windows`).
 
         Returns
         -------
         ndarray of shape (n_recordings, 2)
             Columns in ``classes_`` order.
         """
-        return self.aggregate_windows(self.predict_windows(X))
+        return self.aggregate_windows(self.predict_windows(X, sr=sr))
 
     def aggregate_windows(self, windows):
         """Per-recording class probabilities from :meth:`predict_windows` output.
@@ -408,3 +415,17 @@ class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         return tags
+
+
+def _at_rate(X, sr, target):
+    """X with its waveform arrays resampled from ``sr`` to ``target`` (files as they are)."""
+    if sr is None or sr == target:
+        return X
+    import soxr
+
+    kind, clips = as_clip_list(X)
+    if kind == "paths":
+        return X
+    return [
+        soxr.resample(np.asarray(c, np.float32), sr, target, quality="HQ").astype(np.float32) for c in clips
+    ]
