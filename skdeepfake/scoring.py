@@ -27,7 +27,7 @@ from .io import MAX_DURATION, AudioBlocks, AudioLoader, AudioLoadError
 from .labels import spoof_column, spoof_scores
 from .windows import AGGREGATES, WindowedClassifier
 
-__all__ = ["score_files", "FileScore", "min_recording_duration"]
+__all__ = ["score_files", "FileScore", "min_recording_duration", "input_rate"]
 
 _SILENCE = 10 ** (-90 / 20)  # peak below -90 dBFS
 _BATCH_SAMPLES = 2**24  # decoded samples of a batch (17 min at 16 kHz), whatever batch_size says
@@ -226,13 +226,37 @@ class _Plan:
         return self.front is not None and not self.want_windows
 
 
+@validate_params({"model": [HasMethods(["predict_proba"])]}, prefer_skip_nested_validation=True)
+def input_rate(model):
+    """The sample rate at which ``model`` reads waveform arrays (files it resamples itself).
+
+    Parameters
+    ----------
+    model : estimator
+        A detector holding an :class:`~skdeepfake.AudioLoader`, or a
+        :class:`~skdeepfake.windows.WindowedClassifier`.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> from skdeepfake.pipelines import make_detector
+    >>> from skdeepfake.scoring import input_rate
+    >>> input_rate(make_detector("linear", sr=8000))
+    8000
+    """
+    return model.sr if isinstance(model, WindowedClassifier) else _loader_of(model).sr
+
+
 def _loader_of(model):
     from .persistence._checks import estimators
 
     loaders = [est for est in estimators(model) if isinstance(est, AudioLoader)]
     if not loaders:
         raise ValueError(
-            f"score_files needs a detector that reads audio (with an AudioLoader, or a "
+            f"a detector that reads audio is needed (with an AudioLoader, or a "
             f"WindowedClassifier); {type(model).__name__} has none."
         )
     return loaders[0]

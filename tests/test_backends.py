@@ -23,6 +23,8 @@ import json, os, sys
 import numpy as np
 import keras
 from skdeepfake.models import CustomCNNClassifier, DNNClassifier, LCNNClassifier
+from skdeepfake.explain._gradients import _last_feature_map
+from skdeepfake.models import _backend
 from skdeepfake.persistence import load_model, save_model
 
 backend = keras.backend.backend()
@@ -36,7 +38,7 @@ make = {"dnn": lambda: DNNClassifier(epochs=2, random_state=0),
         "cnn": lambda: CustomCNNClassifier(epochs=1, filters=(4, 4, 4, 4), dense_units=8,
                                            spec_augment=True, random_state=0),
         "lcnn": lambda: LCNNClassifier(epochs=1, random_state=0)}
-out = {"backend": backend, "deterministic": {}, "round_trip": {}, "shape": {}, "tf_scores": {}}
+out = {"backend": backend, "deterministic": {}, "round_trip": {}, "shape": {}, "tf_scores": {}, "tf_gradients": {}}
 for name in make:
     first = make[name]().fit(data[name], labels[name])
     scores = first.predict_proba(data[name])
@@ -47,7 +49,24 @@ for name in make:
     save_model(first, f"{backend}_{name}.skdf")
     out["round_trip"][name] = bool(np.array_equal(load_model(f"{backend}_{name}.skdf").predict_proba(data[name]), scores))
     if os.path.exists(f"tensorflow_{name}.skdf"):  # written by the TensorFlow process
-        out["tf_scores"][name] = load_model(f"tensorflow_{name}.skdf").predict_proba(data[name])[:, 1].tolist()
+        tf_model = load_model(f"tensorflow_{name}.skdf")
+        out["tf_scores"][name] = tf_model.predict_proba(data[name])[:, 1].tolist()
+        # the explanations' gradients, of the same weights on this backend
+        x = tf_model.feature_encoder_.transform(data[name][:1]).astype(np.float32)
+        split = _last_feature_map(tf_model.model_)
+        dx, feature, dfeature = _backend.gradients(tf_model.model_, x, split)
+        out["tf_gradients"][name] = dx.ravel().tolist()
+        if split is not None:
+            out["tf_gradients"][name + "_map"] = dfeature.ravel().tolist()
+    if name == "dnn":  # dz/dx against central differences of the log-odds, on this backend
+        x = first.feature_encoder_.transform(data[name][:1]).astype(np.float64)
+        dx = _backend.gradients(first.model_, x, None)[0][0]
+        def z(v):
+            p = float(keras.ops.convert_to_numpy(first.model_(np.asarray(v, np.float32), training=False))[0, 0])
+            return np.log(p) - np.log1p(-p)
+        steps = np.eye(x.shape[1]) * 1e-3
+        numeric = np.array([(z(x + e) - z(x - e)) / 2e-3 for e in steps])
+        out["finite_difference_error"] = float(np.max(np.abs(numeric - dx)) / np.max(np.abs(dx)))
 print(json.dumps(out))
 """
 
@@ -92,6 +111,11 @@ def test_each_backend_builds_fits_predicts_saves_and_loads(backend, workdir, res
     assert out["deterministic"] == {"dnn": True}, "the same seed gave another network"
     assert out["round_trip"] == {"dnn": True, "cnn": True, "lcnn": True}
     assert out["shape"] == {"dnn": [40, 2], "cnn": [16, 2], "lcnn": [16, 2]}
+    # steps of 1e-3 on inputs of unit scale: small enough that few ReLUs change side
+    # within a step (at 1e-2 some do, and the difference is 6% off), large enough that
+    # float32 rounding of the log-odds (~1e-7 / 1e-3) stays near 1e-4; a wrong sign,
+    # layer or chain factor is off by order 1
+    assert out["finite_difference_error"] < 2e-2, out["finite_difference_error"]
 
 
 @pytest.mark.parametrize("other", ["jax", "torch"])
@@ -105,3 +129,8 @@ def test_a_model_file_from_tensorflow_scores_the_same_on_another_backend(other, 
         # probability moves by at most a quarter of its logit's change: 1e-5 is that
         # bound with room, and still far below any difference a wrong weight would make.
         np.testing.assert_allclose(results[other]["tf_scores"][name], scores, rtol=0, atol=1e-5)
+    for name, grads in results["tensorflow"]["tf_gradients"].items():
+        # gradients go back through the same layers: the same rounding argument, relative
+        # to the largest component (the small ones carry the sums' rounding noise)
+        grads, theirs = np.asarray(grads), np.asarray(results[other]["tf_gradients"][name])
+        np.testing.assert_allclose(theirs, grads, rtol=0, atol=1e-4 * np.abs(grads).max(), err_msg=name)

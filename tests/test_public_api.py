@@ -18,6 +18,7 @@ MODULES = [
     "skdeepfake.benchmark",
     "skdeepfake.persistence",
     "skdeepfake.augment",
+    "skdeepfake.explain",
     "skdeepfake.models.cnn",
 ]
 

@@ -437,7 +437,14 @@ def main(argv=None):
     """Entry point of the ``skdeepfake`` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    command = {"benchmark": cmd_benchmark, "train": cmd_train, "predict": cmd_predict}[args.command]
+    from ._explain import cmd_explain
+
+    command = {
+        "benchmark": cmd_benchmark,
+        "train": cmd_train,
+        "predict": cmd_predict,
+        "explain": cmd_explain,
+    }[args.command]
     try:
         return command(args)
     except KeyboardInterrupt:

@@ -52,6 +52,19 @@ def _probability(text):
     return value
 
 
+def _grid(most):
+    def count(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if not 1 <= value <= most:
+            raise argparse.ArgumentTypeError(f"expected 1 to {most}, got {text}")
+        return value
+
+    return count
+
+
 def _seconds(text):
     try:
         value = float(text)
@@ -276,5 +289,35 @@ def build_parser():
         default="tsv",
         help="tsv or csv (quoted where a file name needs it), or json: one "
         "object per recording and line (default: tsv)",
+    )
+
+    explain = sub.add_parser(
+        "explain",
+        parents=[audio],
+        help="map which time-frequency regions of a recording made a detector say fake",
+        description="Mask one cell of a time-frequency grid at a time (replaced by noise at the "
+        "recording's own level, or attenuated), re-score, and draw how much each cell's masking "
+        "lowers P(fake) over the spectrogram (--out, PNG); the cells' scores go to a JSON file "
+        "beside it. Works for every model file. The map shows what this detector uses on this "
+        "recording, not why a recording is fake: see the user guide on explanations.",
+    )
+    explain.add_argument("path", type=Path, help="one audio file")
+    explain.add_argument("--model", type=Path, required=True, help="model file from 'skdeepfake train'")
+    explain.add_argument("--trust", action="append", metavar="TYPE", help="as for 'predict'")
+    explain.add_argument("--out", type=Path, required=True, help="figure to write, e.g. map.png")
+    explain.add_argument("--json", type=Path, help="cell scores to write (default: --out with .json)")
+    explain.add_argument("--segments", type=_grid(1000), default=20, help="time segments (default: 20)")
+    explain.add_argument("--bands", type=_grid(256), default=16, help="frequency bands (default: 16)")
+    explain.add_argument(
+        "--mask",
+        choices=["noise", "attenuate"],
+        default="noise",
+        help="how a cell is removed (default: noise at each frequency's level elsewhere)",
+    )
+    explain.add_argument(
+        "--target",
+        choices=["p_fake", "logit"],
+        default="p_fake",
+        help="the score whose drop is mapped (default: p_fake)",
     )
     return parser

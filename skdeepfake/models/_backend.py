@@ -125,3 +125,83 @@ def _backend_seed(seed):
             yield
     else:  # jax has no global generator; Keras shuffles arrays with NumPy's there
         yield
+
+
+def gradients(model, x, split):
+    """Gradients of a Sequential network's log-odds, for the explanations.
+
+    ``model``'s last layer is a sigmoid unit. Returns ``(dz/dx, A, dz/dA)``
+    where ``z`` is the log-odds of the output, ``x`` the network input and
+    ``A`` the output of layer ``split`` (``None`` for no such layer), each
+    per sample, as NumPy arrays. One branch per backend, as above.
+    """
+    x = np.asarray(x, dtype=np.float32)
+    return _GRADIENTS[backend()](model, x, split)
+
+
+def _forward(layers, h, split):
+    feature = None
+    for i, layer in enumerate(layers):
+        h = layer(h, training=False)
+        if i == split:
+            feature = h
+    return h, feature
+
+
+def _log_odds(p, _=None):
+    ops = keras.ops
+    p = ops.clip(p, 1e-6, 1 - 1e-6)
+    return ops.sum(ops.log(p) - ops.log(1 - p))
+
+
+def _tf_gradients(model, x, split):
+    import tensorflow as tf
+
+    x = tf.convert_to_tensor(x)
+    head = model.layers[split + 1 :] if split is not None else []
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        p, feature = _forward(model.layers, x, split)
+        z = _log_odds(p, tf.math)
+        if feature is not None:  # the head again from the watched feature map
+            tape.watch(feature)
+            z_head = _log_odds(_forward(head, feature, None)[0], tf.math)
+    dx = tape.gradient(z, x).numpy()
+    if feature is None:
+        return dx, None, None
+    return dx, feature.numpy(), tape.gradient(z_head, feature).numpy()
+
+
+def _jax_gradients(model, x, split):
+    import jax
+    import jax.numpy as jnp
+
+    def z_of_x(v):
+        return _log_odds(_forward(model.layers, v, None)[0], jnp)
+
+    dx = np.asarray(jax.grad(z_of_x)(jnp.asarray(x)))
+    if split is None:
+        return dx, None, None
+    feature = _forward(model.layers[: split + 1], jnp.asarray(x), None)[0]
+
+    def z_of_feature(a):
+        return _log_odds(_forward(model.layers[split + 1 :], a, None)[0], jnp)
+
+    return dx, np.asarray(feature), np.asarray(jax.grad(z_of_feature)(feature))
+
+
+def _torch_gradients(model, x, split):
+    import torch
+
+    device = next((v.value.device for v in model.weights), "cpu")
+    x = torch.as_tensor(x, device=device).requires_grad_(True)
+    p, feature = _forward(model.layers, x, split)
+    z = _log_odds(p, torch)
+    if feature is None:
+        (dx,) = torch.autograd.grad(z, x)
+        return dx.cpu().numpy(), None, None
+    dx, da = torch.autograd.grad(z, [x, feature])
+    return dx.cpu().numpy(), feature.detach().cpu().numpy(), da.cpu().numpy()
+
+
+_GRADIENTS = {"tensorflow": _tf_gradients, "jax": _jax_gradients, "torch": _torch_gradients}
