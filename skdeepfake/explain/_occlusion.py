@@ -40,6 +40,7 @@ import numpy as np
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 
+from ..io import MAX_CLIP_DURATION
 from ..labels import spoof_scores
 from ..scoring import input_rate
 
@@ -133,14 +134,17 @@ def _score(estimator, waveforms, target):
     return p
 
 
-def _scores_of(estimator, masker, cells, target, batch_size):
-    """The score of each masked version, ``batch_size`` waveforms per predict_proba call."""
+def _scores_of(estimator, make, items, length, target, batch_size):
+    """The score of ``make(item)`` for each item, ``batch_size`` waveforms per predict_proba call.
+
+    Only one batch of masked recordings exists at a time, so memory is bounded
+    by ``batch_size`` (default: as many as ``_BATCH_BYTES`` of float32 hold).
+    """
     if batch_size is None:
-        batch_size = max(1, _BATCH_BYTES // (4 * masker.length))
+        batch_size = max(1, _BATCH_BYTES // (4 * length))
     out = []
-    for start in range(0, len(cells), batch_size):
-        batch = [masker.cell(b, s) for b, s in cells[start : start + batch_size]]
-        out.append(_score(estimator, batch, target))
+    for start in range(0, len(items), batch_size):
+        out.append(_score(estimator, [make(item) for item in items[start : start + batch_size]], target))
     return np.concatenate(out)
 
 
@@ -153,6 +157,11 @@ def _as_recording(estimator, x, sr):
     if not np.isfinite(x).all():
         raise ValueError("x contains NaN or infinite samples.")
     rate = input_rate(estimator)
+    if len(x) > MAX_CLIP_DURATION * sr:  # every cell re-scores the whole recording
+        raise ValueError(
+            f"x is {len(x) / sr:.0f} s long; explain at most {MAX_CLIP_DURATION:.0f} s at a time "
+            "(an excerpt: x[start * sr:end * sr])."
+        )
     if sr != rate:  # the model reads arrays at its own rate
         x = soxr.resample(x, sr, rate, quality="HQ").astype(np.float32)
     return x, rate
@@ -243,7 +252,8 @@ def occlusion(
     masker = _Masker(x, rate, n_bands, n_segments, mask, attenuation_db, check_random_state(random_state))
     score = float(_score(estimator, [masker.base], target)[0])
     cells = [(b, s) for b in range(n_bands) for s in range(n_segments)]
-    masked = _scores_of(estimator, masker, cells, target, batch_size).reshape(n_bands, n_segments)
+    masked = _scores_of(estimator, lambda cell: masker.cell(*cell), cells, masker.length, target, batch_size)
+    masked = masked.reshape(n_bands, n_segments)
     return Bunch(
         relevance=score - masked,
         masked_scores=masked,
@@ -322,8 +332,9 @@ def deletion_curve(
     counts = np.unique(np.linspace(0, n, (n_steps or n) + 1).round().astype(int))
 
     def curve(order):
-        waves = [masker.cells([cells[i] for i in order[:k]]) for k in counts]
-        return _score(estimator, waves, target)
+        return _scores_of(
+            estimator, lambda k: masker.cells([cells[i] for i in order[:k]]), counts, len(x), target, None
+        )
 
     by_relevance = curve(np.argsort(-explanation.relevance.ravel(), kind="stable"))
     at_random = np.mean([curve(rng.permutation(n)) for _ in range(n_random)], axis=0)
