@@ -83,6 +83,8 @@ FRONTENDS = {
         },
     ),
     "cqcc": FrontendSpec(f"{_F}cqcc", "CQCC"),
+    # the ASVspoof 2021 CQCC-GMM baseline: B = 12, 62.5 Hz to 4 kHz, d = 16, c0-c19
+    "cqcc-2021": FrontendSpec(f"{_F}cqcc", "CQCC", {"bins_per_octave": 12, "n_octaves": 6, "fmax": 4000.0}),
     "subbands": FrontendSpec(f"{_F}subbands", "LinearSubbands"),
     "mfcc": FrontendSpec(f"{_F}handcrafted", "HandcraftedFeatures", {"features": ("mfcc",)}),
     "handcrafted": FrontendSpec(f"{_F}handcrafted", "HandcraftedFeatures"),

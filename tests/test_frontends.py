@@ -15,6 +15,8 @@ from skdeepfake.metrics import eer_scorer
 from skdeepfake.models import GMMClassifier
 from skdeepfake.pipelines import make_detector, make_frontend, make_gmm_pipeline, make_linear_pipeline
 
+from ._cqt_toolbox import matlab_deltas, toolbox_cqcc
+
 SR = 16000
 
 
@@ -208,8 +210,8 @@ def test_linear_subbands_match_a_direct_computation(clips):
 
 
 @pytest.mark.filterwarnings("ignore:n_fft=.*is too large:UserWarning")  # librosa, in the reference
-def test_cqcc_matches_the_reference_algorithm(clips):
-    out = CQCC().fit_transform(clips[:2])
+def test_cqcc_with_librosa_filters_matches_the_reference_algorithm(clips):
+    out = CQCC(filters="librosa", delta_width=3).fit_transform(clips[:2])
     assert out.shape == (2, 60, 126)
     for x, got in zip(clips[:2], out):
         ref = reference_cqcc(x)
@@ -222,7 +224,61 @@ def test_cqcc_statistics_and_names(clips):
     cqcc = CQCC(output="stats", n_deltas=1, stats=("mean",)).fit(clips[:2])
     assert cqcc.transform(clips[:2]).shape == (2, 40)
     assert cqcc.get_feature_names_out()[[0, -1]].tolist() == ["cqcc_00_mean", "cqcc_delta_19_mean"]
-    assert cqcc.cepstral_basis_.shape == (20, 864)
+    assert cqcc.cepstral_basis_.shape == (20, 863)
+
+
+def _toolbox_correlations(cqcc, x, hop, **toolbox):
+    """Per-coefficient correlation over time of ``cqcc``'s statics with cqcc.m's."""
+    reference, times = toolbox_cqcc(x.astype(np.float64), SR, **toolbox)
+    got = cqcc.transform(x[np.newaxis])[0]
+    t = np.arange(got.shape[1]) * hop / SR
+    keep = (times > 0.1) & (times < len(x) / SR - 0.1)
+    return np.array(
+        [np.corrcoef(np.interp(times, t, row)[keep], ref[keep])[0, 1] for row, ref in zip(got, reference)]
+    )
+
+
+@pytest.mark.filterwarnings("ignore:n_fft=.*is too large:UserWarning")
+@pytest.mark.parametrize(
+    "preset, toolbox, n_bins",
+    [("cqcc", {}, 863), ("cqcc-2021", {"B": 12, "fmin": 62.5, "fmax": 4000.0}, 73)],
+)
+def test_cqcc_follows_cqcc_m_and_the_cqt_toolbox(clips, preset, toolbox, n_bins):
+    """Against tests/_cqt_toolbox.py, a transcription of cqcc.m over the CQT toolbox.
+
+    The toolbox's frames are set by its widest window (about 8.5 ms apart for
+    the defaults, 2 ms for the 2021 baseline's) and lie on no hop grid, so ours
+    are computed 1-2 ms apart and interpolated to its frame times; the first
+    and last 0.1 s (the two pad differently) are left out. The filters are not
+    the same functions (Hann windows in frequency there, in time here, of the
+    same bandwidth), hence a correlation per coefficient over time, not
+    equality.
+    """
+    hop = 32 if preset == "cqcc" else 16
+    cqcc = make_frontend(preset, output="frames").set_params(hop_length=hop, n_deltas=0).fit(clips[:1])
+    assert len(cqcc.cqt_frequencies_) == n_bins  # the toolbox's bins, all below Nyquist
+    for x in clips[:2]:
+        rho = _toolbox_correlations(cqcc, x, hop, **toolbox)
+        assert np.median(rho) >= 0.98 and rho.min() >= 0.95, np.round(rho, 3)
+    if preset == "cqcc":  # the check can fail: librosa.cqt's filters (twice as wide, no gamma) do not pass
+        wide = CQCC(hop_length=hop, n_deltas=0, filters="librosa").fit(clips[:1])
+        assert np.median(_toolbox_correlations(wide, clips[0], hop)) < 0.9
+
+
+def test_cqcc_deltas_are_cqcc_m_deltas_over_three_frames(clips):
+    cqcc = CQCC().fit(clips[:1])
+    frames = cqcc.transform(clips[:1])[0]
+    statics = frames[:20].astype(np.float64)
+    d1 = matlab_deltas(statics, hlen=3)
+    np.testing.assert_allclose(frames[20:40], d1, rtol=1e-4, atol=1e-4 * np.abs(d1).max())
+    d2 = matlab_deltas(d1, hlen=3)
+    np.testing.assert_allclose(frames[40:], d2, rtol=1e-4, atol=1e-4 * np.abs(d2).max())
+
+
+def test_cqcc_from_an_old_model_file_keeps_the_librosa_filters(clips):
+    old = CQCC()
+    del old.filters  # as unpickled from a file written before the parameter existed
+    assert old.filters == "librosa" and len(old.fit(clips[:1]).cqt_frequencies_) == 864
 
 
 # -- pooling over whole recordings -----------------------------------------------------------
@@ -421,6 +477,28 @@ def test_constant_q_with_filters_built_once_equals_librosa_cqt(clips, hop, bins_
         fmin=fmin,
         n_bins=n_octaves * bins_per_octave,
         bins_per_octave=bins_per_octave,
+        tuning=0.0,
+        pad_mode="constant",
+    )
+    assert ours.shape == ref.shape
+    np.testing.assert_allclose(ours, ref, atol=1e-5 * np.abs(ref).max())
+
+
+@pytest.mark.filterwarnings("ignore:n_fft=.*is too large:UserWarning")
+def test_constant_q_with_gamma_and_filter_scale_equals_librosa_vqt(clips):
+    from skdeepfake.features._constant_q import ConstantQ
+
+    fmin, n_bins, B, gamma, scale = SR / 2**10, 863, 96, 1.65, 1.99
+    ours = ConstantQ(SR, 256, fmin, n_bins, B, gamma, scale)(clips[:2])
+    ref = librosa.vqt(
+        clips[:2],
+        sr=SR,
+        hop_length=256,
+        fmin=fmin,
+        n_bins=n_bins,
+        bins_per_octave=B,
+        gamma=gamma,
+        filter_scale=scale,
         tuning=0.0,
         pad_mode="constant",
     )

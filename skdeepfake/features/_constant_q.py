@@ -7,8 +7,9 @@ builds them once, from librosa's public functions (``filters.wavelet``,
 ``filters.wavelet_lengths``, ``util.sparsify_rows``, ``stft``,
 ``resample``), and then runs librosa's multirate algorithm (Schörkhuber &
 Klapuri, 2010): one FFT-domain filter bank per octave, the signal halved in
-rate between octaves. Its output equals ``librosa.cqt(..., tuning=0.0)``;
-a test checks it.
+rate between octaves. Its output equals ``librosa.vqt(..., tuning=0.0)``
+with the same ``gamma`` and ``filter_scale`` (``librosa.cqt`` for the
+defaults); a test checks it.
 """
 
 from functools import lru_cache
@@ -20,14 +21,14 @@ __all__ = ["ConstantQ", "shared_constant_q"]
 
 
 @lru_cache(maxsize=8)
-def shared_constant_q(sr, hop_length, fmin, n_bins, bins_per_octave):
+def shared_constant_q(sr, hop_length, fmin, n_bins, bins_per_octave, gamma=0.0, filter_scale=1.0):
     """One :class:`ConstantQ` per parameter set and process.
 
     Its filters are read-only once built, so every CQCC with the same
     parameters (the folds of a cross-validation, the clones of a grid
     search) shares them instead of building them again.
     """
-    return ConstantQ(sr, hop_length, fmin, n_bins, bins_per_octave)
+    return ConstantQ(sr, hop_length, fmin, n_bins, bins_per_octave, gamma, filter_scale)
 
 
 def _relative_bandwidth(freqs):
@@ -55,20 +56,25 @@ class ConstantQ:
     ----------
     sr, hop_length, fmin, n_bins, bins_per_octave
         As in ``librosa.cqt``; ``tuning`` is 0, the filters are Hann
-        windows with ``filter_scale=1``, ``norm=1``, ``sparsity=0.01``,
+        windows with ``norm=1``, ``sparsity=0.01``,
         ``pad_mode="constant"`` and ``res_type="soxr_hq"``, librosa's
         defaults.
+    gamma, filter_scale : float, default=0.0 and 1.0
+        As in ``librosa.vqt``: the filter of bin k is
+        ``filter_scale * sr / (alpha * f_k + gamma)`` samples long. The
+        defaults give ``librosa.cqt``.
     """
 
     _RES_TYPE = "soxr_hq"
 
-    def __init__(self, sr, hop_length, fmin, n_bins, bins_per_octave):
+    def __init__(self, sr, hop_length, fmin, n_bins, bins_per_octave, gamma=0.0, filter_scale=1.0):
         self.n_bins = n_bins
         freqs = librosa.cqt_frequencies(n_bins, fmin=fmin, bins_per_octave=bins_per_octave)
         alpha = _relative_bandwidth(freqs)
         n_octaves = int(np.ceil(n_bins / bins_per_octave))
         n_filters = min(bins_per_octave, n_bins)
-        _, cutoff = librosa.filters.wavelet_lengths(freqs=freqs, sr=sr, window="hann", alpha=alpha)
+        widths = dict(window="hann", alpha=alpha, gamma=gamma, filter_scale=filter_scale)
+        _, cutoff = librosa.filters.wavelet_lengths(freqs=freqs, sr=sr, **widths)
         # Early downsampling: as many halvings as the top filter and the hop allow.
         count = min(
             max(0, int(np.ceil(np.log2(sr / 2.0 / cutoff)) - 1) - 1),
@@ -88,7 +94,8 @@ class ConstantQ:
             basis, lengths = librosa.filters.wavelet(
                 freqs=freqs[bins],
                 sr=my_sr,
-                filter_scale=1,
+                filter_scale=filter_scale,
+                gamma=gamma,
                 norm=1,
                 pad_fft=True,
                 window="hann",
@@ -105,7 +112,7 @@ class ConstantQ:
             if halve:
                 my_hop //= 2
                 my_sr /= 2.0
-        lengths, _ = librosa.filters.wavelet_lengths(freqs=freqs, sr=sr, window="hann", alpha=alpha)
+        lengths, _ = librosa.filters.wavelet_lengths(freqs=freqs, sr=sr, **widths)
         self.scale = (1.0 / np.sqrt(lengths)).astype(np.float32)[:, np.newaxis]
 
     def __call__(self, y):

@@ -9,7 +9,7 @@ import scipy.interpolate
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import DEFAULT_STATS, FrameFeaturizer
-from ._constant_q import shared_constant_q
+from ._constant_q import _relative_bandwidth, shared_constant_q
 from ._spectral import dct_basis, deltas
 
 __all__ = ["CQCC"]
@@ -40,13 +40,37 @@ class CQCC(FrameFeaturizer):
     resampling and a truncated DCT are both linear, they are applied as one
     ``(n_cqcc, n_bins)`` matrix. Deltas and delta-deltas follow.
 
-    The defaults are the baseline's: 96 bins per octave over 9 octaves
-    below the Nyquist frequency, :math:`d = 16`, 20 coefficients
-    (:math:`c_0` to :math:`c_{19}`) with deltas and delta-deltas (60 rows
-    per frame). The CQT itself is ``librosa.cqt`` (Schörkhuber & Klapuri's
-    algorithm, as the reference's toolbox, but not bit for bit the same
-    kernels), with its filters built once in ``fit`` and applied to a whole
-    batch at once.
+    The defaults are the baseline's (``cqcc.m``): 96 bins per octave from
+    :math:`f_{min} = f_{max} / 2^9`, :math:`d = 16`, 20 coefficients
+    (:math:`c_0` to :math:`c_{19}`) with deltas and delta-deltas over
+    :math:`\pm 3` frames (60 rows per frame).
+
+    The filters (``filters="toolbox"``, the default) are those of the CQT
+    toolbox that ``cqcc.m`` calls (Schörkhuber, Klapuri, Holighaus &
+    Dörfler, 2014): bin :math:`k` is a Hann window in frequency of full
+    width
+
+    .. math:: \Delta f_k = Q f_k + \gamma, \qquad
+              Q = 2^{1/B} - 2^{-1/B}, \qquad \gamma = 228.7\, Q
+
+    (``cqcc.m``'s :math:`\gamma`, after Glasberg & Moore's ERB scale, which
+    bounds the lowest filters' length), and the bins are :math:`f_k =
+    f_{min} 2^{k/B}` up to :math:`f_{max}`, keeping those whose window ends
+    below the Nyquist frequency. The transform is librosa's variable-Q
+    transform (``librosa.vqt``, Schörkhuber & Klapuri's multirate algorithm,
+    with its filters built once in ``fit`` and applied to a whole batch at
+    once) with time-domain Hann windows of the same equivalent bandwidth:
+    a window of :math:`L` samples has a main lobe :math:`4 sr / L` Hz wide,
+    so :math:`L_k = 4 sr / \Delta f_k`, i.e. librosa's ``filter_scale``
+    :math:`= 4\alpha / Q` (about 2) and ``gamma`` :math:`= \gamma \alpha /
+    Q`, with :math:`\alpha` librosa's relative bandwidth. The toolbox's own
+    frame rate is set by its widest window (about 117 frames per second
+    for the defaults at 16 kHz); here frames are ``hop_length`` apart. A
+    test checks the cepstra against a transcription of ``cqcc.m`` and the
+    toolbox. ``filters="librosa"`` is ``librosa.cqt``'s filter bank
+    (``filter_scale=1``, no :math:`\gamma`, :math:`9B` bins below
+    :math:`f_{max}`): twice as wide, its lowest filter seconds long; the
+    behaviour of skdeepfake 0.2 before the toolbox's filters.
 
     Parameters
     ----------
@@ -69,8 +93,12 @@ class CQCC(FrameFeaturizer):
         Cepstral coefficients kept, from :math:`c_0`.
     n_deltas : {0, 1, 2}, default=2
         0: static only; 1: and deltas; 2: and delta-deltas.
-    delta_width : int, default=3
-        Odd number of frames of the delta regression.
+    delta_width : int, default=7
+        Odd number of frames of the delta regression (``cqcc.m``: 7, i.e.
+        :math:`\pm 3` frames).
+    filters : {"toolbox", "librosa"}, default="toolbox"
+        The CQT filter bank: the CQT toolbox's (see above) or
+        ``librosa.cqt``'s.
     cmvn : {None, "mean", "mean_variance"}, default=None
         Per-recording cepstral mean (and variance) normalisation.
     output : {"frames", "stats"}, default="frames"
@@ -91,9 +119,9 @@ class CQCC(FrameFeaturizer):
         different lengths).
     fmin_ : float
         Frequency of the lowest CQT bin.
-    cqt_frequencies_ : ndarray of shape (n_octaves * bins_per_octave,)
-        Centre frequencies of the CQT bins.
-    cepstral_basis_ : ndarray of shape (n_cqcc, n_octaves * bins_per_octave)
+    cqt_frequencies_ : ndarray of shape (n_bins,)
+        Centre frequencies of the CQT bins (863 for the defaults at 16 kHz).
+    cepstral_basis_ : ndarray of shape (n_cqcc, n_bins)
         Uniform resampling followed by the truncated DCT, as one matrix.
 
     References
@@ -103,6 +131,9 @@ class CQCC(FrameFeaturizer):
        verification", Computer Speech & Language 45, 2017.
     .. [2] C. Schörkhuber and A. Klapuri, "Constant-Q transform toolbox for
        music processing", SMC 2010.
+    .. [3] C. Schörkhuber, A. Klapuri, N. Holighaus and M. Dörfler, "A
+       Matlab toolbox for efficient perfect reconstruction time-frequency
+       transforms with log-frequency resolution", AES 53rd Conference, 2014.
 
     Examples
     --------
@@ -127,7 +158,11 @@ class CQCC(FrameFeaturizer):
         "n_deltas": [Interval(Integral, 0, 2, closed="both")],
         "delta_width": [Interval(Integral, 3, None, closed="left")],
         "cmvn": [StrOptions({"mean", "mean_variance"}), None],
+        "filters": [StrOptions({"toolbox", "librosa"})],
     }
+
+    # For instances from model files written before this parameter existed.
+    filters = "librosa"
 
     def __init__(
         self,
@@ -139,8 +174,9 @@ class CQCC(FrameFeaturizer):
         n_uniform=16,
         n_cqcc=20,
         n_deltas=2,
-        delta_width=3,
+        delta_width=7,
         cmvn=None,
+        filters="toolbox",
         output="frames",
         stats=DEFAULT_STATS,
         batch_size=16,
@@ -157,27 +193,45 @@ class CQCC(FrameFeaturizer):
         self.n_deltas = n_deltas
         self.delta_width = delta_width
         self.cmvn = cmvn
+        self.filters = filters
         self.output = output
         self.stats = stats
         self.batch_size = batch_size
         self.n_jobs = n_jobs
         self.verbose = verbose
 
-    @property
-    def _n_bins(self):
-        return self.n_octaves * self.bins_per_octave
+    def _fmax(self):
+        return self.sr / 2 if self.fmax is None else self.fmax
+
+    def _toolbox_widths(self):
+        """(Q, gamma) of the CQT toolbox's windows for ``bins_per_octave``."""
+        Q = 2 ** (1 / self.bins_per_octave) - 2 ** (-1 / self.bins_per_octave)
+        return Q, 228.7 * Q
+
+    def _bin_frequencies(self):
+        """Centre frequencies of the bins, by the rule of ``filters``."""
+        B = self.bins_per_octave
+        fmin = self._fmax() / 2**self.n_octaves
+        if self.filters == "librosa":
+            return librosa.cqt_frequencies(self.n_octaves * B, fmin=fmin, bins_per_octave=B)
+        # nsgcqwin.m: every f_k up to fmax, then only windows that end below Nyquist
+        freqs = fmin * 2.0 ** (np.arange(int(np.floor(B * np.log2(self._fmax() / fmin) + 1e-9)) + 1) / B)
+        Q, gamma = self._toolbox_widths()
+        return freqs[freqs + (Q * freqs + gamma) / 2 <= self.sr / 2]
 
     def _check_params(self):
-        fmax = self.sr / 2 if self.fmax is None else self.fmax
-        if fmax > self.sr / 2:
+        if self._fmax() > self.sr / 2:
             raise ValueError(
                 f"fmax={self.fmax} lies above the Nyquist frequency sr / 2 = {self.sr / 2:g} "
                 "Hz: CQT bins would lie beyond Nyquist."
             )
-        fmin = fmax / 2**self.n_octaves
-        # With fmax at or below Nyquist, the top bin lies one bin below it and its
-        # passband (librosa.filters.wavelet_lengths) stays below Nyquist too.
-        n_uniform_points = len(self._uniform_grid(fmin))
+        freqs = self._bin_frequencies()
+        if len(freqs) < 2:
+            raise ValueError(
+                f"n_octaves={self.n_octaves} and bins_per_octave={self.bins_per_octave} leave "
+                f"{len(freqs)} CQT bin(s) below the Nyquist frequency; at least 2 are needed."
+            )
+        n_uniform_points = len(self._uniform_grid(freqs))
         if self.n_cqcc > n_uniform_points:
             raise ValueError(
                 f"n_cqcc={self.n_cqcc} exceeds the {n_uniform_points} uniform frequency "
@@ -186,24 +240,26 @@ class CQCC(FrameFeaturizer):
         if self.delta_width % 2 == 0:
             raise ValueError(f"delta_width={self.delta_width} must be odd.")
 
-    def _uniform_grid(self, fmin):
-        top = fmin * 2 ** ((self._n_bins - 1) / self.bins_per_octave)
-        step = fmin / self.n_uniform
-        return fmin + step * np.arange(int(np.floor((top - fmin) / step + 1e-9)) + 1)
+    def _uniform_grid(self, freqs):
+        step = freqs[0] / self.n_uniform
+        return freqs[0] + step * np.arange(int(np.floor((freqs[-1] - freqs[0]) / step + 1e-9)) + 1)
 
     def _setup(self):
-        fmax = self.sr / 2 if self.fmax is None else self.fmax
-        self.fmin_ = fmax / 2**self.n_octaves
-        self.cqt_frequencies_ = librosa.cqt_frequencies(
-            self._n_bins, fmin=self.fmin_, bins_per_octave=self.bins_per_octave
-        )
+        self.cqt_frequencies_ = self._bin_frequencies()
+        self.fmin_ = float(self.cqt_frequencies_[0])
+        n_bins = len(self.cqt_frequencies_)
         # Interpolating the identity gives the spline's linear operator.
-        spline = scipy.interpolate.CubicSpline(self.cqt_frequencies_, np.eye(self._n_bins), axis=0)
-        resample = spline(self._uniform_grid(self.fmin_))  # (n_uniform_points, n_bins)
+        spline = scipy.interpolate.CubicSpline(self.cqt_frequencies_, np.eye(n_bins), axis=0)
+        resample = spline(self._uniform_grid(self.cqt_frequencies_))  # (n_uniform_points, n_bins)
         dct = dct_basis(self.n_cqcc, len(resample)).astype(np.float64)
         self.cepstral_basis_ = (dct @ resample).astype(np.float32)
+        gamma, filter_scale = 0.0, 1.0
+        if self.filters == "toolbox":  # time-domain Hann windows of the toolbox's bandwidths
+            Q, toolbox_gamma = self._toolbox_widths()
+            alpha = float(_relative_bandwidth(self.cqt_frequencies_)[0])
+            filter_scale, gamma = 4 * alpha / Q, toolbox_gamma * alpha / Q
         self._cqt = shared_constant_q(
-            self.sr, self.hop_length, self.fmin_, self._n_bins, self.bins_per_octave
+            self.sr, self.hop_length, self.fmin_, n_bins, self.bins_per_octave, gamma, filter_scale
         )
 
     def _length_requirements(self):
