@@ -121,6 +121,9 @@ class CQCC(FrameFeaturizer):
         Frequency of the lowest CQT bin.
     cqt_frequencies_ : ndarray of shape (n_bins,)
         Centre frequencies of the CQT bins (863 for the defaults at 16 kHz).
+    gamma_, filter_scale_ : float
+        The filters as ``librosa.vqt``'s ``gamma`` and ``filter_scale``
+        (0 and 1 with ``filters="librosa"``).
     cepstral_basis_ : ndarray of shape (n_cqcc, n_bins)
         Uniform resampling followed by the truncated DCT, as one matrix.
 
@@ -253,13 +256,19 @@ class CQCC(FrameFeaturizer):
         resample = spline(self._uniform_grid(self.cqt_frequencies_))  # (n_uniform_points, n_bins)
         dct = dct_basis(self.n_cqcc, len(resample)).astype(np.float64)
         self.cepstral_basis_ = (dct @ resample).astype(np.float32)
-        gamma, filter_scale = 0.0, 1.0
+        self.gamma_, self.filter_scale_ = 0.0, 1.0
         if self.filters == "toolbox":  # time-domain Hann windows of the toolbox's bandwidths
             Q, toolbox_gamma = self._toolbox_widths()
             alpha = float(_relative_bandwidth(self.cqt_frequencies_)[0])
-            filter_scale, gamma = 4 * alpha / Q, toolbox_gamma * alpha / Q
+            self.gamma_, self.filter_scale_ = toolbox_gamma * alpha / Q, 4 * alpha / Q
         self._cqt = shared_constant_q(
-            self.sr, self.hop_length, self.fmin_, n_bins, self.bins_per_octave, gamma, filter_scale
+            self.sr,
+            self.hop_length,
+            self.fmin_,
+            n_bins,
+            self.bins_per_octave,
+            self.gamma_,
+            self.filter_scale_,
         )
 
     def _length_requirements(self):
