@@ -374,6 +374,18 @@ def test_gmm_scores_are_mean_frame_log_likelihood_ratios():
     assert gmm.score(X, y) > 0.9
 
 
+def test_gmm_default_bounds_em_and_reports_convergence():
+    rng = np.random.default_rng(0)
+    # 30,000 float32 frames per class (more than max_frames), a third of them constant (silence)
+    X = (rng.normal(size=(40, 20, 1500)) + 30).astype(np.float32)
+    X[:, :, :500] = -40.0
+    y = np.repeat([0, 1], 20)
+    X[y == 1, :, 500:] += 0.5
+    gmm = GMMClassifier(n_components=64, random_state=0).fit(X, y)
+    assert (gmm.n_iter_ <= 30).all() and gmm.converged_.dtype == bool
+    assert gmm.score(X, y) > 0.9
+
+
 def test_gmm_needs_enough_frames_and_two_classes():
     X = np.zeros((4, 2, 3))
     with pytest.raises(ValueError, match="n_components=512.*class 0 has 6"):
