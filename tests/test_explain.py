@@ -95,6 +95,36 @@ def test_occlusion_of_the_cnn_finds_the_marker_and_noise_masks_too(cnn, planted)
     assert _near_the_marker(occlusion(cnn, x, target="logit", **GRID).relevance)
 
 
+@pytest.mark.parametrize("mask", ["noise", "attenuate"])
+def test_occlusion_does_not_depend_on_threads_or_batches(linear, planted, mask):
+    x = planted[2][1]
+    # The masked waveforms are the same; the detector's float32 features of a
+    # batch may differ in the last bit with the batch's composition (BLAS
+    # blocking), so scores (~0.5) agree to a few float32 ulps.
+    same = {"rtol": 0, "atol": 1e-6}
+    one = occlusion(linear, x, mask=mask, **GRID)
+    for n_jobs, batch_size in [(2, None), (2, 3), (None, 5)]:
+        other = occlusion(linear, x, mask=mask, n_jobs=n_jobs, batch_size=batch_size, **GRID)
+        np.testing.assert_allclose(other.relevance, one.relevance, **same)
+    curve = deletion_curve(linear, x, one, n_random=2, mask=mask)
+    threaded = deletion_curve(linear, x, one, n_random=2, mask=mask, n_jobs=2)
+    np.testing.assert_allclose(threaded.by_relevance, curve.by_relevance, **same)
+    np.testing.assert_allclose(threaded.at_random, curve.at_random, **same)
+    reseeded = occlusion(linear, x, mask=mask, random_state=1, **GRID).relevance
+    assert np.allclose(reseeded, one.relevance, **same) == (mask == "attenuate")  # only noise is random
+
+
+def test_a_masked_cell_is_the_inverse_of_the_masked_stft():
+    from skdeepfake.explain._occlusion import _istft, _Masker
+
+    x = np.random.default_rng(0).standard_normal(SR).astype(np.float32)
+    masker = _Masker(x, SR, 8, 4, "attenuate", 60.0)
+    S = masker.S.copy()
+    rows, cols = masker.band_of == 5, masker.segment_of == 1
+    S[np.ix_(rows, cols)] *= 1e-3
+    np.testing.assert_allclose(masker.cell(5, 1, 0), _istft(S, SR), atol=1e-5)
+
+
 def test_the_deletion_curve_falls_faster_than_random_order(linear, planted):
     x = planted[2][0]
     result = occlusion(linear, x, **GRID)
@@ -152,9 +182,10 @@ def test_gradient_maps_of_the_dnn_and_lcnn_name_their_rows(speech):
         gradient_map(dnn, X[0], method="gradcam")
 
 
-def test_grouped_importance_of_a_pooled_detector(linear, planted):
-    *_, X_test, y_test = planted
-    result = feature_importance(linear, X_test, y_test, by="family", n_repeats=3)
+def test_grouped_importance_of_a_pooled_detector(planted):
+    X, y, _, X_test, y_test = planted
+    union = make_linear_pipeline(features="lfcc+cqcc+subbands+mfcc").fit(X, y)
+    result = feature_importance(union, X_test, y_test, by="family", n_repeats=3)
     assert set(result.importances["group"]) >= {"lfcc", "cqcc", "band", "mfcc"}
     assert result.importances["mean"].iloc[0] == result.importances["mean"].max()
     assert result.raw.shape == (len(result.importances), 3)

@@ -37,12 +37,14 @@ a scikit-learn pipeline.
 from numbers import Integral, Real
 
 import numpy as np
+from joblib import effective_n_jobs
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 
 from ..io import MAX_CLIP_DURATION
 from ..labels import spoof_scores
 from ..scoring import input_rate
+from ..utils._parallel import map_batches
 
 __all__ = ["occlusion", "deletion_curve"]
 
@@ -76,33 +78,32 @@ def _grid(n_bins, n_frames, sr, n_bands, n_segments, length):
 class _Masker:
     """Masked versions of one recording, cell by cell, by linearity of the inverse STFT."""
 
-    def __init__(self, x, sr, n_bands, n_segments, mask, attenuation_db, rng):
+    def __init__(self, x, sr, n_bands, n_segments, mask, attenuation_db):
         self.x, self.length = x, len(x)
         self.S = _stft(x)
         self.base = _istft(self.S, self.length)
         self.band_of, self.segment_of, self.frequencies, self.times = _grid(
             *self.S.shape, sr, n_bands, n_segments, self.length
         )
-        self.mask, self.gain, self.rng = mask, 10 ** (-attenuation_db / 20), rng
+        self.mask, self.gain = mask, 10 ** (-attenuation_db / 20)
 
-    def cell(self, band, segment):
-        """The waveform with cell (band, segment) masked."""
+    def cell(self, band, segment, seed):
+        """The waveform with cell (band, segment) masked (``seed``: its noise)."""
         rows = np.flatnonzero(self.band_of == band)
         cols = np.flatnonzero(self.segment_of == segment)
         if len(rows) == 0 or len(cols) == 0:
             return self.base.copy()
-        part = np.zeros_like(self.S)
         block = self.S[np.ix_(rows, cols)]
-        part[np.ix_(rows, cols)] = block
         if self.mask == "attenuate":
             replacement = self.gain * block
         else:
-            replacement = self._noise(rows, cols)
-        new = np.zeros_like(self.S)
-        new[np.ix_(rows, cols)] = replacement
-        return self.base - _istft(part, self.length) + _istft(new, self.length)
+            replacement = self._noise(rows, cols, np.random.default_rng(seed))
+        # The inverse STFT is linear: one inverse of the change, not of the whole.
+        change = np.zeros_like(self.S)
+        change[np.ix_(rows, cols)] = replacement - block
+        return self.base + _istft(change, self.length)
 
-    def cells(self, pairs):
+    def cells(self, pairs, seed):
         """The waveform with every cell of ``pairs`` masked at once."""
         keep = np.ones(self.S.shape, dtype=bool)
         for band, segment in pairs:
@@ -110,20 +111,20 @@ class _Masker:
         if self.mask == "attenuate":
             S = np.where(keep, self.S, self.gain * self.S)
         else:
-            S = self.S.copy()
+            S, rng = self.S.copy(), np.random.default_rng(seed)
             for band, segment in pairs:
                 rows = np.flatnonzero(self.band_of == band)
                 cols = np.flatnonzero(self.segment_of == segment)
                 if len(rows) and len(cols):
-                    S[np.ix_(rows, cols)] = self._noise(rows, cols)
+                    S[np.ix_(rows, cols)] = self._noise(rows, cols, rng)
         return _istft(S, self.length)
 
-    def _noise(self, rows, cols):
+    def _noise(self, rows, cols, rng):
         """Random phases at each bin's median magnitude outside the cell's segment."""
         outside = np.setdiff1d(np.arange(self.S.shape[1]), cols)
         source = self.S[rows][:, outside] if len(outside) else self.S[rows][:, cols]
         level = np.median(np.abs(source), axis=1, keepdims=True)
-        return level * np.exp(2j * np.pi * self.rng.random((len(rows), len(cols))))
+        return level * np.exp(2j * np.pi * rng.random((len(rows), len(cols))))
 
 
 def _score(estimator, waveforms, target):
@@ -134,18 +135,25 @@ def _score(estimator, waveforms, target):
     return p
 
 
-def _scores_of(estimator, make, items, length, target, batch_size):
+def _scores_of(estimator, make, items, length, target, batch_size, n_jobs):
     """The score of ``make(item)`` for each item, ``batch_size`` waveforms per predict_proba call.
 
-    Only one batch of masked recordings exists at a time, so memory is bounded
-    by ``batch_size`` (default: as many as ``_BATCH_BYTES`` of float32 hold).
+    Batches run in ``n_jobs`` threads (the STFTs, featurizers and models
+    release the GIL); each item's noise has its own seed, so scores do not
+    depend on threads or batching. At most ``n_jobs`` batches of masked
+    recordings exist at a time: memory is bounded by ``batch_size`` (default:
+    as many as ``_BATCH_BYTES`` of float32 hold, shared by the jobs).
     """
+    jobs = effective_n_jobs(n_jobs)
     if batch_size is None:
-        batch_size = max(1, _BATCH_BYTES // (4 * length))
-    out = []
-    for start in range(0, len(items), batch_size):
-        out.append(_score(estimator, [make(item) for item in items[start : start + batch_size]], target))
-    return np.concatenate(out)
+        batch_size = max(1, _BATCH_BYTES // (4 * length * jobs))
+    # Several jobs need several batches: split the work at least that finely.
+    batch_size = max(1, min(batch_size, -(-len(items) // jobs)))
+
+    def work(batch):
+        return _score(estimator, [make(item) for item in items[batch]], target)
+
+    return np.concatenate([scores for _, scores in map_batches(work, len(items), batch_size, n_jobs=n_jobs)])
 
 
 def _as_recording(estimator, x, sr):
@@ -174,6 +182,7 @@ _COMMON = {
     "mask": [StrOptions({"attenuate", "noise"})],
     "attenuation_db": [Interval(Real, 0, None, closed="neither")],
     "target": [StrOptions({"p_fake", "logit"})],
+    "n_jobs": [Integral, None],
     "random_state": ["random_state"],
 }
 
@@ -198,6 +207,7 @@ def occlusion(
     attenuation_db=60.0,
     target="p_fake",
     batch_size=None,
+    n_jobs=None,
     random_state=0,
 ):
     """Which time-frequency regions of a recording made a detector say "fake".
@@ -224,7 +234,11 @@ def occlusion(
     batch_size : int or None, default=None
         Masked versions per ``predict_proba`` call; None: as many as 128 MiB
         of waveforms hold (all 320 cells of a 20 x 16 grid for recordings up
-        to about 6 minutes at 16 kHz, in one call).
+        to about 6 minutes at 16 kHz, in one call), divided among the jobs.
+    n_jobs : int or None, default=None
+        Threads scoring batches of masked versions at once (joblib's
+        convention: None is one, -1 every core). The result does not depend
+        on it.
     random_state : int, RandomState instance or None, default=0
         Seeds the noise of ``mask="noise"``.
 
@@ -249,10 +263,13 @@ def occlusion(
     ((4, 4), np.float64(2.0), np.float64(8000.0))
     """
     x, rate = _as_recording(estimator, x, sr)
-    masker = _Masker(x, rate, n_bands, n_segments, mask, attenuation_db, check_random_state(random_state))
+    masker = _Masker(x, rate, n_bands, n_segments, mask, attenuation_db)
     score = float(_score(estimator, [masker.base], target)[0])
-    cells = [(b, s) for b in range(n_bands) for s in range(n_segments)]
-    masked = _scores_of(estimator, lambda cell: masker.cell(*cell), cells, masker.length, target, batch_size)
+    seeds = _seeds(random_state, n_bands * n_segments)
+    cells = np.array([(b, s, seeds[b * n_segments + s]) for b in range(n_bands) for s in range(n_segments)])
+    masked = _scores_of(
+        estimator, lambda cell: masker.cell(*cell), cells, masker.length, target, batch_size, n_jobs
+    )
     masked = masked.reshape(n_bands, n_segments)
     return Bunch(
         relevance=score - masked,
@@ -286,6 +303,7 @@ def deletion_curve(
     mask="noise",
     attenuation_db=60.0,
     target="p_fake",
+    n_jobs=None,
     random_state=0,
 ):
     """How fast the score falls as the most relevant cells are removed, against random order.
@@ -300,7 +318,7 @@ def deletion_curve(
         Points of the curve; None: every cell.
     n_random : int, default=5
         Random orders averaged for the reference curve.
-    mask, attenuation_db, target, random_state
+    mask, attenuation_db, target, n_jobs, random_state
         As :func:`occlusion`.
 
     Returns
@@ -326,14 +344,21 @@ def deletion_curve(
     x, rate = _as_recording(estimator, x, sr)
     n_bands, n_segments = explanation.relevance.shape
     rng = check_random_state(random_state)
-    masker = _Masker(x, rate, n_bands, n_segments, mask, attenuation_db, rng)
+    masker = _Masker(x, rate, n_bands, n_segments, mask, attenuation_db)
     cells = [(b, s) for b in range(n_bands) for s in range(n_segments)]
     n = len(cells)
     counts = np.unique(np.linspace(0, n, (n_steps or n) + 1).round().astype(int))
 
     def curve(order):
+        points = np.column_stack([counts, _seeds(rng, len(counts))])
         return _scores_of(
-            estimator, lambda k: masker.cells([cells[i] for i in order[:k]]), counts, len(x), target, None
+            estimator,
+            lambda point: masker.cells([cells[i] for i in order[: point[0]]], point[1]),
+            points,
+            len(x),
+            target,
+            None,
+            n_jobs,
         )
 
     by_relevance = curve(np.argsort(-explanation.relevance.ravel(), kind="stable"))
@@ -346,6 +371,11 @@ def deletion_curve(
         auc_relevance=_area(by_relevance, fraction),
         auc_random=_area(at_random, fraction),
     )
+
+
+def _seeds(random_state, n):
+    """One seed per masked version, drawn up front: the same whatever runs them."""
+    return check_random_state(random_state).randint(0, 2**31 - 1, size=n)
 
 
 def _area(y, x):
