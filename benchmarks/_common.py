@@ -33,3 +33,26 @@ def report(name, ours, reference, unit, goal=None, higher_is_better=True):
     }
     print("RESULT " + json.dumps(row), flush=True)
     return row
+
+
+def dev_corpora(root=None):
+    """The shared real corpora: file paths, labels (1 = fake) and corpus names.
+
+    ``dev-speech``'s manifest names each clip's corpus; ``vocoder-samples``
+    is one corpus of its own.
+    """
+    from pathlib import Path
+
+    import numpy as np
+
+    from skdeepfake.datasets import load_audio_folder
+
+    root = Path(root) if root is not None else Path(__file__).resolve().parents[2] / "shared" / "data"
+    files, labels, corpora = [], [], []
+    for name in ("dev-speech", "vocoder-samples"):
+        data = load_audio_folder(root / name)
+        files += [str(f) for f in data.filenames]
+        labels += list(data.target)
+        column = data.metadata["corpus"] if "corpus" in data.metadata else [name] * len(data.target)
+        corpora += list(column)
+    return np.asarray(files), np.asarray(labels), np.asarray(corpora)

@@ -88,8 +88,8 @@ def make_detector(
         regression), ``"xgb"``, ``"dnn"``, ``"cnn"``, ``"gmm"`` or ``"lcnn"``.
     features : str, tuple of str, transformer or None, default=None
         The front-end (see :func:`make_frontend`); ``None`` is the model's
-        default: ``"lfcc+cqcc+subbands+mfcc"`` (linear), ``"handcrafted"`` (DNN,
-        XGBoost), ``"mel"`` (CNN), ``"lfcc"`` (GMM, LCNN).
+        default: ``"lfcc"`` (linear, XGBoost, GMM, LCNN), ``"handcrafted"``
+        (DNN), ``"mel"`` (CNN).
     stats : tuple of str or None, default=None
         Summaries over time for tabular models; ``None`` keeps the
         front-end's default.
@@ -103,7 +103,7 @@ def make_detector(
         each recording whole and summarise its frame features over all of
         its frames (tabular models only): nothing is cut, and the length is
         not a feature. ``None`` is the model's default: ``"pooled"`` for the
-        linear model, ``False`` for the others.
+        linear and XGBoost models, ``False`` for the others.
     hop : float or None, default=None
         Seconds between windows with ``"windows"``; ``None`` means half a
         window.
@@ -237,13 +237,14 @@ def _factory(model, summary, defaults, model_ref, example):
 
 make_linear_pipeline = _factory(
     "linear",
-    "Whole recording -> LFCC + CQCC + linear sub-bands + MFCC statistics -> StandardScaler -> logistic regression.",
-    " ``features='lfcc+cqcc+subbands+mfcc'`` (LFCC as the ASVspoof 2019/2021 "
-    "baselines, Sahidullah et al. 2015; CQCC, Todisco et al. 2017; 32 equal-width "
-    "linear bands, Tak et al. 2020; 20 MFCCs; each summarised by mean, std, 10th "
-    "and 90th percentile over all frames), ``whole_recording='pooled'`` and "
-    "``C=0.1``. On a few hundred recordings a regularised linear model on "
-    "linear-frequency features is the library's strongest default",
+    "Whole recording -> LFCC statistics -> StandardScaler -> logistic regression.",
+    " ``features='lfcc'`` (20 LFCCs with deltas and delta-deltas as the ASVspoof "
+    "2019/2021 baselines compute them, Sahidullah et al. 2015, each summarised by "
+    "mean, std, 10th and 90th percentile over all frames), "
+    "``whole_recording='pooled'`` and ``C=0.1``. Of the front-ends, LFCC alone "
+    "generalised best to corpora left out of training (``benchmarks/"
+    "bench_generalisation.py``); ``features='lfcc+cqcc+subbands+mfcc'`` adds CQCC, "
+    "32 linear sub-bands and 20 MFCCs, which fit the training corpora more closely",
     " (:class:`sklearn.linear_model.LogisticRegression`, ``C=0.1``, ``max_iter=1000``)",
     """
     Examples
@@ -258,10 +259,14 @@ make_linear_pipeline = _factory(
 )
 make_xgb_pipeline = _factory(
     "xgb",
-    "AudioLoader -> HandcraftedFeatures -> XGBoostClassifier.",
-    " the first 2 s of each recording, ``features='handcrafted'`` (MFCC, deltas, "
-    "spectral contrast, ZCR and more, mean and std): the baseline the study "
-    "compares with",
+    "Whole recording -> LFCC statistics -> XGBoostClassifier.",
+    " ``features='lfcc'`` and ``whole_recording='pooled'``, as the linear detector: "
+    "the configuration that generalised best to corpora left out of training "
+    "(``benchmarks/bench_generalisation.py``), and the one the pretrained detector "
+    "(:mod:`skdeepfake.pretrained`) uses. The study's baseline, the first 2 s of "
+    "each recording with ``features='handcrafted'`` (MFCC, deltas, spectral "
+    "contrast, ZCR and more, mean and std), is ``make_xgb_pipeline("
+    "features='handcrafted', whole_recording=False)``",
     " (:class:`~skdeepfake.models.XGBoostClassifier`)",
     """
     Examples

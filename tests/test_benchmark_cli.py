@@ -185,7 +185,9 @@ def test_version_1_files_still_load(speech, tmp_path):
     from skdeepfake.pipelines import make_xgb_pipeline
 
     X, y = speech.data[:30], speech.target[:30]
-    pipe = make_xgb_pipeline(n_estimators=10, random_state=0).fit(X, y)
+    # skdeepfake 0.1's XGBoost pipeline: handcrafted features of a 2-s excerpt
+    pipe = make_xgb_pipeline(features="handcrafted", whole_recording=False, n_estimators=10, random_state=0)
+    pipe.fit(X, y)
     params = {
         k: (list(v) if isinstance(v, tuple) else v)
         for k, v in pipe.named_steps["features"].get_params().items()
@@ -371,7 +373,8 @@ def test_cli_benchmark_on_a_for_tree_with_keras_training_curves(tmp_path, speech
 
 def test_cli_train_then_predict_long_stereo_44k_and_bad_files(corpus, tmp_path, speech, capsys):
     model = tmp_path / "detector.skdf"
-    assert main(["train", "--data", str(corpus), "--model", "xgb", "--out", str(model)]) == 0
+    train = ["train", "--data", str(corpus), "--model", "xgb", "--whole-recording", "--out", str(model)]
+    assert main(train) == 0
     assert "corrupt.wav" in capsys.readouterr().err  # listed by the CLI, not warned
     # two minutes of stereo 44.1 kHz audio
     mono = np.resize(np.concatenate(speech.data[:20]), 16000 * 120)

@@ -70,7 +70,9 @@ def test_memory_caches_featurisation_across_a_grid_search(split, tmp_path, monke
     def featurisations(memory):
         calls.clear()
         GridSearchCV(
-            make_xgb_pipeline(memory=memory, n_estimators=20, random_state=0),
+            make_xgb_pipeline(
+                features="handcrafted", whole_recording=False, memory=memory, n_estimators=20, random_state=0
+            ),
             {"model__max_depth": [2, 3, 4]},
             cv=2,
         ).fit(X_train, y_train)

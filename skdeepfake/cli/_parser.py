@@ -17,6 +17,7 @@ __all__ = ["build_parser", "MODELS", "NEURAL", "DEMO_MODELS", "INPUTS"]
 MODELS = tuple(_REGISTRY)
 NEURAL = tuple(name for name, spec in _REGISTRY.items() if spec.keras)
 DEMO_MODELS = tuple(name for name, spec in _REGISTRY.items() if spec.demo)
+_POOLED = " and ".join(name for name, spec in _REGISTRY.items() if spec.whole_recording == "pooled")
 INPUTS = ("default", "excerpt", "windows", "pooled")
 
 
@@ -111,7 +112,7 @@ def _parents():
         help="what each model sees of a recording: 'excerpt' its first 2 s, 'windows' "
         "every 2-s window (scores averaged), 'pooled' features summarised over the whole "
         "recording (tabular models); 'default' (default): each model's own default "
-        "(pooled for linear, excerpt for the others)",
+        f"(pooled for {_POOLED}, excerpt for the others)",
     )
     training.add_argument(
         "--whole-recording",
