@@ -20,6 +20,7 @@ MODULES = [
     "skdeepfake.augment",
     "skdeepfake.explain",
     "skdeepfake.models.cnn",
+    "skdeepfake.pretrained",
 ]
 
 # Public functions without validate_params, each with its reason.
@@ -32,6 +33,8 @@ EXEMPT = {
     "skdeepfake.pipelines.make_lcnn_pipeline": "forwards **params to make_detector, which validates",
     "skdeepfake.augment.codec_formats": "takes no arguments",
     "skdeepfake.augment.transform_classes": "takes no arguments",
+    "skdeepfake.pretrained.load_detector": "takes no arguments",
+    "skdeepfake.pretrained.detector_pipeline": "takes no arguments",
     "skdeepfake.features.fits_only_input_length": "takes any estimator; answers False for others",
     "skdeepfake.metrics.det_curve_asvspoof": "deprecated alias; asvspoof_det_curve validates",
     "skdeepfake.metrics.eer_scorer": "a scorer, called by scikit-learn as scorer(estimator, X, y)",

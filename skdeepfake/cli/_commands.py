@@ -4,7 +4,7 @@ import contextlib
 import sys
 import warnings
 
-from ._data import _audio_files, _check_classes, _load_dataset, _without_lost_files
+from ._data import _audio_files, _check_classes, _load_dataset, _without_lost_files, load_cli_model
 from ._parser import NEURAL, build_parser
 
 __all__ = ["main"]
@@ -230,11 +230,10 @@ def cmd_train(args):
 
 
 def cmd_predict(args):
-    from ..persistence import load_model
     from ..scoring import score_files
     from ._outputs import PredictionWriter
 
-    model = load_model(args.model, trusted=args.trust)
+    model = load_cli_model(args)
     files, unlisted = _audio_files(args.paths)
     for path, reason in unlisted:
         print(f"skipped {path}: {reason}", file=sys.stderr)

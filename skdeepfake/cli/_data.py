@@ -178,3 +178,23 @@ def _audio_files(paths):
         except OSError as err:
             unlisted.append((path, f"cannot be read ({err.strerror})"))
     return files, unlisted
+
+
+def load_cli_model(args):
+    """The model of ``--model``, or the pretrained detector when none is given.
+
+    Which one is used goes to stderr, so that a table on stdout stays a table
+    and the choice is never silent.
+    """
+    from ..persistence import load_model
+
+    if args.model is not None:
+        return load_model(args.model, trusted=args.trust)
+    from ..pretrained import MODEL_CARD, MODEL_FILE, load_detector
+
+    print(
+        f"model: skdeepfake's pretrained detector ({MODEL_FILE.name}); it is weak on recordings "
+        f"unlike its 386 training clips: read {MODEL_CARD} (or pass --model)",
+        file=sys.stderr,
+    )
+    return load_detector()

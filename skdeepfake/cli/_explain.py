@@ -33,15 +33,15 @@ def cmd_explain(args):
 
     from ..explain import RelevanceDisplay, occlusion
     from ..io import load_audio
-    from ..persistence import load_model
     from ..scoring import input_rate
+    from ._data import load_cli_model
     from ._outputs import write_file_atomically
 
     json_path = args.json or args.out.with_suffix(".json")
     for path in (args.out, json_path):  # before the work, not after it
         if not path.parent.is_dir():
             raise ValueError(f"cannot write {path}: {path.parent} is not a folder")
-    model = load_model(args.model, trusted=args.trust)
+    model = load_cli_model(args)
     x, sr = load_audio(args.path, sr=input_rate(model), max_duration=args.max_duration)
     result = occlusion(
         model, x, sr, n_segments=args.segments, n_bands=args.bands, mask=args.mask, target=args.target
@@ -50,7 +50,7 @@ def cmd_explain(args):
     display.ax_.set_title(f"{args.path.name}: P(fake) {_p_fake(result):.3f}")
     record = {
         "file": str(args.path),
-        "model": str(args.model),
+        "model": "pretrained" if args.model is None else str(args.model),
         "sr": result.sr,
         "target": result.target,
         "score": result.score,

@@ -257,7 +257,12 @@ def build_parser():
         "cannot be scored are listed on stderr with the reason.",
     )
     predict.add_argument("paths", nargs="+", type=Path, help="audio files or folders")
-    predict.add_argument("--model", type=Path, required=True, help="model file from 'skdeepfake train'")
+    predict.add_argument(
+        "--model",
+        type=Path,
+        help="model file from 'skdeepfake train' (default: skdeepfake's pretrained detector, "
+        "which is weak: see skdeepfake/pretrained/MODEL_CARD.md)",
+    )
     predict.add_argument(
         "--trust",
         action="append",
@@ -303,7 +308,9 @@ def build_parser():
         "recording, not why a recording is fake: see the user guide on explanations.",
     )
     explain.add_argument("path", type=Path, help="one audio file")
-    explain.add_argument("--model", type=Path, required=True, help="model file from 'skdeepfake train'")
+    explain.add_argument(
+        "--model", type=Path, help="model file from 'skdeepfake train' (default: the pretrained detector)"
+    )
     explain.add_argument("--trust", action="append", metavar="TYPE", help="as for 'predict'")
     explain.add_argument("--out", type=Path, required=True, help="figure to write, e.g. map.png")
     explain.add_argument("--json", type=Path, help="cell scores to write (default: --out with .json)")

@@ -1,0 +1,79 @@
+"""The detector shipped in the package: it loads safely, scores, and its card tells the truth about the file."""
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from skdeepfake import pretrained
+from skdeepfake.cli import main
+from skdeepfake.pretrained import MODEL_CARD, MODEL_FILE, detector_pipeline, load_detector
+
+from .conftest import write_audio
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return load_detector()
+
+
+def test_the_shipped_detector_is_a_fitted_two_class_detector(detector, speech):
+    assert detector.classes_.tolist() == [0, 1]
+    proba = detector.predict_proba(speech.data[:6])
+    assert proba.shape == (6, 2) and np.all(np.isfinite(proba))
+    np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
+    # whole recordings of any length, as a pooled detector takes them
+    assert detector.predict_proba([speech.data[0][:8000], np.tile(speech.data[1], 3)]).shape == (2, 2)
+
+
+def test_it_is_the_documented_configuration(detector):
+    shipped, documented = clone(detector).get_params(), detector_pipeline().get_params()
+    assert shipped.keys() == documented.keys()
+    for name in shipped:
+        assert repr(shipped[name]) == repr(documented[name]), name
+
+
+def test_the_card_names_the_file_it_describes():
+    card = MODEL_CARD.read_text(encoding="utf-8")
+    data = MODEL_FILE.read_bytes()
+    assert hashlib.sha256(data).hexdigest() in card
+    assert f"{len(data):,} bytes" in card
+    for section in ("## Training data", "## How well it does", "## Intended use", "## Limits"):
+        assert section in card
+    # every corpus it was trained on, with its licence
+    for licence in ("CC-BY 4.0", "CC0 1.0", "BSD-3-Clause", "Apache-2.0", "MIT", "EUPL-1.2", "public domain"):
+        assert licence in card
+
+
+def test_a_missing_file_is_named(monkeypatch, tmp_path):
+    monkeypatch.setattr(pretrained, "MODEL_FILE", tmp_path / "detector.skdf")
+    with pytest.raises(FileNotFoundError, match="pretrained detector is missing"):
+        load_detector()
+
+
+def test_loading_it_imports_no_tensorflow():
+    code = (
+        "import sys; from skdeepfake.pretrained import load_detector; load_detector(); "
+        "print('tensorflow' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
+def test_predict_and_explain_without_a_model_use_it_and_say_so(speech, tmp_path, capsys, detector):
+    path = write_audio(tmp_path / "clip.wav", speech.data[3])
+    assert main(["predict", str(path)]) == 0
+    captured = capsys.readouterr()
+    header, row = captured.out.strip().splitlines()
+    assert header.split("\t") == ["file", "p_fake", "label"]
+    expected = detector.predict_proba([str(path)])[0, 1]
+    assert float(row.split("\t")[1]) == pytest.approx(expected, abs=1e-4)
+    assert "pretrained detector (detector.skdf)" in captured.err and "MODEL_CARD.md" in captured.err
+    out = tmp_path / "map.png"
+    assert main(["explain", str(path), "--out", str(out), "--segments", "4", "--bands", "4"]) == 0
+    assert "pretrained detector" in capsys.readouterr().err
+    assert json.loads(out.with_suffix(".json").read_text())["model"] == "pretrained"
