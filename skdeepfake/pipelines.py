@@ -29,7 +29,7 @@ from sklearn.utils.validation import has_fit_parameter
 
 from .features._named import _build, frontend_grid, make_frontend
 from .io import AudioLoader
-from .registry import FRONTENDS, MODELS
+from .registry import DEFAULT_MODEL, FRONTENDS, MODELS
 
 __all__ = [
     "make_detector",
@@ -63,7 +63,7 @@ _WHOLE = {False: "excerpt", True: "windows", "windows": "windows", "pooled": "po
     prefer_skip_nested_validation=True,
 )
 def make_detector(
-    model="linear",
+    model=DEFAULT_MODEL,
     *,
     features=None,
     stats=None,
@@ -83,9 +83,11 @@ def make_detector(
 
     Parameters
     ----------
-    model : str, default="linear"
-        ``"linear"`` (standardised features, L2-regularised logistic
-        regression), ``"xgb"``, ``"dnn"``, ``"cnn"``, ``"gmm"`` or ``"lcnn"``.
+    model : str, default="xgb"
+        ``"xgb"`` (gradient-boosted trees; the default,
+        :data:`~skdeepfake.registry.DEFAULT_MODEL`), ``"linear"``
+        (standardised features, L2-regularised logistic regression),
+        ``"dnn"``, ``"cnn"``, ``"gmm"`` or ``"lcnn"``.
     features : str, tuple of str, transformer or None, default=None
         The front-end (see :func:`make_frontend`); ``None`` is the model's
         default: ``"lfcc"`` (linear, XGBoost, GMM, LCNN), ``"handcrafted"``

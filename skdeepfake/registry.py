@@ -14,7 +14,7 @@ Adding a model or a front-end is one module (the class) and one row here
 
 from typing import NamedTuple
 
-__all__ = ["ModelSpec", "FrontendSpec", "MODELS", "FRONTENDS"]
+__all__ = ["ModelSpec", "FrontendSpec", "MODELS", "FRONTENDS", "DEFAULT_MODEL"]
 
 
 class ModelSpec(NamedTuple):
@@ -126,3 +126,9 @@ MODELS = {
     "gmm": ModelSpec(f"{_M}.gmm", "GMMClassifier", "lfcc", "frames"),
     "lcnn": ModelSpec(f"{_M}.lcnn", "LCNNClassifier", "lfcc", "frames", keras=True),
 }
+
+#: The model of :func:`~skdeepfake.pipelines.make_detector` and ``skdeepfake
+#: train`` when none is named: XGBoost on whole-recording LFCC statistics, the
+#: configuration with the lowest leave-one-corpus-out EER in
+#: ``benchmarks/bench_generalisation.py`` and the pretrained detector's.
+DEFAULT_MODEL = "xgb"

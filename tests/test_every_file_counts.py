@@ -27,9 +27,9 @@ def corpus(tmp_path_factory, speech):
 
 @pytest.fixture(scope="module")
 def linear_model(corpus, tmp_path_factory):
-    """The default detector (pooled linear), trained through the command line."""
+    """The pooled linear detector, trained through the command line."""
     path = tmp_path_factory.mktemp("model") / "linear.skdf"
-    assert main(["train", "--data", str(corpus), "--out", str(path)]) == 0
+    assert main(["train", "--data", str(corpus), "--model", "linear", "--out", str(path)]) == 0
     return path
 
 
@@ -70,8 +70,8 @@ def test_training_skips_files_too_short_for_the_front_end_before_fitting(corpus,
     assert main(["train", "--data", str(root), "--out", str(tmp_path / "m.skdf")]) == 0
     err = capsys.readouterr().err
     assert (
-        f"skipped {short}: too short: 0.006 s; the detector's front-end needs at least 0.128 s" in err
-    )  # MFCCs' 2048-sample FFT
+        f"skipped {short}: too short: 0.006 s; the detector's front-end needs at least 0.020 s" in err
+    )  # one 20-ms LFCC frame
     out = tmp_path / "bench"
     assert (
         main(["benchmark", "--data", str(root), "--models", "linear,xgb", "--cv", "2", "--out", str(out)])
@@ -242,7 +242,7 @@ def test_a_long_file_is_scored_while_it_is_decoded(linear_model, speech, tmp_pat
     streamed = list(score_files(model, [clip]))
     assert streamed[0].error is None
     assert streamed[0].p_fake == pytest.approx(whole, abs=1e-4)
-    assert min_recording_duration(model) == pytest.approx(2048 / 16000)
+    assert min_recording_duration(model) == pytest.approx(320 / 16000)  # one 20-ms LFCC frame
 
 
 def test_a_long_file_is_scored_window_by_window_while_it_is_decoded(speech, tmp_path, monkeypatch):

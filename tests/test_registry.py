@@ -11,7 +11,7 @@ import skdeepfake
 from skdeepfake import pipelines
 from skdeepfake.cli._parser import DEMO_MODELS, MODELS, NEURAL, build_parser
 from skdeepfake.persistence import load_model, save_model
-from skdeepfake.registry import FRONTENDS
+from skdeepfake.registry import DEFAULT_MODEL, FRONTENDS
 from skdeepfake.registry import MODELS as REGISTRY
 
 SMALL = {
@@ -54,6 +54,11 @@ def test_everything_that_lists_models_derives_from_the_registry():
         a for a in parser._subparsers._group_actions[0].choices["train"]._actions if a.dest == "model"
     )
     assert tuple(train.choices) == MODELS
+    assert (
+        train.default
+        == DEFAULT_MODEL
+        == inspect.signature(pipelines.make_detector).parameters["model"].default
+    )
     for spec in REGISTRY.values():  # every class is where its row says
         assert inspect.isclass(getattr(importlib.import_module(spec.module), spec.cls))
         if spec.module.startswith("skdeepfake.models"):

@@ -8,6 +8,7 @@ import argparse
 from pathlib import Path
 
 from .._version import __version__
+from ..registry import DEFAULT_MODEL
 from ..registry import MODELS as _REGISTRY
 
 __all__ = ["build_parser", "MODELS", "NEURAL", "DEMO_MODELS", "INPUTS"]
@@ -238,8 +239,9 @@ def build_parser():
     train.add_argument(
         "--model",
         choices=MODELS,
-        default="linear",
-        help="the detector (default: linear, the strongest default)",
+        default=DEFAULT_MODEL,
+        help=f"the detector (default: {DEFAULT_MODEL}, the configuration that generalised best to "
+        "corpora it was not trained on, and the pretrained detector's)",
     )
     train.add_argument("--out", type=Path, required=True, help="model file to write, e.g. detector.skdf")
     train.add_argument(
@@ -252,7 +254,7 @@ def build_parser():
         help="score audio files or folders with a saved detector",
         description="Print file, P(fake) and label for each recording. A model trained on "
         "fixed-length clips or windows scores every window of a recording and aggregates "
-        "them (--aggregate); a pooled model (the default linear detector) scores each "
+        "them (--aggregate); a pooled model (the default and the linear detectors) scores each "
         "recording whole, or aggregates its windows when --aggregate is given. Files that "
         "cannot be scored are listed on stderr with the reason.",
     )
