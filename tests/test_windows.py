@@ -100,8 +100,9 @@ def test_cross_validation_never_leaks_audio_between_folds():
 
 def test_one_window_per_clip_equals_the_fixed_length_pipeline(speech):
     X, y = speech.data[:60], speech.target[:60]
-    fixed = make_xgb_pipeline(n_estimators=20, random_state=0).fit(X, y)
-    windowed = make_xgb_pipeline(n_estimators=20, random_state=0, whole_recording=True).fit(X, y)
+    study = {"features": "handcrafted", "n_estimators": 20, "random_state": 0}  # the study's XGBoost
+    fixed = make_xgb_pipeline(whole_recording=False, **study).fit(X, y)
+    windowed = make_xgb_pipeline(whole_recording=True, **study).fit(X, y)
     assert isinstance(windowed, WindowedClassifier) and windowed.n_windows_ == 60
     np.testing.assert_allclose(windowed.predict_proba(X), fixed.predict_proba(X), rtol=1e-6)
     by_hand = WindowedClassifier(

@@ -11,10 +11,9 @@ from numbers import Integral, Real
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, has_fit_parameter
+from sklearn.utils.validation import check_is_fitted
 
 from ..base import BinaryDetectorMixin
 from ..io import MAX_DURATION, load_audio
@@ -29,8 +28,10 @@ from ._windowing import (
     MIN_HOP,
     WINDOW_RANGE,
     _aggregate,
+    _at_rate,
     _n_front_steps,
     _run_front,
+    _weight_kwargs,
     batches,
     check_window_and_hop,
     stream_batches,
@@ -249,21 +250,7 @@ class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
             features.append(windows)
         owners = np.concatenate(owners)
         features = np.concatenate(features)
-        counts = np.bincount(owners, minlength=len(y))
-        weights = rec_weight[owners]
-        if self.weighting == "recording":
-            weights = weights / counts[owners]
-        final = rest.steps[-1][1] if isinstance(rest, Pipeline) else rest
-        fit_kwargs = {}
-        if not np.allclose(weights, weights[0]):
-            if not has_fit_parameter(final, "sample_weight"):
-                raise ValueError(
-                    f"{type(final).__name__}.fit takes no sample_weight, which "
-                    "weighting='recording' needs for recordings with different numbers of "
-                    "windows; use weighting='window'."
-                )
-            key = f"{rest.steps[-1][0]}__sample_weight" if isinstance(rest, Pipeline) else "sample_weight"
-            fit_kwargs[key] = weights / weights.mean()
+        fit_kwargs = _weight_kwargs(rest, owners, rec_weight, self.weighting)
         # Every step that learns from the data (a scaler, the model) sees all windows.
         rest.fit(features, y[owners], **fit_kwargs)
         self.estimator_ = estimator
@@ -415,17 +402,3 @@ class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
         return tags
-
-
-def _at_rate(X, sr, target):
-    """X with its waveform arrays resampled from ``sr`` to ``target`` (files as they are)."""
-    if sr is None or sr == target:
-        return X
-    import soxr
-
-    kind, clips = as_clip_list(X)
-    if kind == "paths":
-        return X
-    return [
-        soxr.resample(np.asarray(c, np.float32), sr, target, quality="HQ").astype(np.float32) for c in clips
-    ]

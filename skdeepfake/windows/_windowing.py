@@ -12,8 +12,10 @@ from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils.validation import has_fit_parameter
 
 from ..io import _fix_length
+from ..utils._validation import as_clip_list
 
 __all__ = ["window_bounds", "AGGREGATES", "WINDOW_RANGE", "MIN_HOP", "MAX_OVERLAP"]
 
@@ -219,3 +221,35 @@ def stream_batches(blocks, n_window, step, limit):
         pending.append(n - n_window)
     if pending:
         yield cut(pending, [a + n_window for a in pending])
+
+
+def _weight_kwargs(rest, owners, rec_weight, weighting):
+    """The fit keyword giving each window its recording's weight (shared among its windows)."""
+    weights = rec_weight[owners]
+    if weighting == "recording":
+        weights = weights / np.bincount(owners, minlength=len(rec_weight))[owners]
+    if np.allclose(weights, weights[0]):
+        return {}
+    final = rest.steps[-1][1] if isinstance(rest, Pipeline) else rest
+    if not has_fit_parameter(final, "sample_weight"):
+        raise ValueError(
+            f"{type(final).__name__}.fit takes no sample_weight, which "
+            "weighting='recording' needs for recordings with different numbers of "
+            "windows; use weighting='window'."
+        )
+    key = f"{rest.steps[-1][0]}__sample_weight" if isinstance(rest, Pipeline) else "sample_weight"
+    return {key: weights / weights.mean()}
+
+
+def _at_rate(X, sr, target):
+    """X with its waveform arrays resampled from ``sr`` to ``target`` (files as they are)."""
+    if sr is None or sr == target:
+        return X
+    import soxr
+
+    kind, clips = as_clip_list(X)
+    if kind == "paths":
+        return X
+    return [
+        soxr.resample(np.asarray(c, np.float32), sr, target, quality="HQ").astype(np.float32) for c in clips
+    ]
