@@ -19,7 +19,8 @@ Part 1 compares front-ends (pooled statistics over the whole recording) with
 the linear model; they are stateless, so each is computed once per clip and
 only the model is refitted per fold. Part 2 runs every factory of
 :mod:`skdeepfake.pipelines` with its defaults, as a user gets it, from the
-files, and the study's XGBoost baseline; the networks get no in-corpus
+files, the fused linear + XGBoost detector and the study's XGBoost
+baseline; the networks get no in-corpus
 figure (five more fits each). The RESULT lines give the default detectors' mean per-corpus EER
 against chance (0.5; ratio = 0.5 / EER, higher is better).
 
@@ -41,6 +42,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skdeepfake.features import DEFAULT_STATS, LFCC
+from skdeepfake.fusion import make_fused_detector
 from skdeepfake.io import AudioLoader
 from skdeepfake.metrics import equal_error_rate
 from skdeepfake.pipelines import MODELS, make_detector, make_frontend
@@ -114,18 +116,21 @@ def factories(files, y, corpora, models):
     """Part 2: every factory with its defaults, from the files (in-corpus EER for the quick ones)."""
     print("\nPart 2: the factories' defaults (make_detector(model, random_state=0)), from the files")
     _header(corpora)
-    detectors = {f"{model} (default)": make_detector(model, random_state=0) for model in models}
+    # name: (detector, whether it is a network, which gets no in-corpus figure)
+    detectors = {
+        f"{model} (default)": (make_detector(model, random_state=0), MODELS[model].keras) for model in models
+    }
+    if {"linear", "xgb"} <= set(models):
+        detectors["fused linear+xgb (LFCC)"] = (make_fused_detector(["linear", "xgb"], random_state=0), False)
     if "xgb" in models:
-        detectors["xgb, the study's (handcrafted, 2 s)"] = make_detector(
-            "xgb", features="handcrafted", whole_recording=False, random_state=0
-        )
+        study = make_detector("xgb", features="handcrafted", whole_recording=False, random_state=0)
+        detectors["xgb, the study's (handcrafted, 2 s)"] = (study, False)
     means = {}
     folds = StratifiedKFold(5, shuffle=True, random_state=0)
-    for name, detector in detectors.items():
+    for name, (detector, network) in detectors.items():
         start = time.perf_counter()
         out = _scores(detector, files, y, LeaveOneGroupOut().split(files, y, corpora))
-        quick = not MODELS[name.split()[0].rstrip(",")].keras
-        inside = _scores(detector, files, y, folds.split(files, y)) if quick else None
+        inside = None if network else _scores(detector, files, y, folds.split(files, y))
         means[name] = _row(name, y, out, inside, corpora, time.perf_counter() - start)
     return means
 

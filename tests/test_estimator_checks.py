@@ -6,6 +6,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdeepfake import AudioLoader, HandcraftedFeatures, MelSpectrogram
 from skdeepfake.features import LFCC, LinearSubbands
+from skdeepfake.fusion import LogOdds
 from skdeepfake.models import DNNClassifier, GMMClassifier, XGBoostClassifier
 
 # The checks feed 2-D inputs with a handful of columns, so the featurizers get
@@ -20,6 +21,7 @@ ESTIMATORS = [
     XGBoostClassifier(n_estimators=10),
     GMMClassifier(n_components=2, random_state=0),
     DNNClassifier(hidden_layer_sizes=(8,), epochs=2, learning_rate=1e-2, random_state=0),
+    LogOdds(),
 ]
 if importlib.util.find_spec("transformers") is not None:  # skdeepfake[pretrained]
     from skdeepfake.features import SpeechEncoder

@@ -147,3 +147,43 @@ def test_eer_scorer_uses_p_fake_whatever_the_label_order():
     a = eer_scorer(XGBoostClassifier(n_estimators=10, random_state=0).fit(X, y01), X, y01)
     b = eer_scorer(XGBoostClassifier(n_estimators=10, random_state=0).fit(X, ystr), X, ystr)
     assert a == pytest.approx(b) and a > -0.1
+
+
+def _pav(labels):
+    """Pool adjacent violators by hand (labels sorted by score): block means, non-decreasing."""
+    blocks = []  # [sum, count]
+    for label in labels:
+        blocks.append([float(label), 1])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
+            total, count = blocks.pop()
+            blocks[-1][0] += total
+            blocks[-1][1] += count
+    return np.concatenate([np.full(count, total / count) for total, count in blocks])
+
+
+def test_min_cllr_by_hand_and_against_a_transcription_of_pav():
+    from skdeepfake.metrics import min_cllr
+
+    # PAV pools (fake, real) at scores 2-3: posteriors 0, 0.5, 0.5, 1 at prior 0.5.
+    assert min_cllr([0, 1, 0, 1], [1, 2, 3, 4]) == pytest.approx(0.5)
+    assert min_cllr([0, 0, 1, 1], [1, 2, 3, 4]) == 0.0
+    assert min_cllr([0, 1, 0, 1], [0.5] * 4) == pytest.approx(1.0)  # no discrimination
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    score = rng.normal(size=300) + 1.2 * y
+    order = np.argsort(score)
+    posterior = _pav(y[order])
+    prior = y.mean()
+    with np.errstate(divide="ignore"):
+        llr = np.log(posterior) - np.log1p(-posterior) - np.log(prior / (1 - prior))
+    spoofed = y[order] == 1
+    expected = (
+        np.mean(np.logaddexp(0, -llr[spoofed])) / np.log(2)
+        + np.mean(np.logaddexp(0, llr[~spoofed])) / np.log(2)
+    ) / 2
+    assert min_cllr(y, score) == pytest.approx(expected, rel=1e-9)
+    # only the order matters, and no calibration does better
+    assert min_cllr(y, np.exp(score)) == pytest.approx(expected, rel=1e-9)
+    p = 1 / (1 + np.exp(-score))
+    assert min_cllr(y, p) <= cllr(y, p)
+    assert min_cllr(np.where(y == 1, "fake", "real"), score) == pytest.approx(expected, rel=1e-9)

@@ -21,6 +21,7 @@ MODULES = [
     "skdeepfake.explain",
     "skdeepfake.models.cnn",
     "skdeepfake.pretrained",
+    "skdeepfake.fusion",
 ]
 
 # Public functions without validate_params, each with its reason.
@@ -77,6 +78,8 @@ BAD_CALLS = [
     ("skdeepfake.metrics.make_min_dcf_scorer", dict(c_fa=-1.0), "c_fa"),
     ("skdeepfake.windows.window_bounds", dict(n_samples=10, sr=0, window=1.0, hop=1.0), "sr"),
     ("skdeepfake.pipelines.make_detector", dict(model="svm"), "model"),
+    ("skdeepfake.fusion.make_fused_detector", dict(cv=1), "cv"),
+    ("skdeepfake.metrics.min_cllr", dict(y_true=[0, 1], y_score=[0.1, 0.9], pos_label=[1]), "pos_label"),
     ("skdeepfake.pipelines.make_frontend", dict(features="lfcc", output="images"), "output"),
     ("skdeepfake.datasets.make_synthetic_speech", dict(n_samples=1), "n_samples"),
     ("skdeepfake.datasets.load_audio_folder", dict(root="x", check="yes"), "check"),

@@ -33,6 +33,24 @@ def _pipelines(models, args):
     return pipelines
 
 
+def _fused(args):
+    """``train --fuse``: the models' log-odds fused on one front-end (skdeepfake.fusion)."""
+    from ..augment import Augmenter, make_augmentation
+    from ..fusion import make_fused_detector
+
+    params = {}
+    if _whole_recording(args.input) is not None:
+        params["whole_recording"] = _whole_recording(args.input)
+    if args.augment:
+        params["augment"] = Augmenter(
+            make_augmentation(args.augment), n_copies=args.augment_copies, random_state=args.seed
+        )
+    pipeline = make_fused_detector(args.fuse, random_state=args.seed, **params)
+    _set_max_duration(pipeline, args.max_duration)
+    _set_progress(pipeline, "fused", True)
+    return pipeline
+
+
 def _min_duration(pipelines):
     """The longest of the pipelines' shortest usable recordings, in seconds."""
     from ..scoring import min_recording_duration
@@ -215,15 +233,16 @@ def cmd_train(args):
 
     check_model_output(args.out, force=args.force)
     args.data_split = "training"
-    pipeline = _pipelines([args.model], args)[args.model]
+    name = args.model if not args.fuse else "fused " + "+".join(args.fuse)
+    pipeline = _pipelines([args.model], args)[args.model] if not args.fuse else _fused(args)
     X, y, _, _, description = _load_dataset(args, _min_duration([pipeline]))
-    print(f"Training {args.model} on {description}: {len(X)} clips", flush=True)
+    print(f"Training {name} on {description}: {len(X)} clips", flush=True)
     _check_classes(y, "training data")
     start = time.perf_counter()
     data = [list(X), list(y)]
     # Trained on 0/1 (1 = fake), so that column 1 of predict_proba is P(fake).
     _without_lost_files(lambda: pipeline.fit(data[0], (np.asarray(data[1]) == "fake").astype(int)), [data])
-    _set_progress(pipeline, args.model, False)  # progress bars are for this run only
+    _set_progress(pipeline, name, False)  # progress bars are for this run only
     write_file_atomically(args.out, lambda tmp: save_model(pipeline, tmp))
     print(f"Fitted in {time.perf_counter() - start:.1f} s; saved to {args.out}")
     return 0

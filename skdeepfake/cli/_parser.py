@@ -243,6 +243,13 @@ def build_parser():
         help=f"the detector (default: {DEFAULT_MODEL}, the configuration that generalised best to "
         "corpora it was not trained on, and the pretrained detector's)",
     )
+    train.add_argument(
+        "--fuse",
+        type=_model_list,
+        metavar="MODELS",
+        help="instead of --model, fuse these tabular models (e.g. linear,xgb) on one front-end: "
+        "a logistic regression on their log-odds, trained on out-of-fold scores",
+    )
     train.add_argument("--out", type=Path, required=True, help="model file to write, e.g. detector.skdf")
     train.add_argument(
         "--force", action="store_true", help="replace --out even if it is not a skdeepfake model file"

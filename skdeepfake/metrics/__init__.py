@@ -6,7 +6,7 @@ positive class); the positive class is the spoofed one, found by
 ``pos_label`` says otherwise.
 
 - the ASVspoof DET curve, the equal error rate, the minimum detection cost
-  (ASVspoof 5 costs) and Cllr;
+  (ASVspoof 5 costs), Cllr and its minimum over calibrations (PAV);
 - scorers of each for ``GridSearchCV`` and ``cross_validate``;
 - plots in scikit-learn's Display style (``from_estimator``,
   ``from_predictions``, ``plot(ax)``): :class:`DETCurveDisplay` (the EER
@@ -24,7 +24,7 @@ from ._scorers import (
     make_min_dcf_scorer,
     min_dcf_scorer,
 )
-from ._scores import asvspoof_det_curve, cllr, det_curve_asvspoof, equal_error_rate, min_dcf
+from ._scores import asvspoof_det_curve, cllr, det_curve_asvspoof, equal_error_rate, min_cllr, min_dcf
 
 __all__ = [
     "asvspoof_det_curve",
@@ -32,6 +32,7 @@ __all__ = [
     "equal_error_rate",
     "min_dcf",
     "cllr",
+    "min_cllr",
     "eer_scorer",
     "min_dcf_scorer",
     "cllr_scorer",

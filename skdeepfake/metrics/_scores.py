@@ -1,4 +1,4 @@
-"""The field's metrics: the ASVspoof DET curve, EER, minimum DCF and Cllr."""
+"""The field's metrics: the ASVspoof DET curve, EER, minimum DCF, Cllr and its minimum."""
 
 import warnings
 from numbers import Real
@@ -8,7 +8,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 
 from ..labels import spoof_label
 
-__all__ = ["asvspoof_det_curve", "det_curve_asvspoof", "equal_error_rate", "min_dcf", "cllr"]
+__all__ = ["asvspoof_det_curve", "det_curve_asvspoof", "equal_error_rate", "min_dcf", "cllr", "min_cllr"]
 
 
 def _split_scores(y_true, y_score, pos_label):
@@ -276,6 +276,62 @@ def cllr(y_true, y_score, *, pos_label=None, scores="probability", eps=1e-12):
         pos_scores, neg_scores = (_logit(np.clip(s, eps, 1 - eps)) for s in (pos_scores, neg_scores))
     pos_cost = np.mean(np.logaddexp(0, -pos_scores)) / np.log(2)
     neg_cost = np.mean(np.logaddexp(0, neg_scores)) / np.log(2)
+    return float((pos_cost + neg_cost) / 2)
+
+
+@validate_params(
+    {"y_true": ["array-like"], "y_score": ["array-like"], "pos_label": [Real, str, "boolean", None]},
+    prefer_skip_nested_validation=True,
+)
+def min_cllr(y_true, y_score, *, pos_label=None):
+    r"""The lowest Cllr any monotone calibration of the scores reaches: their discrimination alone.
+
+    The scores are calibrated optimally by the pool-adjacent-violators
+    algorithm (PAV; Brümmer and du Preez, 2006, the Bosaris toolkit's
+    ``min_cllr``): the non-decreasing map of scores to posteriors :math:`p`
+    that fits the labels best, computed by
+    :class:`sklearn.isotonic.IsotonicRegression`. Posteriors become
+    log-likelihood ratios by removing the data's prior :math:`\pi` (the
+    share of spoofed trials), :math:`\ell = \mathrm{logit}\,p -
+    \mathrm{logit}\,\pi`, and their :func:`cllr` is ``min_cllr``.
+    ``cllr - min_cllr`` is the calibration loss. Only the order of the
+    scores matters: any scores that grow with the evidence for "fake" will do.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Labels.
+    y_score : array-like of shape (n_samples,)
+        Scores, higher for "fake".
+    pos_label : label, default=None
+        The spoofed class; ``None`` means ``"fake"`` or ``1``.
+
+    Returns
+    -------
+    float
+        Between 0 (the classes are separated) and 1 (no discrimination).
+
+    Examples
+    --------
+    >>> from skdeepfake.metrics import min_cllr
+    >>> float(min_cllr([0, 1, 0, 1], [1, 2, 3, 4]))
+    0.5
+    >>> float(min_cllr([0, 0, 1, 1], [0.1, 0.2, 0.3, 0.4]))
+    0.0
+    """
+    from sklearn.isotonic import IsotonicRegression
+
+    pos_scores, neg_scores = _split_scores(y_true, y_score, pos_label)
+    scores = np.concatenate([pos_scores, neg_scores])
+    spoofed = np.r_[np.ones(len(pos_scores)), np.zeros(len(neg_scores))]
+    posterior = IsotonicRegression(y_min=0.0, y_max=1.0).fit_transform(scores, spoofed)
+    prior = len(pos_scores) / len(scores)
+    with np.errstate(divide="ignore"):
+        llr = np.log(posterior) - np.log1p(-posterior) - _logit(prior)
+    # Infinite ratios fall only on the side they are right about (PAV gives a
+    # posterior of 0 or 1 only to a block of one class): they cost nothing.
+    pos_cost = np.mean(np.logaddexp(0, -llr[spoofed == 1])) / np.log(2)
+    neg_cost = np.mean(np.logaddexp(0, llr[spoofed == 0])) / np.log(2)
     return float((pos_cost + neg_cost) / 2)
 
 

@@ -44,6 +44,7 @@ TRUSTED_CLASSES = {
     },
     ("skdeepfake.io", "AudioLoader"): "the loader of every pipeline",
     ("skdeepfake.windows", "WindowedClassifier"): "whole-recording detectors in windows",
+    ("skdeepfake.fusion", "LogOdds"): "the members' log-odds in a fused detector",
     ("skdeepfake.augment._sampler", "Augmenter"): "augmentation in fit (its chain is stored as data)",
     ("skdeepfake.features._constant_q", "ConstantQ"): "the CQT filters a fitted CQCC holds",
     ("skdeepfake.features._spectral", "BandedFilterbank"): "the filters a fitted front-end holds",
