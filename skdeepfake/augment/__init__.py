@@ -8,6 +8,9 @@ fitted, and nothing when it predicts, so cross-validation never trains on a
 copy of a test recording. The transforms come from :mod:`audiomentations`;
 written here are only those the anti-spoofing field uses and no maintained
 library has: :class:`RawBoost` and :class:`CodecRoundTrip`.
+:class:`VocodedCopies`, a sampler too, adds copy-synthesised versions of
+the bona fide training recordings labelled as spoofed
+(:class:`GriffinLimVocoder`, :class:`LPCVocoder`).
 
 >>> from audiomentations import AddGaussianSNR, Compose
 >>> from skdeepfake.augment import Augmenter, RawBoost
@@ -23,6 +26,7 @@ from ._presets import AUGMENTATION_NAMES, make_augmentation
 from ._rawboost import RAWBOOST_ALGORITHMS, RawBoost
 from ._sampler import Augmenter
 from ._spec import transform_classes
+from ._vocoders import GriffinLimVocoder, LPCVocoder, VocodedCopies
 
 __all__ = [
     "Augmenter",
@@ -33,4 +37,7 @@ __all__ = [
     "make_augmentation",
     "AUGMENTATION_NAMES",
     "transform_classes",
+    "VocodedCopies",
+    "GriffinLimVocoder",
+    "LPCVocoder",
 ]
