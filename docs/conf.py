@@ -24,6 +24,8 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
+html_static_path = ["_static"]
+html_css_files = ["skdeepfake.css"]
 exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py", "**.codeobj.json"]
 html_theme = "pydata_sphinx_theme"
 html_title = f"skdeepfake {version}"

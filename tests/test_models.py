@@ -20,9 +20,9 @@ from sklearn.model_selection import (
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skdeepfake import HandcraftedFeatures, MelSpectrogram
-from skdeepfake.models import CustomCNNClassifier, DNNClassifier, XGBoostClassifier
+from skdeepfake.models import CustomCNNClassifier, DNNClassifier, PerFrequencyScaler, XGBoostClassifier
 from skdeepfake.models._keras import keras
-from skdeepfake.models.cnn import PerFrequencyScaler, min_input_size
+from skdeepfake.models.cnn import min_input_size
 from skdeepfake.persistence import ModelFileError, load_model, save_model
 
 

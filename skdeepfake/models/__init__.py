@@ -7,13 +7,19 @@ does not load TensorFlow.
 import lazy_loader
 
 from ..registry import MODELS
+from ._scaling import PerFrequencyScaler
 from .gmm import GMMClassifier
 from .xgb import XGBoostClassifier
 
 # The Keras models, from the registry: module -> class, imported on first use.
 _KERAS = {spec.module.rsplit(".", 1)[1]: [spec.cls] for spec in MODELS.values() if spec.keras}
 
-__all__ = [*(c for classes in _KERAS.values() for c in classes), "GMMClassifier", "XGBoostClassifier"]
+__all__ = [
+    *(c for classes in _KERAS.values() for c in classes),
+    "GMMClassifier",
+    "XGBoostClassifier",
+    "PerFrequencyScaler",
+]
 
 __getattr__, _lazy_dir, _ = lazy_loader.attach(__name__, submod_attrs=_KERAS)
 

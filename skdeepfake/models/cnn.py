@@ -2,13 +2,11 @@
 
 from numbers import Integral, Real
 
-import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, validate_params
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._keras import KerasDetector, keras
 from ._params import KERAS_PARAMETER_CONSTRAINTS
+from ._scaling import PerFrequencyScaler  # re-exported: its documented home before 0.2
 
 __all__ = ["CustomCNNClassifier", "PerFrequencyScaler", "SpecAugment", "min_input_size"]
 
@@ -111,75 +109,6 @@ def min_input_size(n_blocks=4, kernel_size=3, pool_size=2):
     for _ in range(n_blocks):
         size = size * pool_size + kernel_size - 1
     return size
-
-
-class PerFrequencyScaler(TransformerMixin, BaseEstimator):
-    """Standardise spectrograms per frequency band (and channel).
-
-    Means and standard deviations are learned in ``fit`` over clips and
-    frames, one per row (band) and channel. Input of shape ``(n, bands,
-    frames)`` gains a channel axis; the output is always
-    ``(n, bands, frames, channels)``, float32.
-
-    Attributes
-    ----------
-    mean_ : ndarray of shape (bands, 1, channels)
-    scale_ : ndarray of shape (bands, 1, channels)
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skdeepfake.models.cnn import PerFrequencyScaler
-    >>> S = np.random.default_rng(0).normal(3.0, 2.0, size=(5, 4, 6))
-    >>> Z = PerFrequencyScaler().fit_transform(S)
-    >>> Z.shape, bool(abs(Z.mean()) < 1e-6)
-    ((5, 4, 6, 1), True)
-    """
-
-    def fit(self, X, y=None):
-        """Learn per-band means and standard deviations.
-
-        Parameters
-        ----------
-        X : array-like of shape (n, bands, frames) or (n, bands, frames, channels)
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : PerFrequencyScaler
-        """
-        X = self._as_4d(validate_data(self, X, allow_nd=True, dtype=[np.float32, np.float64]))
-        self.mean_ = X.mean(axis=(0, 2), keepdims=True)[0].astype(np.float32)
-        std = X.std(axis=(0, 2), keepdims=True)[0]
-        self.scale_ = np.where(std > 1e-8, std, 1.0).astype(np.float32)
-        return self
-
-    def transform(self, X):
-        """Standardise X with the learned statistics.
-
-        Parameters
-        ----------
-        X : array-like of shape (n, bands, frames) or (n, bands, frames, channels)
-
-        Returns
-        -------
-        ndarray of shape (n, bands, frames, channels), float32
-        """
-        check_is_fitted(self)
-        X = self._as_4d(validate_data(self, X, allow_nd=True, dtype=np.float32, reset=False))
-        return ((X - self.mean_) / self.scale_).astype(np.float32, copy=False)
-
-    @staticmethod
-    def _as_4d(X):
-        if X.ndim == 3:
-            return X[..., np.newaxis]
-        if X.ndim != 4:
-            raise ValueError(
-                f"Expected spectrograms of shape (n, bands, frames) or (n, bands, "
-                f"frames, channels); got X with shape {X.shape}."
-            )
-        return X
 
 
 class CustomCNNClassifier(KerasDetector):

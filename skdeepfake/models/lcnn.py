@@ -6,7 +6,7 @@ from sklearn.utils._param_validation import Interval
 
 from ._keras import KerasDetector, keras
 from ._params import KERAS_PARAMETER_CONSTRAINTS
-from .cnn import PerFrequencyScaler
+from ._scaling import PerFrequencyScaler
 
 __all__ = ["LCNNClassifier", "MaxFeatureMap", "LCNN_LAYERS"]
 
