@@ -171,7 +171,7 @@ def min_recording_duration(model):
     >>> from skdeepfake.scoring import min_recording_duration
     >>> min_recording_duration(make_detector("linear", features="lfcc"))  # one 20-ms frame
     0.02
-    >>> min_recording_duration(make_detector("xgb"))  # 2-s clips, padded
+    >>> min_recording_duration(make_detector("xgb", whole_recording=False))  # 2-s clips, padded
     0.0
     """
     front, _ = _pooled_front(model)

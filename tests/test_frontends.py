@@ -345,7 +345,7 @@ def test_linear_default_cross_validates_on_recordings(recordings):
 
 def test_grid_search_over_front_end_and_model_together(recordings):
     grid = GridSearchCV(
-        make_linear_pipeline(whole_recording=False),
+        make_linear_pipeline(features="lfcc+cqcc+subbands+mfcc", whole_recording=False),
         {"features__lfcc__n_lfcc": [10, 20], "model__C": [0.01, 1.0]},
         scoring=eer_scorer,
         cv=StratifiedKFold(2, shuffle=True, random_state=0),

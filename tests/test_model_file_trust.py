@@ -18,9 +18,10 @@ from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import Pipeline
 
 from skdeepfake import AudioLoader, HandcraftedFeatures
-from skdeepfake.augment import Augmenter, make_augmentation
+from skdeepfake.augment import Augmenter, GriffinLimVocoder, LPCVocoder, VocodedCopies, make_augmentation
 from skdeepfake.cli import main
 from skdeepfake.datasets import make_synthetic_speech
+from skdeepfake.fusion import make_fused_detector
 from skdeepfake.persistence import (
     TRUSTED_CLASSES,
     ModelFileError,
@@ -77,6 +78,11 @@ def _compositions():
         "cnn": make_cnn_pipeline(filters=(4, 4, 4, 4), dense_units=8, **small),
         "lcnn": make_lcnn_pipeline(**small),
         "augmented": make_detector("linear", augment=Augmenter(make_augmentation("rawboost"))),
+        "union": make_linear_pipeline(features="lfcc+cqcc+subbands+mfcc"),
+        "fused": make_fused_detector(cv=2, random_state=0).set_params(model__xgb__n_estimators=3),
+        "vocoded": make_detector(
+            "linear", augment=VocodedCopies([GriffinLimVocoder(n_iter=2), LPCVocoder()])
+        ),
         "calibrated sigmoid": CalibratedClassifierCV(xgb(), cv=2),
         "calibrated isotonic": CalibratedClassifierCV(xgb(), cv=2, method="isotonic"),
         "stacked": StackingClassifier(
