@@ -28,6 +28,25 @@ def _seeded(rng):
         np.random.set_state(saved_numpy)
 
 
+def waveform_clips(X, y, who):
+    """X's waveforms as a list, checked against y; paths are refused (samplers follow the loader)."""
+    kind, clips = as_clip_list(X)
+    if kind == "paths":
+        raise ValueError(
+            f"{who} takes waveforms, not paths: put it after the AudioLoader "
+            "(make_detector(..., augment=...) does)."
+        )
+    check_same_length(clips, y)
+    return clips
+
+
+def like_input(out, X):
+    """The resampled recordings as X held them: a 2-D array when X was one, else a list."""
+    if isinstance(X, np.ndarray) and X.ndim == 2:
+        return np.stack(out) if out else np.empty((0, X.shape[1]), np.float32)
+    return out
+
+
 def _same_length(y, n):
     y = np.asarray(y, dtype=np.float32).ravel()
     if len(y) >= n:
@@ -126,13 +145,7 @@ class Augmenter(ExportedState, BaseEstimator):
         self : Augmenter
         """
         self._validate_params()
-        kind, clips = as_clip_list(X)
-        if kind == "paths":
-            raise ValueError(
-                "Augmenter takes waveforms, not paths: put it after the AudioLoader "
-                "(make_detector(..., augment=...) does)."
-            )
-        check_same_length(clips, y)
+        waveform_clips(X, y, "Augmenter")
         return self
 
     def fit_resample(self, X, y):
@@ -154,7 +167,7 @@ class Augmenter(ExportedState, BaseEstimator):
             Their labels.
         """
         self.fit(X, y)
-        _, clips = as_clip_list(X)
+        clips = waveform_clips(X, y, "Augmenter")
         y = np.asarray(y)
         rng = check_random_state(self.random_state)
         sources = list(range(len(clips))) if self.include_original else []
@@ -166,9 +179,7 @@ class Augmenter(ExportedState, BaseEstimator):
                     out.append(_same_length(self.augmentation(clip.copy(), self.sr), len(clip)))
                     sources.append(i)
         self.sample_indices_ = np.asarray(sources, dtype=np.intp)
-        if isinstance(X, np.ndarray) and X.ndim == 2:
-            out = np.stack(out) if out else np.empty((0, X.shape[1]), np.float32)
-        return out, y[self.sample_indices_]
+        return like_input(out, X), y[self.sample_indices_]
 
     def _skdf_export(self):
         """The augmentation chain as data, when it is made of known transforms.

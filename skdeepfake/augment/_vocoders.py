@@ -41,7 +41,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_memory
 
 from ..labels import spoof_label
-from ..utils._validation import as_clip_list, check_same_length
+from ._sampler import like_input, waveform_clips
 
 __all__ = ["GriffinLimVocoder", "LPCVocoder", "VocodedCopies"]
 
@@ -284,10 +284,7 @@ class VocodedCopies(BaseEstimator):
         self._validate_params()
         if not self.vocoders or not all(callable(v) for v in self.vocoders):
             raise ValueError(f"vocoders must be a non-empty list of callables; got {self.vocoders!r}.")
-        kind, clips = as_clip_list(X)
-        if kind == "paths":
-            raise ValueError("VocodedCopies takes waveforms, not paths: put it after the AudioLoader.")
-        check_same_length(clips, y)
+        waveform_clips(X, y, "VocodedCopies")
         return self
 
     def fit_resample(self, X, y):
@@ -306,7 +303,7 @@ class VocodedCopies(BaseEstimator):
         y_resampled : ndarray
         """
         self.fit(X, y)
-        _, clips = as_clip_list(X)
+        clips = waveform_clips(X, y, "VocodedCopies")
         y = np.asarray(y)
         fake = spoof_label(np.unique(y))
         bona_fide = np.flatnonzero(y != fake)
@@ -321,6 +318,4 @@ class VocodedCopies(BaseEstimator):
         self.sample_indices_ = self.source_ = np.asarray(sources, dtype=np.intp)
         self.vocoder_ = np.asarray(which)
         labels = np.concatenate([y, np.full(len(out) - len(y), fake, dtype=y.dtype)])
-        if isinstance(X, np.ndarray) and X.ndim == 2:
-            out = np.stack(out)
-        return out, labels
+        return like_input(out, X), labels
