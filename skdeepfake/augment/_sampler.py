@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
+from ..utils._docstring import WAVEFORMS_FIT_DOC, Substitution
 from ..utils._state import ExportedState
 from ..utils._validation import as_clip_list, check_same_length
 
@@ -130,15 +131,13 @@ class Augmenter(ExportedState, BaseEstimator):
         self.include_original = include_original
         self.random_state = random_state
 
+    @Substitution(waveforms=WAVEFORMS_FIT_DOC)
     def fit(self, X, y):
         """Check the parameters and the data; augmentation happens in ``fit_resample``.
 
         Parameters
         ----------
-        X : list of 1-D arrays or 2-D array
-            Waveforms.
-        y : array-like of shape (n_recordings,)
-            Labels.
+        %(waveforms)s
 
         Returns
         -------
@@ -148,15 +147,13 @@ class Augmenter(ExportedState, BaseEstimator):
         waveform_clips(X, y, "Augmenter")
         return self
 
+    @Substitution(waveforms=WAVEFORMS_FIT_DOC)
     def fit_resample(self, X, y):
         """The recordings and their augmented copies, with labels.
 
         Parameters
         ----------
-        X : list of 1-D arrays or 2-D array
-            Waveforms at ``sr``.
-        y : array-like of shape (n_recordings,)
-            Labels.
+        %(waveforms)s
 
         Returns
         -------

@@ -41,6 +41,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_memory
 
 from ..labels import spoof_label
+from ..utils._docstring import WAVEFORMS_FIT_DOC, Substitution
 from ._sampler import like_input, waveform_clips
 
 __all__ = ["GriffinLimVocoder", "LPCVocoder", "VocodedCopies"]
@@ -267,15 +268,13 @@ class VocodedCopies(BaseEstimator):
         self.sr = sr
         self.memory = memory
 
+    @Substitution(waveforms=WAVEFORMS_FIT_DOC)
     def fit(self, X, y):
         """Check the parameters and the data; copies are made in ``fit_resample``.
 
         Parameters
         ----------
-        X : list of 1-D arrays or 2-D array
-            Waveforms.
-        y : array-like of shape (n_recordings,)
-            Labels.
+        %(waveforms)s
 
         Returns
         -------
@@ -287,6 +286,7 @@ class VocodedCopies(BaseEstimator):
         waveform_clips(X, y, "VocodedCopies")
         return self
 
+    @Substitution(waveforms=WAVEFORMS_FIT_DOC)
     def fit_resample(self, X, y):
         """The recordings, then the vocoded copies of the bona fide ones, with labels.
 

@@ -8,6 +8,7 @@ import numpy as np
 import scipy.interpolate
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ..utils._docstring import BATCHES_DOC, Substitution
 from ._base import DEFAULT_STATS, FrameFeaturizer
 from ._constant_q import _relative_bandwidth, shared_constant_q
 from ._spectral import dct_basis, deltas
@@ -17,6 +18,7 @@ __all__ = ["CQCC"]
 _EPS = np.finfo(np.float64).eps  # MATLAB's eps, the log floor of the reference code
 
 
+@Substitution(batches=BATCHES_DOC)
 class CQCC(FrameFeaturizer):
     r"""Constant-Q cepstral coefficients (CQCC), with deltas.
 
@@ -107,10 +109,7 @@ class CQCC(FrameFeaturizer):
         Summaries over time with ``output="stats"``.
     batch_size : int, default=16
         Clips transformed at once.
-    n_jobs : int or None, default=None
-        Batches transformed in parallel threads.
-    verbose : bool, default=False
-        Show a progress bar.
+    %(batches)s
 
     Attributes
     ----------

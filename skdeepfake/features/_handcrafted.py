@@ -6,6 +6,7 @@ import librosa
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
+from ..utils._docstring import BATCHES_DOC, Substitution
 from ._base import FrameFeaturizer
 from ._spectral import BandedFilterbank, hann_window, power_spectrogram, power_to_db
 
@@ -79,6 +80,7 @@ FEATURE_GROUPS = {
 }
 
 
+@Substitution(batches=BATCHES_DOC)
 class HandcraftedFeatures(FrameFeaturizer):
     """MFCC, spectral contrast, zero-crossing rate and other spectral features.
 
@@ -112,10 +114,7 @@ class HandcraftedFeatures(FrameFeaturizer):
         group's rows stacked, ``(n_clips, n_rows, n_frames)``.
     batch_size : int, default=32
         Clips transformed at once; bounds the working memory.
-    n_jobs : int or None, default=None
-        Batches transformed in parallel threads.
-    verbose : bool, default=False
-        Show a progress bar over the batches.
+    %(batches)s
 
     Attributes
     ----------

@@ -5,6 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ..utils._docstring import BATCHES_DOC, Substitution
 from ._base import DEFAULT_STATS, FrameFeaturizer
 from ._spectral import (
     BandedFilterbank,
@@ -21,6 +22,7 @@ __all__ = ["LFCC"]
 _EPS = np.finfo(np.float32).eps  # the log floor of the ASVspoof 2021 baseline
 
 
+@Substitution(batches=BATCHES_DOC)
 class LFCC(FrameFeaturizer):
     r"""Linear-frequency cepstral coefficients (LFCC), with deltas.
 
@@ -121,10 +123,7 @@ class LFCC(FrameFeaturizer):
     batch_size : int, default=8
         Clips transformed at once; bounds the working memory. Small batches
         keep the STFT's intermediate arrays in the CPU cache.
-    n_jobs : int or None, default=None
-        Batches transformed in parallel threads.
-    verbose : bool, default=False
-        Show a progress bar over the batches.
+    %(batches)s
 
     Attributes
     ----------

@@ -6,12 +6,14 @@ import librosa
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
+from ..utils._docstring import BATCHES_DOC, Substitution
 from ._base import DEFAULT_STATS, FrameFeaturizer
 from ._spectral import BandedFilterbank, hann_window, n_frames, power_spectrogram, power_to_db
 
 __all__ = ["MelSpectrogram"]
 
 
+@Substitution(batches=BATCHES_DOC)
 class MelSpectrogram(FrameFeaturizer):
     """Log-mel spectrogram of each waveform, in dB relative to its maximum.
 
@@ -47,10 +49,7 @@ class MelSpectrogram(FrameFeaturizer):
     batch_size : int, default=4
         Clips transformed at once; bounds the working memory. Small batches
         keep the STFT's intermediate arrays in the CPU cache.
-    n_jobs : int or None, default=None
-        Batches transformed in parallel threads.
-    verbose : bool, default=False
-        Show a progress bar over the batches.
+    %(batches)s
 
     Attributes
     ----------

@@ -5,6 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
+from ..utils._docstring import BATCHES_DOC, Substitution
 from ._base import DEFAULT_STATS, FrameFeaturizer
 from ._lfcc import check_linear_frames
 from ._spectral import BandedFilterbank, analysis_window, power_spectrogram
@@ -14,6 +15,7 @@ __all__ = ["LinearSubbands"]
 _EPS = np.finfo(np.float32).eps
 
 
+@Substitution(batches=BATCHES_DOC)
 class LinearSubbands(FrameFeaturizer):
     r"""Log power of equal-width linear-frequency bands, frame by frame.
 
@@ -57,10 +59,7 @@ class LinearSubbands(FrameFeaturizer):
     batch_size : int, default=8
         Clips transformed at once. Small batches keep the STFT's
         intermediate arrays in the CPU cache.
-    n_jobs : int or None, default=None
-        Batches transformed in parallel threads.
-    verbose : bool, default=False
-        Show a progress bar.
+    %(batches)s
 
     Attributes
     ----------
