@@ -26,7 +26,8 @@ def main():
     occlusion(detector, x, SR, n_segments=2, n_bands=2)  # warm up imports and caches
     for n_jobs in (None, -1):
         seconds = best_time(
-            lambda: occlusion(detector, x, SR, n_segments=20, n_bands=16, n_jobs=n_jobs), repeat=2
+            lambda n_jobs=n_jobs: occlusion(detector, x, SR, n_segments=20, n_bands=16, n_jobs=n_jobs),
+            repeat=2,
         )
         report(
             f"occlusion 20x16 of a 10-s recording (linear, n_jobs={n_jobs}) vs 10-s goal",
