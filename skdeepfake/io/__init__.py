@@ -15,6 +15,7 @@ from ._decode import (
     SAMPLE_RATE_RANGE,
     AudioBlocks,
     AudioLoadError,
+    _load_audio,
     load_audio,
 )
 
@@ -286,7 +287,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
 
         def decode(batch):
             for i in range(batch.start, batch.stop):
-                out[i] = load_audio(clips[i], sr=self.sr, max_duration=self.max_duration)[0]
+                out[i] = _load_audio(clips[i], self.sr, self.max_duration)[0]
 
         for _ in map_batches(
             decode, len(clips), _DECODE_BATCH, n_jobs=self.n_jobs, verbose=self.verbose, desc="decoding"
@@ -324,7 +325,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
 
 def _load_fixed(path, sr, n_out, crop, pad_mode, max_duration, seed):
     if crop == "start":  # read only the excerpt that is kept
-        y, _ = load_audio(path, sr=sr, first=n_out / sr)
+        y, _ = _load_audio(path, sr, first=n_out / sr)
     else:
-        y, _ = load_audio(path, sr=sr, max_duration=max_duration)
+        y, _ = _load_audio(path, sr, max_duration)
     return _fix_length(y, n_out, crop, pad_mode, seed)

@@ -154,6 +154,16 @@ def load_audio(path, sr=None, *, max_duration=MAX_DURATION, first=None):
     >>> y.shape, y.dtype, sr
     ((16000,), dtype('float32'), 16000)
     """
+    return _load_audio(path, sr, max_duration, first)
+
+
+def _load_audio(path, sr=None, max_duration=MAX_DURATION, first=None):
+    """:func:`load_audio` for callers whose arguments are already validated.
+
+    The loaders call it once per file: validate_params' argument binding
+    would cost as much as decoding a 2-s clip, and, holding the GIL, it
+    kept parallel decoding from scaling.
+    """
     with AudioBlocks(path, sr, max_duration=max_duration, first=first) as blocks:
         return blocks.read_all(), blocks.sr
 

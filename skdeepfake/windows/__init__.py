@@ -16,7 +16,8 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import BinaryDetectorMixin
-from ..io import MAX_DURATION, load_audio
+from ..io import MAX_DURATION
+from ..io._decode import _load_audio
 from ..labels import spoof_column, spoof_label, spoof_scores
 from ..utils._validation import as_clip_list, check_same_length
 from ._windowing import (
@@ -174,7 +175,7 @@ class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
 
     def _recording(self, kind, clip):
         if kind == "paths":
-            return load_audio(clip, sr=self.sr, max_duration=self.max_duration)[0]
+            return _load_audio(clip, self.sr, self.max_duration)[0]
         return np.asarray(clip, dtype=np.float32)
 
     def _validate_params(self):
