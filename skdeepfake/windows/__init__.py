@@ -186,23 +186,16 @@ class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
     def _iter_windows(self, X, rng=None):
         """Yield (recording index, bounds, y) recording by recording; windows are cut later."""
         kind, clips = as_clip_list(X)
+        cap = self.max_windows_per_recording  # in fit only (rng given)
         for i, clip in enumerate(clips):
             y = self._recording(kind, clip)
             bounds = window_bounds(len(y), self.sr, self.window, self.hop)
-            if (
-                rng is not None
-                and self.max_windows_per_recording
-                and len(bounds) > self.max_windows_per_recording
-            ):
-                keep = np.sort(rng.choice(len(bounds), self.max_windows_per_recording, replace=False))
-                bounds = [bounds[k] for k in keep]
+            if rng is not None and cap and len(bounds) > cap:
+                bounds = [bounds[k] for k in np.sort(rng.choice(len(bounds), cap, replace=False))]
             yield i, bounds, y
 
     def _iter_batches(self, X, rng=None):
-        """Yield (recording indices, bounds, windows) in batches of at most batch_size windows.
-
-        A batch also holds at most 64 MiB of waveforms.
-        """
+        """Yield (recording indices, bounds, windows) in batches: batch_size windows, 64 MiB at most."""
         yield from batches(self._iter_windows(X, rng), self._n_window, self._batch_limit)
 
     @property
