@@ -143,9 +143,12 @@ class Augmenter(ExportedState, BaseEstimator):
         -------
         self : Augmenter
         """
-        self._validate_params()
-        waveform_clips(X, y, "Augmenter")
+        self._checked_clips(X, y)
         return self
+
+    def _checked_clips(self, X, y):
+        self._validate_params()
+        return waveform_clips(X, y, "Augmenter")
 
     @Substitution(waveforms=WAVEFORMS_FIT_DOC)
     def fit_resample(self, X, y):
@@ -163,8 +166,7 @@ class Augmenter(ExportedState, BaseEstimator):
         y_resampled : ndarray
             Their labels.
         """
-        self.fit(X, y)
-        clips = waveform_clips(X, y, "Augmenter")
+        clips = self._checked_clips(X, y)
         y = np.asarray(y)
         rng = check_random_state(self.random_state)
         sources = list(range(len(clips))) if self.include_original else []

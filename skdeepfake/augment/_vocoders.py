@@ -42,14 +42,9 @@ from sklearn.utils.validation import check_memory
 
 from ..labels import spoof_label
 from ..utils._docstring import WAVEFORMS_FIT_DOC, Substitution
-from ._sampler import like_input, waveform_clips
+from ._sampler import _same_length, like_input, waveform_clips
 
 __all__ = ["GriffinLimVocoder", "LPCVocoder", "VocodedCopies"]
-
-
-def _fit_length(y, n):
-    y = np.asarray(y, dtype=np.float32).ravel()
-    return y[:n] if len(y) >= n else np.pad(y, (0, n - len(y)))
 
 
 class GriffinLimVocoder(BaseEstimator):
@@ -109,7 +104,7 @@ class GriffinLimVocoder(BaseEstimator):
             length=len(y),
             random_state=self.random_state,
         )
-        return _fit_length(out, len(y))
+        return _same_length(out, len(y))
 
 
 class LPCVocoder(BaseEstimator):
@@ -182,7 +177,7 @@ class LPCVocoder(BaseEstimator):
             # synthesis overlap-add to one, so levels are kept).
             gain = np.sqrt(np.mean(raw**2)) / max(np.sqrt(np.mean(synthesis**2)), 1e-12)
             out[start : start + n] += window * gain * synthesis
-        return _fit_length(out[: len(y)], len(y))
+        return _same_length(out[: len(y)], len(y))
 
 
 def _stable(a, radius=0.994):
@@ -210,7 +205,7 @@ def _pitch_period(frame, lags, threshold):
 
 
 def _vocode(clip, vocoder, sr):
-    return _fit_length(vocoder(np.asarray(clip, dtype=np.float32).copy(), sr), len(clip))
+    return _same_length(vocoder(np.asarray(clip, dtype=np.float32).copy(), sr), len(clip))
 
 
 class VocodedCopies(BaseEstimator):
@@ -280,13 +275,15 @@ class VocodedCopies(BaseEstimator):
         -------
         self : VocodedCopies
         """
+        self._checked_clips(X, y)
+        return self
+
+    def _checked_clips(self, X, y):
         self._validate_params()
         if not self.vocoders or not all(callable(v) for v in self.vocoders):
             raise ValueError(f"vocoders must be a non-empty list of callables; got {self.vocoders!r}.")
-        waveform_clips(X, y, "VocodedCopies")
-        return self
+        return waveform_clips(X, y, "VocodedCopies")
 
-    @Substitution(waveforms=WAVEFORMS_FIT_DOC)
     def fit_resample(self, X, y):
         """The recordings, then the vocoded copies of the bona fide ones, with labels.
 
@@ -302,8 +299,7 @@ class VocodedCopies(BaseEstimator):
         X_resampled : 2-D array (when X is 2-D) or list of 1-D arrays
         y_resampled : ndarray
         """
-        self.fit(X, y)
-        clips = waveform_clips(X, y, "VocodedCopies")
+        clips = self._checked_clips(X, y)
         y = np.asarray(y)
         fake = spoof_label(np.unique(y))
         bona_fide = np.flatnonzero(y != fake)
