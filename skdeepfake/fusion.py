@@ -200,14 +200,16 @@ def make_fused_detector(
     common = dict(
         features=features, whole_recording=whole_recording, n_jobs=n_jobs, random_state=random_state
     )
-    detectors = {m: make_detector(m, **common, **detector_params) for m in models}
-    members = []
-    for name, detector in detectors.items():
-        tail = detector.steps[[n for n, _ in detector.steps].index("features") + 1 :]
+    # The members' pipelines differ only after the shared front-end: the first
+    # one's loader (and sampler) and front-end serve them all.
+    members, head = [], None
+    for name in models:
+        steps = make_detector(name, **common, **detector_params).steps
+        k = [step for step, _ in steps].index("features") + 1
+        head = head or steps[:k]
+        tail = steps[k:]
         members.append((name, tail[0][1] if len(tail) == 1 else Pipeline(tail)))
-    first = detectors[models[0]]
-    head = first.steps[: [n for n, _ in first.steps].index("features") + 1]
     stack = StackingClassifier(
         members, final_estimator=_fusion(random_state), cv=cv, stack_method="predict_proba", n_jobs=n_jobs
     )
-    return _pipeline([*head, ("model", stack)], first.memory)
+    return _pipeline([*head, ("model", stack)], detector_params.get("memory"))

@@ -15,16 +15,13 @@ def _whole_recording(choice):
 
 
 def _pipelines(models, args):
-    from ..augment import Augmenter, make_augmentation
     from ..pipelines import make_detector
 
     pipelines = {}
     for name in models:
         params = dict(epochs=args.epochs, learning_rate=args.learning_rate) if name in NEURAL else {}
         if args.augment:
-            params["augment"] = Augmenter(
-                make_augmentation(args.augment), n_copies=args.augment_copies, random_state=args.seed
-            )
+            params["augment"] = _augmenter(args)
         pipelines[name] = make_detector(
             name, random_state=args.seed, whole_recording=_whole_recording(args.input), **params
         )
@@ -33,18 +30,23 @@ def _pipelines(models, args):
     return pipelines
 
 
+def _augmenter(args):
+    """The Augmenter of ``--augment`` and ``--augment-copies``."""
+    from ..augment import Augmenter, make_augmentation
+
+    return Augmenter(make_augmentation(args.augment), n_copies=args.augment_copies, random_state=args.seed)
+
+
 def _fused(args):
     """``train --fuse``: the models' log-odds fused on one front-end (skdeepfake.fusion)."""
-    from ..augment import Augmenter, make_augmentation
     from ..fusion import make_fused_detector
 
     params = {}
-    if _whole_recording(args.input) is not None:
-        params["whole_recording"] = _whole_recording(args.input)
+    whole = _whole_recording(args.input)
+    if whole is not None:
+        params["whole_recording"] = whole
     if args.augment:
-        params["augment"] = Augmenter(
-            make_augmentation(args.augment), n_copies=args.augment_copies, random_state=args.seed
-        )
+        params["augment"] = _augmenter(args)
     pipeline = make_fused_detector(args.fuse, random_state=args.seed, **params)
     _set_max_duration(pipeline, args.max_duration)
     _set_progress(pipeline, "fused", True)
@@ -233,8 +235,10 @@ def cmd_train(args):
 
     check_model_output(args.out, force=args.force)
     args.data_split = "training"
-    name = args.model if not args.fuse else "fused " + "+".join(args.fuse)
-    pipeline = _pipelines([args.model], args)[args.model] if not args.fuse else _fused(args)
+    if args.fuse:
+        name, pipeline = "fused " + "+".join(args.fuse), _fused(args)
+    else:
+        name, pipeline = args.model, _pipelines([args.model], args)[args.model]
     X, y, _, _, description = _load_dataset(args, _min_duration([pipeline]))
     print(f"Training {name} on {description}: {len(X)} clips", flush=True)
     _check_classes(y, "training data")

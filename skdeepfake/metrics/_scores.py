@@ -274,9 +274,7 @@ def cllr(y_true, y_score, *, pos_label=None, scores="probability", eps=1e-12):
         if min(pos_scores.min(), neg_scores.min()) < 0 or max(pos_scores.max(), neg_scores.max()) > 1:
             raise ValueError("y_score must hold probabilities in [0, 1] when scores='probability'.")
         pos_scores, neg_scores = (_logit(np.clip(s, eps, 1 - eps)) for s in (pos_scores, neg_scores))
-    pos_cost = np.mean(np.logaddexp(0, -pos_scores)) / np.log(2)
-    neg_cost = np.mean(np.logaddexp(0, neg_scores)) / np.log(2)
-    return float((pos_cost + neg_cost) / 2)
+    return _cllr_of_llrs(pos_scores, neg_scores)
 
 
 @validate_params(
@@ -330,8 +328,13 @@ def min_cllr(y_true, y_score, *, pos_label=None):
         llr = np.log(posterior) - np.log1p(-posterior) - _logit(prior)
     # Infinite ratios fall only on the side they are right about (PAV gives a
     # posterior of 0 or 1 only to a block of one class): they cost nothing.
-    pos_cost = np.mean(np.logaddexp(0, -llr[spoofed == 1])) / np.log(2)
-    neg_cost = np.mean(np.logaddexp(0, llr[spoofed == 0])) / np.log(2)
+    return _cllr_of_llrs(llr[spoofed == 1], llr[spoofed == 0])
+
+
+def _cllr_of_llrs(pos_llr, neg_llr):
+    """Cllr of the spoofed and bona fide trials' log-likelihood ratios."""
+    pos_cost = np.mean(np.logaddexp(0, -pos_llr)) / np.log(2)
+    neg_cost = np.mean(np.logaddexp(0, neg_llr)) / np.log(2)
     return float((pos_cost + neg_cost) / 2)
 
 
