@@ -75,7 +75,7 @@ def test_memory_caches_featurisation_across_a_grid_search(split, tmp_path, monke
             ),
             {"model__max_depth": [2, 3, 4]},
             cv=2,
-        ).fit(X_train, y_train)
+        ).fit(X_train[:40], y_train[:40])
         return len(calls)
 
     uncached = featurisations(None)
