@@ -58,7 +58,7 @@ model_params = {
     "xgb": {"n_estimators": 100},
     "dnn": {"epochs": 30, "learning_rate": 1e-3},
     "gmm": {"n_components": 32},
-    "lcnn": {"epochs": 10, "learning_rate": 1e-3},
+    "lcnn": {"epochs": 5, "learning_rate": 2e-3},
     "cnn": {"epochs": 10, "learning_rate": 1e-3},
 }
 combinations = [
