@@ -12,7 +12,7 @@ DOCS_STAMP := $(VENV)/.docs-stamp
 # Tests of one file stay in one process (some share fitted models).
 PYTEST_JOBS ?= 2
 
-.PHONY: demo test bench docs venv clean
+.PHONY: demo test bench docs dev venv clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ $(TEST_STAMP): pyproject.toml | $(PY)
 	touch $(BASE_STAMP) $(TEST_STAMP)
 
 venv: $(BASE_STAMP)
+
+## dev: one install of the test and docs extras (what CI and contributors need; one resolve, not two)
+dev: | $(PY)
+	$(PY) -m pip install --quiet -e ".[test,docs]"
+	touch $(BASE_STAMP) $(TEST_STAMP) $(DOCS_STAMP)
 
 ## demo: compare the linear, XGBoost, DNN and CNN detectors on built-in synthetic speech
 demo: $(BASE_STAMP)
