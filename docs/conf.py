@@ -6,7 +6,6 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # _gallery_order
 
 import skdeepfake  # noqa: E402
 
@@ -43,7 +42,6 @@ sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",
-    "within_subsection_order": "_gallery_order.ReadingOrder",
     "download_all_examples": False,
     "remove_config_comments": True,
     "abort_on_example_error": True,
