@@ -16,7 +16,7 @@ as frames for the frame-level models (CNN, LCNN, GMM) and as statistics for
 the tabular ones (DNN, XGBoost, linear).
 """
 
-from numbers import Integral, Real
+from numbers import Integral
 
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import (
@@ -30,6 +30,7 @@ from sklearn.utils.validation import has_fit_parameter
 from .features._named import _build, frontend_grid, make_frontend
 from .io import AudioLoader
 from .registry import DEFAULT_MODEL, FRONTENDS, MODELS
+from .utils._bounds import SAMPLE_RATE, SECONDS
 
 __all__ = [
     "make_detector",
@@ -53,9 +54,9 @@ _WHOLE = {False: "excerpt", True: "windows", "windows": "windows", "pooled": "po
     {
         "model": [StrOptions(set(MODELS))],
         "whole_recording": ["boolean", StrOptions({"windows", "pooled"}), None],
-        "sr": [Interval(Integral, 1, None, closed="left")],
-        "duration": [Interval(Real, 0, None, closed="neither")],
-        "hop": [Interval(Real, 0, None, closed="neither"), None],
+        "sr": [SAMPLE_RATE],
+        "duration": [SECONDS],
+        "hop": [SECONDS, None],
         "augment": [HasMethods(["fit_resample"]), callable, None],
         "n_jobs": [Integral, None],
         "random_state": [Interval(Integral, 0, None, closed="left"), None],

@@ -13,7 +13,7 @@ means nothing.
 """
 
 from concurrent.futures import ThreadPoolExecutor
-from numbers import Integral, Real
+from numbers import Integral
 from typing import NamedTuple
 
 import numpy as np
@@ -25,7 +25,8 @@ from .features import FrameFeaturizer, pool_recording
 from .features._pooling import CHUNK_SAMPLES
 from .io import MAX_DURATION, AudioBlocks, AudioLoader, AudioLoadError
 from .labels import spoof_column, spoof_scores
-from .windows import AGGREGATES, WindowedClassifier
+from .utils._bounds import SECONDS
+from .windows import AGGREGATES, HOP_SECONDS, WINDOW_SECONDS, WindowedClassifier
 
 __all__ = ["score_files", "FileScore", "min_recording_duration", "input_rate"]
 
@@ -52,11 +53,11 @@ class FileScore(NamedTuple):
     {
         "model": [HasMethods(["predict_proba"])],
         "files": ["array-like"],
-        "window": [Interval(Real, 0, None, closed="neither"), None],
-        "hop": [Interval(Real, 0, None, closed="neither"), None],
+        "window": [WINDOW_SECONDS, None],
+        "hop": [HOP_SECONDS, None],
         "aggregate": [StrOptions(set(AGGREGATES)), None],
         "windows": ["boolean"],
-        "max_duration": [Interval(Real, 0, None, closed="neither"), None],
+        "max_duration": [SECONDS, None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
     },
     prefer_skip_nested_validation=True,

@@ -5,6 +5,7 @@ import importlib
 import importlib.util
 import io
 import json
+import re
 import sys
 import zipfile
 
@@ -421,10 +422,131 @@ def _tamper_first_tree(src, dst, field, value):
 
 def test_trusted_must_be_names_and_folders_are_not_model_files(fitted, tmp_path):
     save_model(fitted, tmp_path / "m.skdf")
-    with pytest.raises(ValueError, match="trusted=.*qualified type names"):
+    with pytest.raises(ValueError, match="trusted: .*is not a qualified class name"):
         load_model(tmp_path / "m.skdf", trusted=[RandomForestClassifier])
     with pytest.raises(ModelFileError, match="is a folder, not a model file"):
         load_model(tmp_path)
+
+
+def test_a_device_is_not_called_missing():
+    with pytest.raises(ModelFileError, match="/dev/zero: is a device, pipe or socket"):
+        load_model("/dev/zero")
+
+
+# -- what a caller may trust: classes of scikit-learn, imbalanced-learn and XGBoost only ----
+
+REFUSED_TRUST = {
+    "numpy class with __del__": ("numpy.lib._datasource.DataSource", "is outside sklearn"),
+    "stdlib class": ("subprocess.Popen", "is outside sklearn"),
+    "stdlib function": ("os.system", "is outside sklearn"),
+    "builtin": ("builtins.eval", "is outside sklearn"),
+    "scikit-learn function": ("sklearn.base.clone", "is a function, not a class"),
+    "XGBoost class with __del__": ("xgboost.core.Booster", r"acts when garbage-collected \(__del__\)"),
+    "scikit-learn test helper": ("sklearn.utils._testing.TempMemmap", "is a test helper"),
+    "scikit-learn non-estimator": ("sklearn.utils.parallel.Parallel", "is neither an estimator nor the data"),
+    "re-export of another package": ("sklearn.utils.fixes.parse_version", "is a function, not a class"),
+    "not a name": ("os.system; rm -rf /", "is not a qualified class name"),
+}
+
+
+@pytest.mark.parametrize("name, reason", REFUSED_TRUST.values(), ids=REFUSED_TRUST.keys())
+def test_trust_refuses_everything_but_classes_of_the_three_packages(
+    name, reason, fitted, data, tmp_path, capsys
+):
+    path = tmp_path / "m.skdf"
+    save_model(fitted, path)
+    with pytest.raises(ValueError, match=f"trusted: {re.escape(repr(name))} ({reason})"):
+        load_model(path, trusted=[name])
+    clip = write_audio(tmp_path / "good.wav", data[0][0])
+    with pytest.raises(SystemExit) as info:
+        main(["predict", "--model", str(path), "--trust", name, str(clip)])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "--trust" in err and repr(name) in err and "Traceback" not in err
+
+
+def test_trusting_the_datasource_by_name_opens_no_door(fitted, data, tmp_path, capsys):
+    """The attack of the issue: a DataSource whose collection deletes a folder, with --trust naming it."""
+    from numpy.lib._datasource import DataSource
+
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "precious.txt").write_text("keep me")
+    source = DataSource(destpath=None)
+    own_folder = source._destpath
+    source._destpath = str(victim)
+    loader = fitted.named_steps["loader"]
+    try:
+        loader.cache = source
+        try:
+            evil = _model_file(tmp_path / "evil.skdf", sio.dumps(fitted))
+        finally:
+            del loader.cache
+        clip = write_audio(tmp_path / "good.wav", data[0][0])
+        for name in {f"{DataSource.__module__}.DataSource", "numpy.lib.npyio.DataSource"}:
+            with pytest.raises(SystemExit):
+                main(["predict", "--model", str(evil), "--trust", name, str(clip)])
+            with pytest.raises(ValueError, match="is outside sklearn"):
+                load_model(evil, trusted=[name])
+        gc.collect()
+        assert (victim / "precious.txt").read_text() == "keep me"
+    finally:
+        source._destpath, source._istmpdest = own_folder, True
+
+
+def test_a_trusted_class_is_never_called_with_the_files_arguments(fitted, tmp_path):
+    """Trusting a class admits it where skops rebuilds an instance from state, not as a constructor call."""
+    name = "sklearn.ensemble._forest.RandomForestClassifier"
+    node = {
+        "__class__": "RandomForestClassifier",
+        "__module__": "sklearn.ensemble._forest",
+        "__loader__": "ConstructorFromReduceNode",
+        "content": _tuple(_json(3)),
+    }
+    evil = _model_file(tmp_path / "evil.skdf", _inject(fitted, node, attr="cache"))
+    with pytest.raises(ModelFileError, match=rf"holds {re.escape(name)}; model files may not hold them"):
+        load_model(evil, trusted=[name])
+
+
+# -- every loaded parameter within the bounds a constructor enforces ----------------------
+
+
+@pytest.mark.parametrize(
+    "attr, value, message",
+    [
+        ("sr", 10**9, "'sr' parameter of AudioLoader must be an int in the range \\[1000, 384000\\]"),
+        ("sr", 1, "'sr' parameter of AudioLoader"),
+        ("duration", 1e12, "'duration' parameter of AudioLoader"),
+        ("max_duration", 1e300, "'max_duration' parameter of AudioLoader"),
+    ],
+)
+def test_a_loaded_parameter_outside_its_bounds_is_refused(attr, value, message, fitted, tmp_path):
+    evil = _model_file(tmp_path / "evil.skdf", _inject(fitted, _json(value), attr=attr))
+    with pytest.raises(ModelFileError, match=f"evil.skdf: AudioLoader: .*{message}"):
+        load_model(evil)
+
+
+def test_front_end_sizes_are_bounded_on_load_as_on_construction(data, tmp_path):
+    X, y = data
+    model = make_linear_pipeline().fit(X, y)
+    for attr, value in [("n_fft", 2**40), ("hop_length", 2**40), ("n_filters", 10**7), ("sr", 10**9)]:
+
+        def edit(schema, attr=attr, value=value):
+            stack = [schema]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    if node.get("__class__") == "LFCC":
+                        node["content"]["content"][attr] = _json(value)
+                        return schema
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
+            raise AssertionError("no LFCC in the schema")
+
+        evil = _model_file(tmp_path / f"evil-{attr}.skdf", _with_schema(sio.dumps(model), edit))
+        with pytest.raises(ModelFileError, match=f"LFCC: The '{attr}' parameter of LFCC must be"):
+            load_model(evil)
 
 
 @pytest.mark.parametrize("members", ["model.skops", ["model.skops"], {"model.skops": "12"}])

@@ -77,3 +77,25 @@ def test_predict_and_explain_without_a_model_use_it_and_say_so(speech, tmp_path,
     assert main(["explain", str(path), "--out", str(out), "--segments", "4", "--bands", "4"]) == 0
     assert "pretrained detector" in capsys.readouterr().err
     assert json.loads(out.with_suffix(".json").read_text())["model"] == "pretrained"
+
+
+def test_the_card_is_the_one_source_of_the_files_digest():
+    size, sha256 = pretrained.model_file_digest()
+    data = MODEL_FILE.read_bytes()
+    assert (size, sha256) == (len(data), hashlib.sha256(data).hexdigest())
+
+
+@pytest.mark.parametrize("change", ["appended", "replaced"])
+def test_an_altered_shipped_file_is_refused_before_loading(change, monkeypatch, tmp_path, capsys):
+    from skdeepfake.persistence import ModelFileError
+
+    data = MODEL_FILE.read_bytes()
+    altered = tmp_path / "detector.skdf"
+    # appended: same archive plus a byte (the size differs); replaced: same size, one byte changed
+    altered.write_bytes(data + b"\0" if change == "appended" else data[:-1] + bytes([data[-1] ^ 1]))
+    monkeypatch.setattr(pretrained, "MODEL_FILE", altered)
+    message = "holds .* bytes, but its model card says" if change == "appended" else "its SHA-256 is"
+    with pytest.raises(ModelFileError, match=f"{message}.*replaced or altered"):
+        load_detector()
+    assert main(["predict", str(write_audio(tmp_path / "a.wav", np.zeros(16000) + 0.1))]) == 2
+    assert "replaced or altered" in capsys.readouterr().err

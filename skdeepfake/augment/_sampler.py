@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
+from ..utils._bounds import SAMPLE_RATE
 from ..utils._docstring import WAVEFORMS_FIT_DOC, Substitution
 from ..utils._state import ExportedState
 from ..utils._validation import as_clip_list, check_same_length
@@ -117,7 +118,7 @@ class Augmenter(ExportedState, BaseEstimator):
     _parameter_constraints = {
         "augmentation": [callable],
         "n_copies": [Interval(Integral, 0, None, closed="left")],
-        "sr": [Interval(Integral, 1, None, closed="left")],
+        "sr": [SAMPLE_RATE],
         "include_original": ["boolean"],
         "random_state": ["random_state"],
     }

@@ -41,6 +41,7 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_memory
 
 from ..labels import spoof_label
+from ..utils._bounds import FRAME, SAMPLE_RATE
 from ..utils._docstring import WAVEFORMS_FIT_DOC, Substitution
 from ._sampler import _same_length, like_input, waveform_clips
 
@@ -75,7 +76,7 @@ class GriffinLimVocoder(BaseEstimator):
     _parameter_constraints = {
         "n_mels": [Interval(Integral, 1, 512, closed="both")],
         "n_fft": [Interval(Integral, 16, 2**16, closed="both")],
-        "hop_length": [Interval(Integral, 1, None, closed="left")],
+        "hop_length": [FRAME],
         "n_iter": [Interval(Integral, 1, 1000, closed="both")],
         "random_state": [Interval(Integral, 0, None, closed="left"), None],
     }
@@ -254,7 +255,7 @@ class VocodedCopies(BaseEstimator):
 
     _parameter_constraints = {
         "vocoders": [list, tuple],
-        "sr": [Interval(Integral, 1, None, closed="left")],
+        "sr": [SAMPLE_RATE],
         "memory": [None, str, HasMethods(["cache"])],
     }
 

@@ -12,6 +12,7 @@ from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils._param_validation import Interval, validate_params
 
 from ..labels import spoof_label, spoof_scores
+from ..utils._bounds import SAMPLE_RATE
 from ..utils._validation import as_clip_list
 
 __all__ = ["shortcut_audit", "audio_cues", "ShortcutWarning", "SHORTCUT_AUC_THRESHOLD"]
@@ -72,7 +73,7 @@ def _cues_of_file(path, silence_db):
 @validate_params(
     {
         "X": "no_validation",
-        "sr": [Interval(Integral, 1, None, closed="left")],
+        "sr": [SAMPLE_RATE],
         "silence_db": [Interval(Real, None, 0, closed="right")],
         "n_jobs": [Integral, None],
     },
@@ -129,7 +130,7 @@ def _cue_auc(values, y, train, test, pos):
         "X": "no_validation",
         "y": ["array-like"],
         "cv": [Interval(Integral, 2, None, closed="left")],
-        "sr": [Interval(Integral, 1, None, closed="left")],
+        "sr": [SAMPLE_RATE],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
     },

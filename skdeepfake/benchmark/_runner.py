@@ -15,6 +15,7 @@ from tqdm.auto import tqdm
 
 from ..labels import spoof_label, spoof_scores
 from ..metrics import eer_scorer, equal_error_rate, min_dcf
+from ..utils._bounds import SAMPLE_RATE
 from ..utils._validation import as_clip_list
 from ._audit import shortcut_audit
 from ._results import BenchmarkResults
@@ -72,7 +73,7 @@ def _evaluate(name, estimator, X, y, train, test, split, grid, pos):
         "cv": [Interval(Integral, 2, None, closed="left"), HasMethods(["split"])],
         "param_grids": [dict, None],
         "audit": ["boolean"],
-        "sr": [Interval(Integral, 1, None, closed="left")],
+        "sr": [SAMPLE_RATE],
         "progress": ["boolean"],
         "n_jobs": [Integral, None],
         "groups": ["array-like", None],

@@ -68,13 +68,38 @@ def _grid(most):
 
 
 def _seconds(text):
+    from ..utils._bounds import MAX_SECONDS
+
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not seconds: {text!r}") from None
-    if not value > 0:  # NaN fails too
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    if not 0 < value <= MAX_SECONDS:  # NaN and inf fail too
+        raise argparse.ArgumentTypeError(
+            f"expected a positive, finite number of seconds (at most {MAX_SECONDS:g}), got {text!r}"
+        )
     return value
+
+
+def _window(text):
+    from ..windows import WINDOW_RANGE
+
+    value = _seconds(text)
+    if not WINDOW_RANGE[0] <= value <= WINDOW_RANGE[1]:
+        raise argparse.ArgumentTypeError(
+            f"a window is {WINDOW_RANGE[0]:g} to {WINDOW_RANGE[1]:g} seconds, got {text!r}"
+        )
+    return value
+
+
+def _trustable(text):
+    from ..persistence._trust import check_trustable
+
+    try:
+        check_trustable([text], what="--trust")
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text
 
 
 def _parents():
@@ -275,13 +300,15 @@ def build_parser():
     predict.add_argument(
         "--trust",
         action="append",
-        metavar="TYPE",
-        help="also rebuild this scikit-learn class the model file holds (repeatable; the names a "
-        "refusal lists). Only for files you made or whose source you trust",
+        type=_trustable,
+        metavar="CLASS",
+        help="also rebuild this scikit-learn, imbalanced-learn or XGBoost class the model file "
+        "holds (repeatable; the names a refusal lists; never a function or another package's "
+        "class). Only for files you made or whose source you trust",
     )
     predict.add_argument(
         "--window",
-        type=_seconds,
+        type=_window,
         help="window seconds (default: the model's input length; 2 for pooled models)",
     )
     predict.add_argument("--hop", type=_seconds, help="hop seconds (default: half a window)")
@@ -320,7 +347,9 @@ def build_parser():
     explain.add_argument(
         "--model", type=Path, help="model file from 'skdeepfake train' (default: the pretrained detector)"
     )
-    explain.add_argument("--trust", action="append", metavar="TYPE", help="as for 'predict'")
+    explain.add_argument(
+        "--trust", action="append", type=_trustable, metavar="CLASS", help="as for 'predict'"
+    )
     explain.add_argument("--out", type=Path, required=True, help="figure to write, e.g. map.png")
     explain.add_argument("--json", type=Path, help="cell scores to write (default: --out with .json)")
     explain.add_argument("--segments", type=_grid(1000), default=20, help="time segments (default: 20)")

@@ -2,15 +2,16 @@
 
 import os
 import warnings
-from numbers import Integral, Real
+from numbers import Integral
 from pathlib import Path
 
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import validate_params
 
 from ..io._decode import MAX_DURATION, unreadable_reason
+from ..utils._bounds import SECONDS
 
 __all__ = ["load_audio_folder", "TARGET_NAMES"]
 
@@ -22,8 +23,8 @@ TARGET_NAMES = np.array(["real", "fake"])
 CHECK_CONSTRAINTS = {
     "check": ["boolean"],
     "n_jobs": [Integral, None],
-    "max_duration": [Interval(Real, 0, None, closed="neither"), None],
-    "min_duration": [Interval(Real, 0, None, closed="neither"), None],
+    "max_duration": [SECONDS, None],
+    "min_duration": [SECONDS, None],
 }
 
 

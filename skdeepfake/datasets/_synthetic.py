@@ -9,6 +9,8 @@ import scipy.signal
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
+from ..utils._bounds import SAMPLE_RATE, SECONDS
+
 __all__ = ["make_synthetic_speech"]
 
 # Formant frequencies (F1, F2, F3) in Hz of a few vowels, adult speakers.
@@ -51,8 +53,8 @@ neither length, level nor bandwidth separates them.
 @validate_params(
     {
         "n_samples": [Interval(Integral, 2, None, closed="left")],
-        "duration": [Interval(Real, 0, None, closed="neither"), tuple, list],
-        "sr": [Interval(Integral, 1000, None, closed="left")],
+        "duration": [SECONDS, tuple, list],
+        "sr": [SAMPLE_RATE],
         "weights": [Interval(Real, 0, 1, closed="both")],
         "random_state": ["random_state"],
     },

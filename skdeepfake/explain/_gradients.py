@@ -27,14 +27,13 @@ their times. The gradients are computed by the Keras backend in use
 (TensorFlow, JAX or PyTorch; ``skdeepfake.models._backend``).
 """
 
-from numbers import Integral
-
 import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils._param_validation import StrOptions, validate_params
 
 from ..features import MelSpectrogram
+from ..utils._bounds import SAMPLE_RATE
 
 __all__ = ["gradient_map"]
 
@@ -80,7 +79,7 @@ def _upsample(cam, shape):
         "estimator": [Pipeline],
         "x": ["array-like"],
         "method": [StrOptions({"input_x_gradient", "gradcam", "hirescam"})],
-        "sr": [Interval(Integral, 1, None, closed="left"), None],
+        "sr": [SAMPLE_RATE, None],
     },
     prefer_skip_nested_validation=True,
 )

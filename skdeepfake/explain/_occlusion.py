@@ -44,6 +44,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, va
 from ..io import MAX_CLIP_DURATION
 from ..labels import spoof_scores
 from ..scoring import input_rate
+from ..utils._bounds import SAMPLE_RATE
 from ..utils._parallel import map_batches
 
 __all__ = ["occlusion", "deletion_curve"]
@@ -178,7 +179,7 @@ def _as_recording(estimator, x, sr):
 _COMMON = {
     "estimator": [HasMethods(["predict_proba"])],
     "x": ["array-like"],
-    "sr": [Interval(Integral, 1, None, closed="left")],
+    "sr": [SAMPLE_RATE],
     "mask": [StrOptions({"attenuate", "noise"})],
     "attenuation_db": [Interval(Real, 0, None, closed="neither")],
     "target": [StrOptions({"p_fake", "logit"})],

@@ -8,6 +8,7 @@ import numpy as np
 import scipy.interpolate
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ..utils._bounds import BANDS, FRAME, SAMPLE_RATE
 from ..utils._docstring import BATCHES_DOC, Substitution
 from ._base import DEFAULT_STATS, FrameFeaturizer
 from ._constant_q import _relative_bandwidth, shared_constant_q
@@ -150,13 +151,13 @@ class CQCC(FrameFeaturizer):
 
     _parameter_constraints = {
         **FrameFeaturizer._parameter_constraints,
-        "sr": [Interval(Integral, 1, None, closed="left")],
+        "sr": [SAMPLE_RATE],
         "n_octaves": [Interval(Integral, 1, None, closed="left")],
         "fmax": [Interval(Real, 0, None, closed="neither"), None],
-        "bins_per_octave": [Interval(Integral, 1, None, closed="left")],
-        "hop_length": [Interval(Integral, 1, None, closed="left")],
-        "n_uniform": [Interval(Integral, 1, None, closed="left")],
-        "n_cqcc": [Interval(Integral, 1, None, closed="left")],
+        "bins_per_octave": [BANDS],
+        "hop_length": [FRAME],
+        "n_uniform": [BANDS],
+        "n_cqcc": [BANDS],
         "n_deltas": [Interval(Integral, 0, 2, closed="both")],
         "delta_width": [Interval(Integral, 3, None, closed="left")],
         "cmvn": [StrOptions({"mean", "mean_variance"}), None],

@@ -1,11 +1,9 @@
 """Handcrafted spectral features summarised over time, one row per clip."""
 
-from numbers import Integral
-
 import librosa
 import numpy as np
-from sklearn.utils._param_validation import Interval
 
+from ..utils._bounds import BANDS, FFT_SIZE, FRAME, SAMPLE_RATE
 from ..utils._docstring import BATCHES_DOC, Substitution
 from ._base import FrameFeaturizer
 from ._spectral import BandedFilterbank, hann_window, power_spectrogram, power_to_db
@@ -143,11 +141,11 @@ class HandcraftedFeatures(FrameFeaturizer):
 
     _parameter_constraints = {
         **FrameFeaturizer._parameter_constraints,
-        "sr": [Interval(Integral, 1, None, closed="left")],
+        "sr": [SAMPLE_RATE],
         "features": [tuple, list, None],
-        "n_mfcc": [Interval(Integral, 1, None, closed="left")],
-        "n_fft": [Interval(Integral, 2, None, closed="left")],
-        "hop_length": [Interval(Integral, 1, None, closed="left")],
+        "n_mfcc": [BANDS],
+        "n_fft": [FFT_SIZE],
+        "hop_length": [FRAME],
     }
 
     def __init__(

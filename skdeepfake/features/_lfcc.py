@@ -5,6 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ..utils._bounds import BANDS, FFT_SIZE, FRAME, SAMPLE_RATE
 from ..utils._docstring import BATCHES_DOC, Substitution
 from ._base import DEFAULT_STATS, FrameFeaturizer
 from ._spectral import (
@@ -164,12 +165,12 @@ class LFCC(FrameFeaturizer):
 
     _parameter_constraints = {
         **FrameFeaturizer._parameter_constraints,
-        "sr": [Interval(Integral, 1, None, closed="left")],
-        "n_filters": [Interval(Integral, 1, None, closed="left")],
-        "n_lfcc": [Interval(Integral, 1, None, closed="left")],
-        "n_fft": [Interval(Integral, 2, None, closed="left")],
-        "win_length": [Interval(Integral, 1, None, closed="left")],
-        "hop_length": [Interval(Integral, 1, None, closed="left")],
+        "sr": [SAMPLE_RATE],
+        "n_filters": [BANDS],
+        "n_lfcc": [BANDS],
+        "n_fft": [FFT_SIZE],
+        "win_length": [FRAME],
+        "hop_length": [FRAME],
         "window": [str],
         "periodic_window": ["boolean"],
         "filter_grid": [StrOptions({"frequencies", "band"})],

@@ -1,11 +1,12 @@
 """Log-mel spectrograms of a batch of waveforms."""
 
-from numbers import Integral, Real
+from numbers import Real
 
 import librosa
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
+from ..utils._bounds import BANDS, FFT_SIZE, FRAME, SAMPLE_RATE
 from ..utils._docstring import BATCHES_DOC, Substitution
 from ._base import DEFAULT_STATS, FrameFeaturizer
 from ._spectral import BandedFilterbank, hann_window, n_frames, power_spectrogram, power_to_db
@@ -82,10 +83,10 @@ class MelSpectrogram(FrameFeaturizer):
 
     _parameter_constraints = {
         **FrameFeaturizer._parameter_constraints,
-        "sr": [Interval(Integral, 1, None, closed="left")],
-        "n_fft": [Interval(Integral, 2, None, closed="left")],
-        "hop_length": [Interval(Integral, 1, None, closed="left")],
-        "n_mels": [Interval(Integral, 1, None, closed="left")],
+        "sr": [SAMPLE_RATE],
+        "n_fft": [FFT_SIZE],
+        "hop_length": [FRAME],
+        "n_mels": [BANDS],
         "fmin": [Interval(Real, 0, None, closed="left")],
         "fmax": [Interval(Real, 0, None, closed="neither"), None],
         "top_db": [Interval(Real, 0, None, closed="neither"), None],

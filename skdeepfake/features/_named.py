@@ -5,12 +5,11 @@
 featurizers, and the pipelines module assembles whole detectors from them.
 """
 
-from numbers import Integral
-
 from sklearn.pipeline import FeatureUnion
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
+from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
 
 from ..registry import FRONTENDS
+from ..utils._bounds import SAMPLE_RATE
 
 __all__ = ["make_frontend", "frontend_grid"]
 
@@ -18,7 +17,7 @@ __all__ = ["make_frontend", "frontend_grid"]
 @validate_params(
     {
         "names": [list, tuple],
-        "sr": [Interval(Integral, 1, None, closed="left")],
+        "sr": [SAMPLE_RATE],
         "output": [StrOptions({"stats", "frames"})],
         "stats": [tuple, list, None],
     },
@@ -81,7 +80,7 @@ def _named_frontend(name, sr, output, stats):
 @validate_params(
     {
         "features": [str, tuple, list, HasMethods(["fit", "transform"])],
-        "sr": [Interval(Integral, 1, None, closed="left")],
+        "sr": [SAMPLE_RATE],
         "output": [StrOptions({"stats", "frames"})],
         "stats": [tuple, list, None],
     },

@@ -5,6 +5,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from ..utils._bounds import SAMPLE_RATE
 from ..utils._state import ExportedState
 from ._base import FrameFeaturizer
 
@@ -114,7 +115,7 @@ class SpeechEncoder(ExportedState, FrameFeaturizer):
         **FrameFeaturizer._parameter_constraints,
         "model": [str],
         "layer": [Integral, tuple, list],
-        "sr": [Interval(Integral, 1, None, closed="left")],
+        "sr": [SAMPLE_RATE],
         "config": [dict, None],
         "local_files_only": ["boolean"],
         "device": [str, None],

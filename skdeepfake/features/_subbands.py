@@ -1,10 +1,11 @@
 """Log power in equal-width linear-frequency sub-bands."""
 
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
+from ..utils._bounds import BANDS, FFT_SIZE, FRAME, SAMPLE_RATE
 from ..utils._docstring import BATCHES_DOC, Substitution
 from ._base import DEFAULT_STATS, FrameFeaturizer
 from ._lfcc import check_linear_frames
@@ -93,11 +94,11 @@ class LinearSubbands(FrameFeaturizer):
 
     _parameter_constraints = {
         **FrameFeaturizer._parameter_constraints,
-        "sr": [Interval(Integral, 1, None, closed="left")],
-        "n_bands": [Interval(Integral, 1, None, closed="left")],
-        "n_fft": [Interval(Integral, 2, None, closed="left")],
-        "win_length": [Interval(Integral, 1, None, closed="left")],
-        "hop_length": [Interval(Integral, 1, None, closed="left")],
+        "sr": [SAMPLE_RATE],
+        "n_bands": [BANDS],
+        "n_fft": [FFT_SIZE],
+        "win_length": [FRAME],
+        "hop_length": [FRAME],
         "window": [str],
         "fmin": [Interval(Real, 0, None, closed="left")],
         "fmax": [Interval(Real, 0, None, closed="neither"), None],

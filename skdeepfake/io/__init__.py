@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from ..utils._bounds import SAMPLE_RATE, SECONDS
 from ..utils._parallel import map_batches
 from ..utils._validation import as_clip_list, check_same_length
 from ._decode import (
@@ -172,13 +173,13 @@ class AudioLoader(TransformerMixin, BaseEstimator):
     _fits_only_input_length = True
 
     _parameter_constraints = {
-        "sr": [Interval(Integral, 1, None, closed="left")],
+        "sr": [SAMPLE_RATE],
         "duration": [Interval(Real, 0, MAX_CLIP_DURATION, closed="right"), None],
         "crop": [StrOptions({"start", "center", "random"})],
         "pad_mode": [StrOptions({"repeat", "constant"})],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
-        "max_duration": [Interval(Real, 0, None, closed="neither"), None],
+        "max_duration": [SECONDS, None],
         "verbose": ["boolean"],
     }
 

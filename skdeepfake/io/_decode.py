@@ -12,12 +12,13 @@ import os
 import re
 import stat
 from contextlib import contextmanager
-from numbers import Integral, Real
 
 import numpy as np
 import soundfile as sf
 import soxr
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import validate_params
+
+from ..utils._bounds import MAX_WAVEFORM_BYTES, SAMPLE_RATE, SAMPLE_RATE_RANGE, SECONDS
 
 __all__ = [
     "AudioLoadError",
@@ -30,8 +31,6 @@ __all__ = [
     "MAX_SAMPLE_MAGNITUDE",
 ]
 
-#: Sample rates (Hz) a file may declare: telephone-band 1 kHz to 384 kHz.
-SAMPLE_RATE_RANGE = (1000, 384000)
 #: Longest recording decoded whole, in seconds, unless a caller allows more.
 MAX_DURATION = 3600.0
 
@@ -98,9 +97,9 @@ def check_regular_file(path):
 @validate_params(
     {
         "path": [str, os.PathLike],
-        "sr": [Interval(Integral, 1, None, closed="left"), None],
-        "max_duration": [Interval(Real, 0, None, closed="neither"), None],
-        "first": [Interval(Real, 0, None, closed="neither"), None],
+        "sr": [SAMPLE_RATE, None],
+        "max_duration": [SECONDS, None],
+        "first": [SECONDS, None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -232,7 +231,18 @@ class AudioBlocks:
             self._file = None
 
     def read_all(self):
-        """All the samples at once, as :func:`load_audio` returns them (one copy, no more)."""
+        """All the samples at once, as :func:`load_audio` returns them (one copy, no more).
+
+        Refused, before anything is allocated, when they would take more than
+        :data:`~skdeepfake.utils._bounds.MAX_WAVEFORM_BYTES`; iterate the
+        blocks instead.
+        """
+        if self.n_out * 4 > MAX_WAVEFORM_BYTES:
+            raise AudioLoadError(
+                f"{self.path}: at {self.sr} Hz it would take {self.n_out * 4 / 2**30:.1f} GiB in memory, "
+                f"more than the {MAX_WAVEFORM_BYTES / 2**30:.0f} GiB a recording may; lower max_duration "
+                "(--max-duration) or score it in windows."
+            )
         y = np.empty(self.n_out, dtype=np.float32)
         filled = 0
         for block in self:

@@ -20,15 +20,19 @@ from ._checks import (
     check_sizes,
 )
 from ._formats import load_v1_or_v2
-from ._trust import TRUSTED_CLASSES, check_trees, refused_types, schema_types, trusted_types
+from ._trust import (
+    TRUSTED_CLASSES,
+    check_trees,
+    check_trustable,
+    is_code,
+    refused_types,
+    schema_types,
+    trusted_types,
+)
 
 __all__ = ["save_model", "load_model", "is_trusted_type", "TRUSTED_CLASSES"]
 
 _MEMBER = "model.skops"
-# Packages whose classes a caller may choose to trust by name at load; the
-# classes of any other package, and every function, are code from the file.
-_TRUSTABLE_PACKAGES = ("sklearn", "imblearn", "xgboost")
-_CODE_LOADERS = ("FunctionNode", "MethodNode", "PartialNode", "OperatorFuncNode")
 
 
 @validate_params({"name": [str]}, prefer_skip_nested_validation=True)
@@ -66,10 +70,6 @@ def _schema(data, path):
     with zipfile.ZipFile(io.BytesIO(data)) as inner:
         check_sizes(inner, None, path)
         return schema_types(json.loads(inner.read("schema.json")), path, MAX_SCHEMA_DEPTH)
-
-
-def _is_code(loader, name):
-    return loader in _CODE_LOADERS or name.split(".")[0] not in _TRUSTABLE_PACKAGES
 
 
 @validate_params(
@@ -134,7 +134,7 @@ def save_model(model, path):
         raise ModelFileError(f"Cannot save this model: {type(err).__name__}: {err}") from None
     pairs = _schema(data, "the model")
     refused = refused_types(pairs)
-    code = sorted({name for loader, name in pairs if name in refused and _is_code(loader, name)})
+    code = sorted({name for loader, name in pairs if name in refused and is_code(loader, name)})
     if code:
         raise ModelFileError(
             f"Cannot save this model: it holds {', '.join(code)}, which model files may not hold "
@@ -182,8 +182,14 @@ def load_model(path, trusted=None):
         ``"sklearn.ensemble._forest.RandomForestClassifier"``,
         ``"sklearn.tree._classes.DecisionTreeClassifier"`` and
         ``"sklearn.tree._tree.Tree"``). Trust only files you made or whose
-        source you trust. Decision trees are checked all the same: every
-        child and feature index must lie within the tree and the data.
+        source you trust. The names are checked before the file is opened
+        (:func:`~skdeepfake.persistence._trust.check_trustable`): each must be
+        a class defined in one of those packages that does not act when
+        garbage-collected; functions, builtins, test helpers and other
+        packages' classes are refused, and a trusted class is rebuilt only
+        from its stored state, never called with the file's arguments.
+        Decision trees are checked all the same: every child and feature
+        index must lie within the tree and the data.
 
     Returns
     -------
@@ -196,18 +202,16 @@ def load_model(path, trusted=None):
         If the file is missing, damaged, not a skdeepfake model, holds an
         untrusted type, or was written by a newer format version than this
         skdeepfake reads.
+    ValueError
+        If ``trusted`` names anything but a trustable class.
 
     Examples
     --------
     See :func:`save_model`.
     """
     path = Path(path)
-    if path.is_dir():
-        raise ModelFileError(f"{path}: is a folder, not a model file.")
-    if not path.is_file():
-        raise ModelFileError(f"{path}: no such model file.")
-    if trusted is not None and not all(isinstance(t, str) for t in trusted):
-        raise ValueError(f"trusted={trusted!r}: give qualified type names (str), as a refusal lists them.")
+    check_trustable(trusted or ())
+    _check_model_path(path)
     try:
         with zipfile.ZipFile(path) as zf:
             check_sizes(zf, {"manifest.json": None}, path)
@@ -235,13 +239,33 @@ def load_model(path, trusted=None):
     return model
 
 
+def _check_model_path(path):
+    """A regular file, or a ModelFileError saying what the path is instead."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise ModelFileError(f"{path}: is a broken symbolic link, not a model file.") from None
+        raise ModelFileError(f"{path}: no such model file.") from None
+    except OSError as err:
+        raise ModelFileError(f"{path}: cannot be read ({err.strerror}).") from None
+    if stat.S_ISDIR(mode):
+        raise ModelFileError(f"{path}: is a folder, not a model file.")
+    if not stat.S_ISREG(mode):
+        raise ModelFileError(
+            f"{path}: is a device, pipe or socket, not a model file; refused without reading it."
+        )
+
+
 def _load_skops(data, path, trusted):
     import skops.io as sio
 
     pairs = _schema(data, path)
     refused = refused_types(pairs, trusted)
     if refused:
-        code = sorted({name for loader, name in pairs if name in refused and _is_code(loader, name)})
+        code = sorted({name for loader, name in pairs if name in refused and is_code(loader, name)})
         if code:
             how = "model files may not hold them"
         else:

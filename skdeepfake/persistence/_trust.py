@@ -15,10 +15,16 @@ folder of its choosing when it is garbage-collected, and scikit-learn's
 
 Anything else is refused by name before any object is built or any module
 imported, unless the caller trusts that type by name
-(``load_model(path, trusted=[...])``). Functions, bound methods and
-``functools.partial`` are never in the table: a model file holds no code.
+(``load_model(path, trusted=[...])``, ``--trust`` on the command line).
+What a caller may trust is itself an allowlist (:func:`check_trustable`):
+a class defined in scikit-learn, imbalanced-learn or XGBoost, that does not
+act when garbage-collected, and only where the file rebuilds an object or
+names a type; never a function, a builtin, a test helper or another
+package's class. Functions, bound methods and ``functools.partial`` are
+never in the table: a model file holds no code.
 """
 
+import re
 from functools import lru_cache
 from importlib import import_module
 
@@ -26,7 +32,29 @@ import numpy as np
 
 from ..registry import FRONTENDS, MODELS
 
-__all__ = ["TRUSTED_CLASSES", "trusted_types", "schema_types", "refused_types", "check_trees"]
+__all__ = [
+    "TRUSTED_CLASSES",
+    "TRUSTABLE_PACKAGES",
+    "trusted_types",
+    "check_trustable",
+    "schema_types",
+    "refused_types",
+    "is_code",
+    "check_trees",
+]
+
+#: The packages whose classes a caller may trust by name, beyond the table.
+TRUSTABLE_PACKAGES = ("sklearn", "imblearn", "xgboost")
+# The skops loaders that rebuild an instance of a class (from its stored
+# state, never by calling it with the file's arguments) or name a type: the
+# only places where a caller-trusted name is admitted. A name under any
+# other loader (FunctionNode, ConstructorFromReduceNode, a data loader that
+# calls its type) is refused even when trusted.
+_CLASS_LOADERS = frozenset({"ObjectNode", "TreeNode", "LossNode", "TypeNode"})
+# Classes that are not estimators but hold a fitted estimator's data, and
+# that a trusted estimator may need (trees, boosting's predictors, losses).
+_DATA_MODULES = ("sklearn.tree._tree", "sklearn._loss.", "sklearn.ensemble._hist_gradient_boosting.")
+_QUALIFIED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
 
 #: The classes a model file may hold without being trusted by the caller,
 #: ``(module, class): why``: every model and front-end of
@@ -111,6 +139,74 @@ def trusted_types():
     return names
 
 
+def check_trustable(names, what="trusted"):
+    """Refuse, before anything is loaded, any name a caller may not trust.
+
+    Parameters
+    ----------
+    names : list of str
+        Qualified class names (``module.Class``, as a refusal lists them).
+    what : str, default="trusted"
+        How the caller calls the argument, for the message (``--trust`` on
+        the command line).
+
+    Raises
+    ------
+    ValueError
+        Naming the first refused name and why: not a qualified name; outside
+        scikit-learn, imbalanced-learn and XGBoost (no module of another
+        package is imported to find out); a test helper; not found; a
+        function or another object rather than a class; a class re-exported
+        from another package; a class that acts when garbage-collected; or a
+        class that is neither an estimator nor the data of one (trees,
+        boosting's predictors, losses).
+    """
+    for name in names:
+        problem = _untrustable(name)
+        if problem:
+            raise ValueError(
+                f"{what}: {name!r} {problem}. Only classes of scikit-learn, imbalanced-learn and "
+                "XGBoost can be trusted; never a function, a builtin or another package's class."
+            )
+
+
+def _untrustable(name):
+    """Why ``name`` may not be trusted, or None. Imports only modules of the trustable packages."""
+    if not isinstance(name, str) or not _QUALIFIED.fullmatch(name):
+        return "is not a qualified class name such as 'sklearn.tree._tree.Tree'"
+    parts = name.split(".")
+    if parts[0] not in TRUSTABLE_PACKAGES:
+        return f"is outside {', '.join(TRUSTABLE_PACKAGES)}"
+    if any(part in ("tests", "_testing", "testing", "conftest") for part in parts):
+        return "is a test helper, not a model class"
+    module, obj = None, None
+    for split in range(len(parts) - 1, 0, -1):  # the longest importable module prefix
+        try:
+            module = import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        obj = module
+        for attr in parts[split:]:
+            obj = getattr(obj, attr, None)
+        break
+    if obj is None:
+        return "names no class"
+    if not isinstance(obj, type):
+        return f"is a {type(obj).__name__}, not a class"
+    defined = f"{obj.__module__}.{obj.__qualname__}"
+    if defined != name:
+        if obj.__module__.split(".")[0] not in TRUSTABLE_PACKAGES:
+            return f"is {defined}, a class of another package"
+        return f"is stored as {defined!r}: trust it by that name"
+    if any("__del__" in vars(base) for base in obj.__mro__ if base is not object):
+        return "acts when garbage-collected (__del__)"
+    from sklearn.base import BaseEstimator
+
+    if not (issubclass(obj, BaseEstimator) or name.startswith(_DATA_MODULES)):
+        return "is neither an estimator nor the data of one (a tree, a loss)"
+    return None
+
+
 def schema_types(schema, path, max_depth):
     """Every ``(loader, type)`` pair a skops schema names, nesting bounded.
 
@@ -137,11 +233,16 @@ def schema_types(schema, path, max_depth):
 
 
 def refused_types(pairs, trusted=()):
-    """The type names among ``pairs`` that neither the table nor ``trusted`` admits."""
+    """The type names among ``pairs`` that neither the table nor ``trusted`` admits.
+
+    ``trusted`` must have passed :func:`check_trustable`; its names are
+    admitted only under the loaders that rebuild a class's instance or name
+    a type.
+    """
     classes, extra = trusted_types(), set(trusted)
     refused = set()
     for loader, name in pairs:
-        if name in extra or loader in _ANY_TYPE_LOADERS:
+        if loader in _ANY_TYPE_LOADERS or (name in extra and loader in _CLASS_LOADERS):
             continue
         if loader == "ObjectNode" and name in classes:
             continue
@@ -149,6 +250,11 @@ def refused_types(pairs, trusted=()):
             continue
         refused.add(name)
     return sorted(refused)
+
+
+def is_code(loader, name):
+    """Whether a refused ``(loader, name)`` is code, which no caller can trust either."""
+    return loader not in _CLASS_LOADERS or name.split(".")[0] not in TRUSTABLE_PACKAGES
 
 
 def check_trees(model, path):

@@ -17,9 +17,11 @@ codecs, telephone channels, noise or recent voice cloning. Read
 yours where you can (``skdeepfake train``).
 """
 
+import hashlib
+import re
 from pathlib import Path
 
-__all__ = ["load_detector", "detector_pipeline", "MODEL_FILE", "MODEL_CARD"]
+__all__ = ["load_detector", "detector_pipeline", "model_file_digest", "MODEL_FILE", "MODEL_CARD"]
 
 _HERE = Path(__file__).resolve().parent
 
@@ -53,6 +55,54 @@ def detector_pipeline():
     return make_xgb_pipeline(random_state=0)
 
 
+def model_file_digest():
+    """The size and SHA-256 of :data:`MODEL_FILE` that :data:`MODEL_CARD` quotes.
+
+    The model card is the one place the shipped file's digest is written;
+    :func:`load_detector` checks the file against it before loading.
+
+    Returns
+    -------
+    (int, str)
+        Bytes and the hexadecimal SHA-256.
+
+    Examples
+    --------
+    >>> from skdeepfake.pretrained import model_file_digest
+    >>> size, sha256 = model_file_digest()
+    >>> size > 0, len(sha256)
+    (True, 64)
+    """
+    card = MODEL_CARD.read_text(encoding="utf-8")
+    found = re.search(r"([\d,]+) bytes, SHA-256\s*`([0-9a-f]{64})`", card)
+    if found is None:
+        raise ValueError(
+            f"{MODEL_CARD}: quotes no size and SHA-256 of {MODEL_FILE.name}; the package is damaged."
+        )
+    return int(found[1].replace(",", "")), found[2]
+
+
+def _check_digest():
+    from ..persistence import ModelFileError
+
+    size, expected = model_file_digest()
+    actual_size = MODEL_FILE.stat().st_size
+    if actual_size != size:
+        raise ModelFileError(
+            f"{MODEL_FILE}: holds {actual_size} bytes, but its model card says {size}; the shipped "
+            "detector was replaced or altered. Refused unloaded: reinstall skdeepfake."
+        )
+    digest = hashlib.sha256()
+    with open(MODEL_FILE, "rb") as f:
+        for block in iter(lambda: f.read(2**20), b""):
+            digest.update(block)
+    if digest.hexdigest() != expected:
+        raise ModelFileError(
+            f"{MODEL_FILE}: its SHA-256 is {digest.hexdigest()}, not the {expected} its model card "
+            "quotes; the shipped detector was replaced or altered. Refused unloaded: reinstall skdeepfake."
+        )
+
+
 def load_detector():
     """The pretrained detector, fitted and ready to score recordings.
 
@@ -66,6 +116,9 @@ def load_detector():
     ------
     FileNotFoundError
         If the package was installed without its model file.
+    ModelFileError
+        If the file's size or SHA-256 differs from what :data:`MODEL_CARD`
+        quotes (:func:`model_file_digest`): it was replaced or altered.
 
     Examples
     --------
@@ -81,4 +134,5 @@ def load_detector():
             f"{MODEL_FILE}: the pretrained detector is missing from this installation; "
             "reinstall skdeepfake, or train one with 'skdeepfake train'."
         )
+    _check_digest()
     return load_model(MODEL_FILE)

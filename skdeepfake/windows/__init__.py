@@ -6,7 +6,7 @@ the library's one implementation of it, which the pipeline factories
 (``whole_recording=True``) and :func:`skdeepfake.scoring.score_files` use too.
 """
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -19,15 +19,16 @@ from ..base import BinaryDetectorMixin
 from ..io import MAX_DURATION
 from ..io._decode import _load_audio
 from ..labels import spoof_column, spoof_label, spoof_scores
+from ..utils._bounds import SAMPLE_RATE, SECONDS
 from ..utils._validation import as_clip_list, check_same_length
 from ._windowing import (
     _BATCH_BYTES,
-    _HOP,
-    _WINDOW,
     AGGREGATES,
+    HOP_SECONDS,
     MAX_OVERLAP,
     MIN_HOP,
     WINDOW_RANGE,
+    WINDOW_SECONDS,
     _aggregate,
     _at_rate,
     _n_front_steps,
@@ -46,6 +47,8 @@ __all__ = [
     "WINDOW_RANGE",
     "MIN_HOP",
     "MAX_OVERLAP",
+    "WINDOW_SECONDS",
+    "HOP_SECONDS",
 ]
 
 
@@ -129,15 +132,15 @@ class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
 
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict_proba"])],
-        "window": [_WINDOW],
-        "hop": [_HOP],
-        "sr": [Interval(Integral, 1, None, closed="left")],
+        "window": [WINDOW_SECONDS],
+        "hop": [HOP_SECONDS],
+        "sr": [SAMPLE_RATE],
         "aggregate": [StrOptions(set(AGGREGATES)), callable],
         "max_windows_per_recording": [Interval(Integral, 1, None, closed="left"), None],
         "weighting": [StrOptions({"recording", "window"})],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
-        "max_duration": [Interval(Real, 0, None, closed="neither"), None],
+        "max_duration": [SECONDS, None],
     }
 
     # The default for instances from model files written before the parameter existed.

@@ -15,9 +15,18 @@ from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import has_fit_parameter
 
 from ..io import _fix_length
+from ..utils._bounds import MAX_SECONDS, SAMPLE_RATE
 from ..utils._validation import as_clip_list
 
-__all__ = ["window_bounds", "AGGREGATES", "WINDOW_RANGE", "MIN_HOP", "MAX_OVERLAP"]
+__all__ = [
+    "window_bounds",
+    "AGGREGATES",
+    "WINDOW_RANGE",
+    "MIN_HOP",
+    "MAX_OVERLAP",
+    "WINDOW_SECONDS",
+    "HOP_SECONDS",
+]
 
 #: How window scores combine into one score per recording.
 AGGREGATES = {"mean": np.mean, "max": np.max, "median": np.median}
@@ -28,8 +37,10 @@ MIN_HOP = 0.01
 #: At most this many windows overlap at any instant (hop >= window / MAX_OVERLAP).
 MAX_OVERLAP = 100
 _BATCH_BYTES = 2**26  # waveform bytes of a batch of windows, whatever batch_size says
-_WINDOW = Interval(Real, WINDOW_RANGE[0], WINDOW_RANGE[1], closed="both")
-_HOP = Interval(Real, MIN_HOP, None, closed="left")
+#: The constraint on a window length (seconds), for validate_params.
+WINDOW_SECONDS = Interval(Real, WINDOW_RANGE[0], WINDOW_RANGE[1], closed="both")
+#: The constraint on a hop (seconds), for validate_params.
+HOP_SECONDS = Interval(Real, MIN_HOP, MAX_SECONDS, closed="both")
 
 
 def check_window_and_hop(window, hop, what="WindowedClassifier"):
@@ -50,9 +61,9 @@ def check_window_and_hop(window, hop, what="WindowedClassifier"):
 @validate_params(
     {
         "n_samples": [Interval(Integral, 0, None, closed="left")],
-        "sr": [Interval(Integral, 1, None, closed="left")],
-        "window": [_WINDOW],
-        "hop": [_HOP],
+        "sr": [SAMPLE_RATE],
+        "window": [WINDOW_SECONDS],
+        "hop": [HOP_SECONDS],
     },
     prefer_skip_nested_validation=True,
 )
