@@ -23,14 +23,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from .features import FrameFeaturizer, pool_recording
 from .features._pooling import CHUNK_SAMPLES
-from .io import MAX_DURATION, AudioBlocks, AudioLoader, AudioLoadError
+from .io import MAX_DURATION, AudioBlocks, AudioLoader, AudioLoadError, signal_note
 from .labels import spoof_column, spoof_scores
 from .utils._bounds import SECONDS
 from .windows import AGGREGATES, HOP_SECONDS, WINDOW_SECONDS, WindowedClassifier
 
 __all__ = ["score_files", "FileScore", "min_recording_duration", "input_rate"]
 
-_SILENCE = 10 ** (-90 / 20)  # peak below -90 dBFS
 _BATCH_SAMPLES = 2**24  # decoded samples of a batch (17 min at 16 kHz), whatever batch_size says
 
 
@@ -303,17 +302,6 @@ def _reason(err, path):
     return text[len(prefix) :] if text.startswith(prefix) else text
 
 
-def _note(low, high):
-    peak = max(abs(low), abs(high))
-    if peak == 0:
-        return "digital silence: its score says nothing about speech"
-    if high - low < 1e-6:
-        return "a constant (DC) signal: its score says nothing about speech"
-    if peak < _SILENCE:
-        return "silent (peak below -90 dBFS): its score says nothing about speech"
-    return None
-
-
 def _score_batch(plan, decoded, max_duration):
     """The FileScores of one decoded batch, in its order."""
     out, ready = [None] * len(decoded), []
@@ -341,7 +329,7 @@ def _score_batch(plan, decoded, max_duration):
                 except ValueError as err:
                     results.append((float("nan"), None, str(err)))
         for k, y, (p_fake, windows, error) in zip(ready, recordings, results):
-            note = None if error else _note(float(y.min()), float(y.max()))
+            note = None if error else signal_note(float(y.min()), float(y.max()))
             out[k] = FileScore(decoded[k][0], p_fake, windows, error, note)
     return out
 
@@ -378,7 +366,7 @@ def _stream(plan, path, max_duration):
             p_fake, windows = float(spoof_scores(plan.rest, features)[0][0]), None
     except AudioLoadError as err:
         return FileScore(path, float("nan"), None, _reason(err, path), None)
-    return FileScore(path, p_fake, windows, None, _note(watch.low, watch.high))
+    return FileScore(path, p_fake, windows, None, signal_note(watch.low, watch.high))
 
 
 class _Watch:

@@ -12,12 +12,12 @@ from skdeepfake.models import DNNClassifier, GMMClassifier, XGBoostClassifier
 # The checks feed 2-D inputs with a handful of columns, so the featurizers get
 # a tiny STFT; their real-size behaviour is tested in test_features.py.
 ESTIMATORS = [
-    AudioLoader(sr=100, duration=0.05),
+    AudioLoader(sr=1000, duration=0.005),
     # One band reaching past Nyquist: the 2-point FFT has a bin inside it (no empty band).
-    MelSpectrogram(sr=200, n_fft=2, hop_length=1, n_mels=1, fmax=200.0, flatten=True),
-    HandcraftedFeatures(sr=200, n_fft=2, hop_length=1, features=("zcr", "rms", "spectral_centroid")),
-    LFCC(sr=200, n_fft=2, win_length=2, hop_length=1, n_filters=2, n_lfcc=2, output="stats"),
-    LinearSubbands(sr=200, n_fft=2, win_length=2, hop_length=1, n_bands=1),
+    MelSpectrogram(sr=1000, n_fft=2, hop_length=1, n_mels=1, fmax=200.0, flatten=True),
+    HandcraftedFeatures(sr=1000, n_fft=2, hop_length=1, features=("zcr", "rms", "spectral_centroid")),
+    LFCC(sr=1000, n_fft=2, win_length=2, hop_length=1, n_filters=2, n_lfcc=2, output="stats"),
+    LinearSubbands(sr=1000, n_fft=2, win_length=2, hop_length=1, n_bands=1),
     XGBoostClassifier(n_estimators=10),
     GMMClassifier(n_components=2, random_state=0),
     DNNClassifier(hidden_layer_sizes=(8,), epochs=2, learning_rate=1e-2, random_state=0),

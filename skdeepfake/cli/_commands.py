@@ -5,6 +5,7 @@ import sys
 import warnings
 
 from ._data import _audio_files, _check_classes, _load_dataset, _without_lost_files, load_cli_model
+from ._outputs import say
 from ._parser import NEURAL, build_parser
 
 __all__ = ["main"]
@@ -150,7 +151,7 @@ def cmd_benchmark(args):
         raise ValueError("--groups applies to --data folders (with real/ and fake/).")
     if groups is not None:
         split = "leave one group out" if args.leave_one_group_out else f"{cv}-fold StratifiedGroupKFold"
-        print(f"groups: {len(set(groups))} from --groups {args.groups}; {split}", file=sys.stderr)
+        say(f"groups: {len(set(groups))} from --groups {args.groups}; {split}")
     elif X_test is None and not args.cv:
         X, X_test, y, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=args.seed)
     mode = {
@@ -259,7 +260,7 @@ def cmd_predict(args):
     model = load_cli_model(args)
     files, unlisted = _audio_files(args.paths)
     for path, reason in unlisted:
-        print(f"skipped {path}: {reason}", file=sys.stderr)
+        say(f"skipped {path}: {reason}")
     writer = PredictionWriter(args.format, args.windows, args.threshold)
     scored, skipped = 0, len(unlisted)
     rows = score_files(
@@ -274,14 +275,14 @@ def cmd_predict(args):
     for row in rows:
         if row.error is not None:
             skipped += 1
-            print(f"skipped {row.path}: {row.error}", file=sys.stderr)
+            say(f"skipped {row.path}: {row.error}")
             continue
         if row.note is not None:
-            print(f"warning: {row.path}: {row.note}", file=sys.stderr)
+            say(f"warning: {row.path}: {row.note}")
         writer.write(row.path, row.p_fake, row.windows)
         scored += 1
     writer.close()
-    print(f"scored {scored} file(s); skipped {skipped}; {len(files) + len(unlisted)} in all", file=sys.stderr)
+    say(f"scored {scored} file(s); skipped {skipped}; {len(files) + len(unlisted)} in all")
     return 0 if scored else 1
 
 
@@ -300,10 +301,10 @@ def main(argv=None):
     try:
         return command(args)
     except KeyboardInterrupt:
-        print(f"skdeepfake {args.command}: interrupted", file=sys.stderr)
+        say(f"skdeepfake {args.command}: interrupted")
         return 130
     except (ValueError, OSError) as err:  # expected failures: one line, no traceback
-        print(f"skdeepfake {args.command}: error: {err}", file=sys.stderr)
+        say(f"skdeepfake {args.command}: error: {err}")
         return 2
 
 

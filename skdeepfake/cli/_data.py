@@ -3,8 +3,9 @@
 Every file is accounted for: used, or listed on stderr with the reason.
 """
 
-import sys
 import warnings
+
+from ._outputs import say
 
 __all__ = []
 
@@ -13,6 +14,7 @@ def _load_dataset(args, min_duration=None):
     """:func:`_read_dataset`, its skipped files listed one by one rather than warned about."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*unusable file", category=UserWarning)
+        warnings.filterwarnings("ignore", message=".*silent or constant", category=UserWarning)
         return _read_dataset(args, min_duration)
 
 
@@ -47,6 +49,7 @@ def _read_dataset(args, min_duration=None):
     if args.layout == "for" and getattr(args, "data_split", None) == "training":
         train = load_for(args.data, args.for_version, "training", **limits)
         _report_skipped(train.skipped, len(train.filenames))
+        _report_notes(getattr(train, "notes", []))
         return (
             train.filenames,
             train.target_names[train.target],
@@ -71,15 +74,70 @@ def _read_dataset(args, min_duration=None):
             names[test.target],
             f"FoR {args.for_version}, training -> testing",
         )
+    _check_groups_spec(getattr(args, "groups", None), args.data)  # before any decoding
     data = load_audio_folder(args.data, **limits)
     _report_skipped(data.skipped, len(data.filenames))
+    _report_notes(data.notes)
     args.group_labels = _group_labels(getattr(args, "groups", None), data)
     return data.filenames, data.target_names[data.target], None, None, f"folder {args.data}"
 
 
+#: Seconds a --groups pattern may spend on one file name before the run is refused.
+GROUP_PATTERN_TIMEOUT = 0.5
+
+
+def _group_pattern(spec):
+    """The compiled pattern of ``--groups re:PATTERN`` (the ``regex`` engine, which takes a timeout)."""
+    import regex
+
+    try:
+        return regex.compile(spec[3:])
+    except regex.error as err:
+        raise ValueError(f"--groups {spec}: not a regular expression ({err}).") from None
+
+
+def _groups_from_names(spec, pattern, names):
+    """Each name's group by ``pattern``, None where it does not match; refused if it runs too long."""
+    labels = []
+    for name in names:
+        try:
+            m = pattern.search(name, timeout=GROUP_PATTERN_TIMEOUT)
+        except TimeoutError:
+            raise ValueError(
+                f"--groups {spec}: the pattern ran longer than {GROUP_PATTERN_TIMEOUT:g} s on the file "
+                f"name {name!r} (catastrophic backtracking?); simplify it."
+            ) from None
+        labels.append(None if m is None else (m.group(1) if pattern.groups else m.group(0)))
+    return labels
+
+
+def _check_groups_spec(spec, root):
+    """Refuse a --groups that cannot work before any file is decoded.
+
+    A manifest column must exist (once); a pattern must compile, run in
+    bounded time and match at least one file name of the folder.
+    """
+    from pathlib import Path
+
+    from ..datasets._folder import files_below, manifest_columns
+
+    if spec is None:
+        return
+    if spec.startswith("re:"):
+        pattern = _group_pattern(spec)
+        names = [p.name for label in ("real", "fake") for p in files_below(Path(root) / label, [])]
+        if names and not any(label is not None for label in _groups_from_names(spec, pattern, names)):
+            raise ValueError(f"--groups {spec}: the pattern matches none of the {len(names)} file names.")
+        return
+    columns = manifest_columns(root)
+    if columns is None:
+        raise ValueError(f"--groups {spec}: the folder has no manifest.csv; use --groups re:PATTERN.")
+    if spec not in columns:
+        raise ValueError(f"--groups {spec}: manifest.csv has no such column (it has {', '.join(columns)}).")
+
+
 def _group_labels(spec, data):
     """Each file's group from ``--groups``: a manifest column, or ``re:PATTERN`` on file names."""
-    import re
     from pathlib import Path
 
     import numpy as np
@@ -87,33 +145,35 @@ def _group_labels(spec, data):
     if spec is None:
         return None
     if spec.startswith("re:"):
-        try:
-            pattern = re.compile(spec[3:])
-        except re.error as err:
-            raise ValueError(f"--groups {spec}: not a regular expression ({err}).") from None
-        found = [pattern.search(Path(f).name) for f in data.filenames]
-        labels = [None if m is None else (m.group(1) if pattern.groups else m.group(0)) for m in found]
+        labels = _groups_from_names(spec, _group_pattern(spec), [Path(f).name for f in data.filenames])
     else:
         if data.metadata is None:
             raise ValueError(f"--groups {spec}: the folder has no manifest.csv; use --groups re:PATTERN.")
-        if spec not in data.metadata.columns:
-            columns = ", ".join(data.metadata.columns)
-            raise ValueError(f"--groups {spec}: manifest.csv has no such column (it has {columns}).")
         labels = [None if v != v or v == "" else v for v in data.metadata[spec].tolist()]
     missing = [f for f, g in zip(data.filenames, labels) if g is None]
     if missing:
         raise ValueError(f"--groups {spec}: {len(missing)} file(s) have no group, e.g. {missing[0]}.")
+    if len(set(labels)) < 2:
+        raise ValueError(
+            f"--groups {spec}: every file is in one group ({labels[0]!r}); grouped cross-validation "
+            "needs at least two groups (choose another column or pattern, or leave --groups out)."
+        )
     return np.asarray(labels, dtype=object)
+
+
+def _report_notes(notes):
+    """The silent or constant recordings kept, one line each."""
+    for path, note in notes:
+        say(f"warning: {path}: {note}")
 
 
 def _report_skipped(skipped, used):
     """Every file is used or reported: the reasons, then the counts."""
     for path, reason in skipped:
-        print(f"skipped {path}: {reason}", file=sys.stderr)
-    print(
+        say(f"skipped {path}: {reason}")
+    say(
         f"files: {used + len(skipped)} found, {used} used, {len(skipped)} skipped"
-        + (" (reasons above)" if skipped else ""),
-        file=sys.stderr,
+        + (" (reasons above)" if skipped else "")
     )
 
 
@@ -123,16 +183,15 @@ def _check_classes(y, what):
 
     y = np.asarray(y)
     counts = {name: int((y == name).sum()) for name in ("real", "fake")}
-    print(f"{what}: {counts['real']} real, {counts['fake']} fake", file=sys.stderr)
+    say(f"{what}: {counts['real']} real, {counts['fake']} fake")
     missing = [name for name, n in counts.items() if n == 0]
     if missing:
         raise ValueError(f"{what} holds no {missing[0]} recordings: a detector needs both classes.")
     small = min(counts, key=counts.get)
     if counts[small] < 10:
-        print(
+        say(
             f"warning: only {counts[small]} {small} recordings: scores will vary a lot from one "
-            "split to another; report them with their spread.",
-            file=sys.stderr,
+            "split to another; report them with their spread."
         )
 
 
@@ -154,7 +213,7 @@ def _without_lost_files(run, sets):
                 if lost:
                     for column in pair:  # the files, their labels (and groups)
                         del column[lost[0]]
-                    print(f"skipped {err} (since the folder was checked); running again", file=sys.stderr)
+                    say(f"skipped {err} (since the folder was checked); running again")
                     break
             else:
                 raise
@@ -192,9 +251,8 @@ def load_cli_model(args):
         return load_model(args.model, trusted=args.trust)
     from ..pretrained import MODEL_CARD, MODEL_FILE, load_detector
 
-    print(
+    say(
         f"model: skdeepfake's pretrained detector ({MODEL_FILE.name}); it is weak on recordings "
-        f"unlike its 386 training clips: read {MODEL_CARD} (or pass --model)",
-        file=sys.stderr,
+        f"unlike its 386 training clips: read {MODEL_CARD} (or pass --model)"
     )
     return load_detector()

@@ -1,8 +1,9 @@
 """``skdeepfake explain``: an occlusion map of one recording, as a figure and a JSON of its cells."""
 
 import json
-import sys
 from pathlib import Path
+
+from ._outputs import say
 
 __all__ = ["cmd_explain"]
 
@@ -67,7 +68,7 @@ def cmd_explain(args):
             f"  {cell['start_s']:.2f}-{cell['end_s']:.2f} s, {cell['low_hz']:.0f}-{cell['high_hz']:.0f} Hz: "
             f"masking it lowers the score by {cell['relevance']:+.4f}"
         )
-    print(f"wrote {args.out} and {json_path}", file=sys.stderr)
+    say(f"wrote {args.out} and {json_path}")
     return 0
 
 

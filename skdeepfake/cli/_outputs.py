@@ -28,10 +28,32 @@ __all__ = [
     "atomic_folder",
     "PredictionWriter",
     "safe_cell",
+    "safe_text",
+    "say",
 ]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
+
+
+def safe_text(text):
+    r"""``text`` with every control character but the newline escaped, for a terminal or a log.
+
+    A file name holding ESC or OSC sequences would otherwise re-colour,
+    retitle or rewrite the user's terminal.
+
+    >>> safe_text("a\x1b]0;owned\x07b.wav: skipped")
+    'a\\x1b]0;owned\\x07b.wav: skipped'
+    """
+    return "\n".join(
+        _CONTROL.sub(lambda m: _ESCAPES.get(m[0], f"\\x{ord(m[0]):02x}") if m[0] != "\\" else "\\", line)
+        for line in str(text).split("\n")
+    )
+
+
+def say(text):
+    """Write one message line to stderr, control characters escaped (:func:`safe_text`)."""
+    print(safe_text(text), file=sys.stderr, flush=True)
 
 
 def safe_cell(text):

@@ -97,7 +97,7 @@ def load_asvspoof2019(root, track="LA", split="train", *, check_exists=True):
                     "environment": environment,
                 }
             )
-    return corpus_bunch(records, _ASVSPOOF2019.format(track=track), check_exists=check_exists)
+    return corpus_bunch(records, _ASVSPOOF2019.format(track=track), check_exists=check_exists, roots=(root,))
 
 
 _ASVSPOOF2021 = """ASVspoof 2021 {track} evaluation (Liu et al., "ASVspoof 2021: Towards
@@ -199,7 +199,7 @@ def load_asvspoof2021(root, track="LA", *, subset=None, check_exists=True):
             record["vocoder"] = fields[k + 3]
         if wanted is None or record["subset"] in wanted:
             records.append(record)
-    return corpus_bunch(records, _ASVSPOOF2021.format(track=track), check_exists=check_exists)
+    return corpus_bunch(records, _ASVSPOOF2021.format(track=track), check_exists=check_exists, roots=(root,))
 
 
 _ASVSPOOF5 = """ASVspoof 5 (Wang et al., "ASVspoof 5: Crowdsourced speech data, deepfakes,
@@ -275,4 +275,4 @@ def load_asvspoof5(root, split="train", *, check_exists=True):
                     "attack_tag": tag,
                 }
             )
-    return corpus_bunch(records, _ASVSPOOF5, check_exists=check_exists)
+    return corpus_bunch(records, _ASVSPOOF5, check_exists=check_exists, roots=(root,))

@@ -72,7 +72,7 @@ def load_in_the_wild(root, *, check_exists=True):
                 "split": "eval",
             }
         )
-    return corpus_bunch(records, _ITW, check_exists=check_exists)
+    return corpus_bunch(records, _ITW, check_exists=check_exists, roots=(meta.parent,))
 
 
 _WAVEFAKE = """WaveFake (Frank & Schönherr, "WaveFake: A data set to facilitate audio

@@ -6,12 +6,12 @@ from numbers import Integral
 from pathlib import Path
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import validate_params
 
-from ..io._decode import MAX_DURATION, unreadable_reason
+from ..io import MAX_DURATION
 from ..utils._bounds import SECONDS
+from ._screen import screen_files, warn_notes
 
 __all__ = ["load_audio_folder", "TARGET_NAMES"]
 
@@ -90,7 +90,7 @@ def load_audio_folder(root, check=True, n_jobs=None, *, max_duration=MAX_DURATIO
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"{root}: no such folder.")
-    files, target = [], []
+    files, target, unlisted = [], [], []
     for label, name in enumerate(TARGET_NAMES):
         folder = root / name
         if not folder.is_dir():
@@ -98,11 +98,11 @@ def load_audio_folder(root, check=True, n_jobs=None, *, max_duration=MAX_DURATIO
                 f"{root}: expected a '{name}/' folder inside it (layout: "
                 f"{root}/real/... and {root}/fake/...)."
             )
-        found = files_below(folder)
+        found = files_below(folder, unlisted)
         files.extend(found)
         target.extend([label] * len(found))
     limits = {"max_duration": max_duration, "min_duration": min_duration}
-    data = _bunch_from_files(files, target, root, check, n_jobs, f"Audio folder {root}", limits)
+    data = _bunch_from_files(files, target, root, check, n_jobs, f"Audio folder {root}", limits, unlisted)
     data.metadata = _manifest(root, data.filenames)
     return data
 
@@ -114,42 +114,80 @@ def _manifest(root, filenames):
     path = root / "manifest.csv"
     if not path.is_file():
         return None
+    columns = manifest_columns(root)
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (ValueError, OSError, UnicodeDecodeError) as err:
         raise ValueError(f"{path}: cannot be read as CSV ({err}).") from None
-    if "file" not in table.columns:
-        raise ValueError(f"{path}: has no 'file' column naming the files relative to {root}.")
+    table.columns = columns
     table.index = [str((root / f).resolve()) for f in table.pop("file")]
+    twice = table[table.index.duplicated(keep=False)]
+    if len(twice):
+        conflicting = twice.groupby(level=0).nunique().gt(1).any(axis=1)
+        if conflicting.any():
+            name = conflicting[conflicting].index[0]
+            raise ValueError(
+                f"{path}: lists {name} more than once with different values; list each file once."
+            )
     table = table[~table.index.duplicated()]
     return table.reindex([str(Path(f).resolve()) for f in filenames]).reset_index(drop=True)
 
 
-def files_below(folder):
+def manifest_columns(root):
+    """The column names of ``root/manifest.csv`` (None without one), read without reading its rows.
+
+    Raises a ValueError naming the file when a column is named twice or
+    there is no ``file`` column, so that a run can refuse a bad ``--groups``
+    before any audio is decoded.
+    """
+    import csv
+
+    path = Path(root) / "manifest.csv"
+    if not path.is_file():
+        return None
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            header = next(csv.reader(f), [])
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise ValueError(f"{path}: cannot be read as CSV ({err}).") from None
+    header = [c.strip() for c in header]
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        raise ValueError(f"{path}: names the column(s) {', '.join(map(repr, twice))} more than once.")
+    if "file" not in header:
+        raise ValueError(f"{path}: has no 'file' column naming the files relative to {root}.")
+    return header
+
+
+def files_below(folder, unlisted=None):
     """Sorted entries at any depth below ``folder`` that are not folders, hidden names (``.*``) left out.
 
     Links that lead nowhere or in a loop, pipes and other special files are
     listed too, so that whoever reads them reports them rather than losing
-    them.
+    them. A folder that cannot be read (a path longer than the system
+    allows, no permission) is appended to ``unlisted`` as ``(path,
+    reason)``, and the rest is listed; without ``unlisted`` it raises.
     """
     folder = Path(folder)
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if not p.is_dir() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
+    found = []
+
+    def failed(err):
+        if unlisted is None:
+            raise err
+        unlisted.append((str(err.filename or folder), f"cannot be read ({err.strerror})"))
+
+    for here, dirs, names in os.walk(folder, onerror=failed):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(Path(here, name) for name in names if not name.startswith("."))
+    return sorted(found)
 
 
-def _bunch_from_files(files, target, root, check, n_jobs, title, limits=None):
-    skipped = []
-    if check and files:
-        reasons = Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(unreadable_reason)(path, **(limits or {})) for path in files
-        )
-        keep = [reason is None for reason in reasons]
-        skipped = [(str(p), r) for p, r in zip(files, reasons) if r is not None]
-        files = [p for p, k in zip(files, keep) if k]
-        target = [t for t, k in zip(target, keep) if k]
+def _bunch_from_files(files, target, root, check, n_jobs, title, limits=None, unlisted=()):
+    keep, skipped, notes = screen_files(files, target, check=check, n_jobs=n_jobs, **(limits or {}))
+    skipped = list(unlisted) + skipped
+    files = [p for p, k in zip(files, keep) if k]
+    target = [t for t, k in zip(target, keep) if k]
+    warn_notes(notes, title, stacklevel=3)
     if skipped:
         warnings.warn(
             f"{title}: skipped {len(skipped)} unusable file(s); see the Bunch's "
@@ -168,6 +206,7 @@ def _bunch_from_files(files, target, root, check, n_jobs, title, limits=None):
         target=target,
         target_names=TARGET_NAMES.copy(),
         skipped=skipped,
+        notes=notes,
         root=str(root),
         DESCR=descr,
     )

@@ -7,6 +7,7 @@ from sklearn.utils import Bunch
 
 from ..labels import BONA_FIDE_NAMES, SPOOF_NAMES
 from ._folder import TARGET_NAMES
+from ._screen import screen_files
 
 __all__ = ["ProtocolError", "read_table", "key_of", "corpus_bunch", "find", "as_list"]
 
@@ -66,15 +67,20 @@ def find(root, *candidates, kind="folder"):
     )
 
 
-def corpus_bunch(records, descr, *, check_exists=True):
+def corpus_bunch(records, descr, *, check_exists=True, roots=None):
     """The loaders' Bunch from records: dicts with ``path``, ``target`` and metadata.
 
     Files the protocol names but the disk lacks are listed in ``missing``
-    and left out of the data.
+    and left out of the data. Files outside ``roots`` (a protocol naming
+    ``../x`` or ``/etc/hostname``), listed twice, or listed with both labels
+    are left out and listed in ``skipped`` with the reason
+    (:func:`~skdeepfake.datasets._screen.screen_files`).
     """
     frame = pd.DataFrame.from_records(records)
     if frame.empty:
         frame = pd.DataFrame(columns=["path", "target", "speaker", "attack", "split"])
+    keep, skipped, _ = screen_files(frame["path"].tolist(), frame["target"].tolist(), roots=roots)
+    frame = frame.loc[keep].reset_index(drop=True)
     exists = (
         frame["path"].map(lambda p: Path(p).is_file()) if check_exists else pd.Series(True, index=frame.index)
     )
@@ -91,8 +97,9 @@ def corpus_bunch(records, descr, *, check_exists=True):
         split=frame["split"].to_numpy(dtype=object) if "split" in frame else None,
         frame=frame.drop(columns=["target"]),
         missing=missing,
+        skipped=skipped,
         DESCR=f"{descr}\n\n{len(frame)} files: {n_real} bona fide, {n_fake} spoofed; "
-        f"{len(missing)} named by the protocol but missing on disk.\n",
+        f"{len(missing)} named by the protocol but missing on disk; {len(skipped)} skipped.\n",
     )
 
 

@@ -47,8 +47,12 @@ from ..scoring import input_rate
 from ..utils._bounds import SAMPLE_RATE
 from ..utils._parallel import map_batches
 
-__all__ = ["occlusion", "deletion_curve"]
+__all__ = ["occlusion", "deletion_curve", "MAX_EXPLAIN_SAMPLES"]
 
+#: Most samples an explanation may score in all, by default: the masked
+#: versions times the recording's length at the detector's rate (a 20 x 16
+#: map of a 90-s recording at 16 kHz). The cost is checked before any work.
+MAX_EXPLAIN_SAMPLES = 5 * 10**8
 _N_FFT, _HOP = 512, 128
 _BATCH_BYTES = 2**27  # masked waveforms scored at once
 
@@ -136,7 +140,7 @@ def _score(estimator, waveforms, target):
     return p
 
 
-def _scores_of(estimator, make, items, length, target, batch_size, n_jobs):
+def _scores_of(estimator, make, items, length, target, batch_size, n_jobs, verbose=False):
     """The score of ``make(item)`` for each item, ``batch_size`` waveforms per predict_proba call.
 
     Batches run in ``n_jobs`` threads (the STFTs, featurizers and models
@@ -154,7 +158,27 @@ def _scores_of(estimator, make, items, length, target, batch_size, n_jobs):
     def work(batch):
         return _score(estimator, [make(item) for item in items[batch]], target)
 
-    return np.concatenate([scores for _, scores in map_batches(work, len(items), batch_size, n_jobs=n_jobs)])
+    batches = map_batches(
+        work, len(items), batch_size, n_jobs=n_jobs, verbose=verbose, desc="masked versions"
+    )
+    return np.concatenate([scores for _, scores in batches])
+
+
+def _check_cost(n_versions, length, rate, max_samples, what):
+    """Refuse, before any work, an explanation that would score more than ``max_samples`` samples."""
+    cost = n_versions * length
+    if cost > max_samples:
+        raise ValueError(
+            f"{what} would score {n_versions} masked versions of a {length / rate:.1f}-s recording "
+            f"({cost:.3g} samples at {rate} Hz), more than max_samples={max_samples:.3g}. Use fewer "
+            "cells (n_segments x n_bands; --segments, --bands on the command line), explain an "
+            "excerpt (x[start * sr:end * sr]; --first), or raise max_samples."
+        )
+
+
+def _batch_for_progress(batch_size, n, verbose):
+    """With progress shown, at least 20 batches, so that the count moves."""
+    return max(1, min(batch_size or n, -(-n // 20))) if verbose else batch_size
 
 
 def _as_recording(estimator, x, sr):
@@ -185,6 +209,8 @@ _COMMON = {
     "target": [StrOptions({"p_fake", "logit"})],
     "n_jobs": [Integral, None],
     "random_state": ["random_state"],
+    "max_samples": [Interval(Integral, 1, None, closed="left")],
+    "verbose": ["boolean"],
 }
 
 
@@ -210,6 +236,8 @@ def occlusion(
     batch_size=None,
     n_jobs=None,
     random_state=0,
+    max_samples=MAX_EXPLAIN_SAMPLES,
+    verbose=False,
 ):
     """Which time-frequency regions of a recording made a detector say "fake".
 
@@ -242,6 +270,12 @@ def occlusion(
         on it.
     random_state : int, RandomState instance or None, default=0
         Seeds the noise of ``mask="noise"``.
+    max_samples : int, default=MAX_EXPLAIN_SAMPLES
+        The cost bound: ``(n_bands * n_segments + 1) * len(x)`` (at the
+        detector's rate) must not exceed it. Checked before any work; the
+        error says how to get under it.
+    verbose : bool, default=False
+        Show progress over the masked versions.
 
     Returns
     -------
@@ -264,12 +298,20 @@ def occlusion(
     ((4, 4), np.float64(2.0), np.float64(8000.0))
     """
     x, rate = _as_recording(estimator, x, sr)
+    _check_cost(n_bands * n_segments + 1, len(x), rate, max_samples, "occlusion")
     masker = _Masker(x, rate, n_bands, n_segments, mask, attenuation_db)
     score = float(_score(estimator, [masker.base], target)[0])
     seeds = _seeds(random_state, n_bands * n_segments)
     cells = np.array([(b, s, seeds[b * n_segments + s]) for b in range(n_bands) for s in range(n_segments)])
     masked = _scores_of(
-        estimator, lambda cell: masker.cell(*cell), cells, masker.length, target, batch_size, n_jobs
+        estimator,
+        lambda cell: masker.cell(*cell),
+        cells,
+        masker.length,
+        target,
+        _batch_for_progress(batch_size, len(cells), verbose),
+        n_jobs,
+        verbose,
     )
     masked = masked.reshape(n_bands, n_segments)
     return Bunch(
@@ -306,6 +348,8 @@ def deletion_curve(
     target="p_fake",
     n_jobs=None,
     random_state=0,
+    max_samples=MAX_EXPLAIN_SAMPLES,
+    verbose=False,
 ):
     """How fast the score falls as the most relevant cells are removed, against random order.
 
@@ -319,8 +363,9 @@ def deletion_curve(
         Points of the curve; None: every cell.
     n_random : int, default=5
         Random orders averaged for the reference curve.
-    mask, attenuation_db, target, n_jobs, random_state
-        As :func:`occlusion`.
+    mask, attenuation_db, target, n_jobs, random_state, max_samples, verbose
+        As :func:`occlusion` (the cost is ``(n_steps + 1) * (n_random + 1)``
+        masked versions).
 
     Returns
     -------
@@ -349,6 +394,7 @@ def deletion_curve(
     cells = [(b, s) for b in range(n_bands) for s in range(n_segments)]
     n = len(cells)
     counts = np.unique(np.linspace(0, n, (n_steps or n) + 1).round().astype(int))
+    _check_cost(len(counts) * (n_random + 1), len(x), rate, max_samples, "deletion_curve")
 
     def curve(order):
         points = np.column_stack([counts, _seeds(rng, len(counts))])
@@ -358,8 +404,9 @@ def deletion_curve(
             points,
             len(x),
             target,
-            None,
+            _batch_for_progress(None, len(points), verbose),
             n_jobs,
+            verbose,
         )
 
     by_relevance = curve(np.argsort(-explanation.relevance.ravel(), kind="stable"))

@@ -26,6 +26,8 @@ __all__ = [
     "load_audio",
     "check_regular_file",
     "unreadable_reason",
+    "inspect_audio",
+    "signal_note",
     "SAMPLE_RATE_RANGE",
     "MAX_DURATION",
     "MAX_SAMPLE_MAGNITUDE",
@@ -356,18 +358,55 @@ def unreadable_reason(path, *, max_duration=MAX_DURATION, min_duration=None):
     a long file costs one block of memory. ``min_duration`` (seconds) also
     refuses recordings too short for a model's front-end.
     """
+    return inspect_audio(path, max_duration=max_duration, min_duration=min_duration)[0]
+
+
+def inspect_audio(path, *, max_duration=MAX_DURATION, min_duration=None):
+    """``(reason, note)``: why ``path`` cannot be used (or None), and a warning about its signal (or None).
+
+    The note is :func:`signal_note`'s: digital silence, a constant, or a
+    recording below -90 dBFS (a stereo file whose channels cancel is
+    silent once mixed down), which a detector can score but whose score
+    says nothing about speech.
+    """
+    low, high = np.inf, -np.inf
     try:
         n = 0
         with AudioBlocks(path, max_duration=max_duration) as blocks:
             for block in blocks:
                 n += len(block)
+                if len(block):
+                    low, high = min(low, float(block.min())), max(high, float(block.max()))
         if min_duration is not None and n < min_duration * blocks.sr:
             return (
                 f"too short: {n / blocks.sr:.3f} s; the detector's front-end needs at least "
                 f"{min_duration:.3f} s"
-            )
+            ), None
     except AudioLoadError as err:
         text = str(err)
         prefix = f"{path}: "
-        return text[len(prefix) :] if text.startswith(prefix) else text
+        return (text[len(prefix) :] if text.startswith(prefix) else text), None
+    return None, signal_note(low, high)
+
+
+#: Peak below which a recording counts as silent (-90 dBFS).
+SILENCE_PEAK = 10 ** (-90 / 20)
+
+
+def signal_note(low, high):
+    """A warning for a recording whose samples lie in ``[low, high]``, or None.
+
+    Examples
+    --------
+    >>> from skdeepfake.io._decode import signal_note
+    >>> signal_note(0.0, 0.0), signal_note(-0.5, 0.5)
+    ('digital silence: its score says nothing about speech', None)
+    """
+    peak = max(abs(low), abs(high))
+    if peak == 0:
+        return "digital silence: its score says nothing about speech"
+    if high - low < 1e-6:
+        return "a constant (DC) signal: its score says nothing about speech"
+    if peak < SILENCE_PEAK:
+        return "silent (peak below -90 dBFS): its score says nothing about speech"
     return None
