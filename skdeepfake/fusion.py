@@ -195,7 +195,10 @@ def make_fused_detector(
             f"models: {', '.join(frames)} take frames, not statistics; fuse such detectors by "
             "stacking their whole pipelines (see skdeepfake.fusion)."
         )
-    if len(set(models)) < 2:
+    twice = sorted({m for m in models if models.count(m) > 1})
+    if twice:
+        raise ValueError(f"models: {', '.join(map(repr, twice))} named more than once; name each model once.")
+    if len(models) < 2:
         raise ValueError(f"models: fusion needs two different models or more; got {models}.")
     common = dict(
         features=features, whole_recording=whole_recording, n_jobs=n_jobs, random_state=random_state

@@ -31,6 +31,7 @@ Any callable ``f(samples, sample_rate) -> samples`` serves as well, such as
 :class:`~skdeepfake.augment.CodecRoundTrip`.
 """
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -40,6 +41,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_memory
 
+from ..io import MAX_SAMPLE_MAGNITUDE, signal_note
 from ..labels import spoof_label
 from ..utils._bounds import FRAME, SAMPLE_RATE
 from ..utils._docstring import WAVEFORMS_FIT_DOC, Substitution
@@ -209,6 +211,29 @@ def _vocode(clip, vocoder, sr):
     return _same_length(vocoder(np.asarray(clip, dtype=np.float32).copy(), sr), len(clip))
 
 
+def _unusable(clip):
+    """Why a bona fide recording cannot be vocoded into a meaningful copy, or None."""
+    clip = np.asarray(clip, dtype=np.float64)
+    if len(clip) < 2:
+        return f"{len(clip)} sample(s)"
+    if not np.isfinite(clip).all():
+        return "NaN or infinite samples"
+    if np.abs(clip).max() > MAX_SAMPLE_MAGNITUDE:
+        return f"samples beyond +-{MAX_SAMPLE_MAGNITUDE:g}"
+    note = signal_note(float(clip.min()), float(clip.max()))
+    return None if note is None else note.split(":")[0]
+
+
+def _copy_problem(copy, clip):
+    """Why a vocoder's output is not a usable copy of ``clip``, or None."""
+    if not np.isfinite(copy).all():
+        return "the vocoder returned NaN or infinite samples"
+    peak, source = float(np.abs(copy).max(initial=0.0)), float(np.abs(clip).max(initial=0.0))
+    if peak > max(1.0, 10 * source):
+        return f"the vocoder's output peaks at {peak:.3g}, far above the recording's {source:.3g}"
+    return None
+
+
 class VocodedCopies(BaseEstimator):
     """Add vocoded copies of the bona fide training recordings, labelled as spoofed, in ``fit`` only.
 
@@ -306,12 +331,37 @@ class VocodedCopies(BaseEstimator):
         bona_fide = np.flatnonzero(y != fake)
         vocode = check_memory(self.memory).cache(_vocode)
         out = [np.asarray(c, dtype=np.float32) for c in clips]
-        sources, which = list(range(len(clips))), [-1] * len(clips)
+        sources, which, left_out = list(range(len(clips))), [-1] * len(clips), []
+        # A silent, constant, damaged or too-short recording makes no meaningful "fake" copy, and a
+        # vocoder may fail or blow up on one: its copies are left out, with one warning for all.
+        usable = []
+        for i in bona_fide:
+            reason = _unusable(clips[i])
+            if reason is None:
+                usable.append(i)
+            else:
+                left_out.append((i, reason))
         for k, vocoder in enumerate(self.vocoders):
-            for i in bona_fide:
-                out.append(vocode(clips[i], vocoder, self.sr))
+            for i in usable:
+                try:
+                    copy = vocode(clips[i], vocoder, self.sr)
+                except (ValueError, ArithmeticError, RuntimeError) as err:
+                    left_out.append((i, f"{type(vocoder).__name__} failed: {err}"))
+                    continue
+                problem = _copy_problem(copy, clips[i])
+                if problem:
+                    left_out.append((i, problem))
+                    continue
+                out.append(copy)
                 sources.append(i)
                 which.append(k)
+        if left_out:
+            warnings.warn(
+                f"VocodedCopies: left out {len(left_out)} copy(ies) of bona fide recordings that cannot "
+                f"make a meaningful one; first: recording {left_out[0][0]}: {left_out[0][1]}.",
+                UserWarning,
+                stacklevel=2,
+            )
         self.sample_indices_ = self.source_ = np.asarray(sources, dtype=np.intp)
         self.vocoder_ = np.asarray(which)
         labels = np.concatenate([y, np.full(len(out) - len(y), fake, dtype=y.dtype)])

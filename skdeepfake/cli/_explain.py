@@ -33,8 +33,8 @@ def cmd_explain(args):
     import matplotlib.pyplot as plt
 
     from ..explain import RelevanceDisplay, occlusion
-    from ..io import load_audio
-    from ..scoring import input_rate
+    from ..io import load_audio, signal_note
+    from ..scoring import input_rate, min_recording_duration
     from ._data import load_cli_model
     from ._outputs import write_file_atomically
 
@@ -43,10 +43,29 @@ def cmd_explain(args):
         if not path.parent.is_dir():
             raise ValueError(f"cannot write {path}: {path.parent} is not a folder")
     model = load_cli_model(args)
-    x, sr = load_audio(args.path, sr=input_rate(model), max_duration=args.max_duration)
-    result = occlusion(
-        model, x, sr, n_segments=args.segments, n_bands=args.bands, mask=args.mask, target=args.target
-    )
+    x, sr = load_audio(args.path, sr=input_rate(model), max_duration=args.max_duration, first=args.first)
+    shortest = min_recording_duration(model)
+    if len(x) < shortest * sr:
+        raise ValueError(
+            f"{args.path}: too short to explain: {len(x) / sr:.3f} s; the detector's front-end needs at "
+            f"least {shortest:.3f} s."
+        )
+    note = signal_note(float(x.min()), float(x.max()))
+    if note:
+        say(f"warning: {args.path}: {note}; the map will say nothing either")
+    try:
+        result = occlusion(
+            model,
+            x,
+            sr,
+            n_segments=args.segments,
+            n_bands=args.bands,
+            mask=args.mask,
+            target=args.target,
+            verbose=True,
+        )
+    except ValueError as err:
+        raise ValueError(f"{args.path}: {err}") from None
     display = RelevanceDisplay.from_explanation(result, x)
     display.ax_.set_title(f"{args.path.name}: P(fake) {_p_fake(result):.3f}")
     record = {
@@ -63,10 +82,13 @@ def cmd_explain(args):
     plt.close(display.figure_)
     write_file_atomically(json_path, lambda tmp: Path(tmp).write_text(json.dumps(record, indent=1) + "\n"))
     print(f"{args.path}\t{result.target} {result.score:.4f}")
-    for cell in record["cells"][:3]:
+    # The cells that moved the score most, either way: a map can be dominated by cells whose
+    # masking raises the score, which a list of the top positive cells would hide.
+    for cell in sorted(record["cells"], key=lambda c: -abs(c["relevance"]))[:5]:
+        change = "lowers" if cell["relevance"] > 0 else "raises"
         print(
             f"  {cell['start_s']:.2f}-{cell['end_s']:.2f} s, {cell['low_hz']:.0f}-{cell['high_hz']:.0f} Hz: "
-            f"masking it lowers the score by {cell['relevance']:+.4f}"
+            f"masking it {change} the score by {abs(cell['relevance']):.4f}"
         )
     say(f"wrote {args.out} and {json_path}")
     return 0

@@ -261,14 +261,15 @@ def build_parser():
         "and save it in skdeepfake's safe model format (no pickle).",
     )
     train.add_argument("--data", type=Path, required=True, help="dataset folder")
-    train.add_argument(
+    which = train.add_mutually_exclusive_group()  # --fuse replaces --model: both is a mistake
+    which.add_argument(
         "--model",
         choices=MODELS,
         default=DEFAULT_MODEL,
         help=f"the detector (default: {DEFAULT_MODEL}, the configuration that generalised best to "
         "corpora it was not trained on, and the pretrained detector's)",
     )
-    train.add_argument(
+    which.add_argument(
         "--fuse",
         type=_model_list,
         metavar="MODELS",
@@ -352,6 +353,13 @@ def build_parser():
     )
     explain.add_argument("--out", type=Path, required=True, help="figure to write, e.g. map.png")
     explain.add_argument("--json", type=Path, help="cell scores to write (default: --out with .json)")
+    explain.add_argument(
+        "--first",
+        type=_seconds,
+        metavar="SECONDS",
+        help="explain only the first SECONDS of the recording (a long recording's map costs "
+        "its length times the cells)",
+    )
     explain.add_argument("--segments", type=_grid(1000), default=20, help="time segments (default: 20)")
     explain.add_argument("--bands", type=_grid(256), default=16, help="frequency bands (default: 16)")
     explain.add_argument(

@@ -64,8 +64,14 @@ def check_regular_file(path):
     """Raise AudioLoadError unless ``path`` is a regular file (links followed).
 
     Named pipes, sockets and devices are refused without being opened: a
-    read from a pipe can block forever.
+    read from a pipe can block forever. Anything but a ``str`` or path-like
+    (``None``, an int, which ``os.stat`` would take for a file descriptor)
+    is refused too.
     """
+    if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
+        raise AudioLoadError(
+            f"{path!r}: not a file path ({type(path).__name__}); give a str or pathlib.Path."
+        )
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
