@@ -23,7 +23,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from .features import FrameFeaturizer, pool_recording
 from .features._pooling import CHUNK_SAMPLES
-from .io import MAX_DURATION, AudioBlocks, AudioLoader, AudioLoadError, signal_note
+from .io import MAX_DURATION, AudioBlocks, AudioLoader, AudioLoadError
+from .io._decode import signal_note
 from .labels import spoof_column, spoof_scores
 from .utils._bounds import SECONDS
 from .windows import AGGREGATES, HOP_SECONDS, WINDOW_SECONDS, WindowedClassifier

@@ -104,7 +104,7 @@ def test_window_bounds_cover_the_recording():
     assert bounds[-1][1] == 16000 * 7 + 5
     assert all(e - s == 32000 for s, e in bounds)
     with pytest.raises(ValueError, match="'window' parameter of window_bounds"):
-        window_bounds(10, 10, window=0, hop=1)
+        window_bounds(10, 16000, window=0, hop=1)
 
 
 def test_windowed_scores_equal_clip_scores(xgb, speech):

@@ -136,8 +136,8 @@ def test_silent_dc_and_phase_cancelled_recordings_are_scored_with_a_warning(
         (["--threshold", "nan"], "a probability is between 0 and 1"),
         (["--threshold", "-1"], "a probability is between 0 and 1"),
         (["--threshold", "2"], "a probability is between 0 and 1"),
-        (["--window", "0"], "expected a positive number of seconds"),
-        (["--max-duration", "0"], "expected a positive number of seconds"),
+        (["--window", "0"], "expected a positive, finite number of seconds"),
+        (["--max-duration", "0"], "expected a positive, finite number of seconds"),
     ],
 )
 def test_bad_option_values_are_refused_by_name(linear_model, tmp_path, options, message, capsys):

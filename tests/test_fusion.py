@@ -70,7 +70,7 @@ def test_a_fused_detector_saves_and_loads_with_the_same_scores(fused, data, tmp_
     [
         (["linear", "gmm"], "gmm take frames"),
         (["linear"], "two different models"),
-        (["linear", "linear"], "two different models"),
+        (["linear", "linear"], "named more than once"),
         (["linear", "svm"], "unknown 'svm'"),
     ],
 )

@@ -70,7 +70,7 @@ def test_cli_benchmark_groups_by_manifest_column_and_by_file_name(corpora, tmp_p
     assert main([*args, "--groups", r"re:^(src\d+)_", "--cv", "3"]) == 0
     assert "groups: 18 from --groups re:^(src\\d+)_; 3-fold StratifiedGroupKFold" in capsys.readouterr().err
     assert main([*args, "--groups", "speaker"]) == 2
-    assert "manifest.csv has no such column (it has label, corpus)" in capsys.readouterr().err
+    assert "manifest.csv has no such column (it has file, label, corpus)" in capsys.readouterr().err
 
 
 def test_progress_in_a_log_is_lines_not_a_bar(monkeypatch, capsys, corpora, tmp_path):

@@ -33,7 +33,8 @@ def cmd_explain(args):
     import matplotlib.pyplot as plt
 
     from ..explain import RelevanceDisplay, occlusion
-    from ..io import load_audio, signal_note
+    from ..io import load_audio
+    from ..io._decode import signal_note
     from ..scoring import input_rate, min_recording_duration
     from ._data import load_cli_model
     from ._outputs import write_file_atomically

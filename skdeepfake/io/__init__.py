@@ -17,9 +17,7 @@ from ._decode import (
     AudioBlocks,
     AudioLoadError,
     _load_audio,
-    inspect_audio,
     load_audio,
-    signal_note,
 )
 
 __all__ = [
@@ -27,8 +25,6 @@ __all__ = [
     "AudioLoadError",
     "AudioBlocks",
     "load_audio",
-    "inspect_audio",
-    "signal_note",
     "fix_length",
     "SAMPLE_RATE_RANGE",
     "MAX_DURATION",
