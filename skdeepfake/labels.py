@@ -18,7 +18,11 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import HasMethods, validate_params
 
-__all__ = ["SPOOF_NAMES", "BONA_FIDE_NAMES", "spoof_label", "spoof_column", "spoof_scores"]
+__all__ = ["SPOOF_NAMES", "BONA_FIDE_NAMES", "spoof_label", "spoof_column", "spoof_scores", "log_odds"]
+
+#: Probabilities are clipped to [LOG_ODDS_EPS, 1 - LOG_ODDS_EPS] before their log-odds are taken,
+#: so that a score of exactly 0 or 1 (float32 rounds 1 - 1e-8 to 1) gives +-16.1, not infinity.
+LOG_ODDS_EPS = 1e-7
 
 #: Label spellings of the spoofed class (compared in lower case).
 SPOOF_NAMES = frozenset({"fake", "spoof", "spoofed"})
@@ -156,3 +160,29 @@ def spoof_scores(estimator, X, pos_label=None):
     """
     column = spoof_column(estimator.classes_, pos_label)
     return estimator.predict_proba(X)[:, column], np.asarray(estimator.classes_).tolist()[column]
+
+
+@validate_params({"p": ["array-like"]}, prefer_skip_nested_validation=True)
+def log_odds(p):
+    r"""The log-odds :math:`\log p - \log(1 - p)` of probabilities, the library's one clipping rule.
+
+    ``p`` is clipped to ``[LOG_ODDS_EPS, 1 - LOG_ODDS_EPS]`` first (1e-7),
+    so that the result is finite: within +-16.1.
+
+    Parameters
+    ----------
+    p : array-like
+        Probabilities, e.g. P(fake) from :func:`spoof_scores`.
+
+    Returns
+    -------
+    ndarray of float64, the shape of ``p``
+
+    Examples
+    --------
+    >>> from skdeepfake.labels import log_odds
+    >>> log_odds([0.5, 0.9, 1.0]).round(2).tolist()
+    [0.0, 2.2, 16.12]
+    """
+    p = np.clip(np.asarray(p, dtype=np.float64), LOG_ODDS_EPS, 1 - LOG_ODDS_EPS)
+    return np.log(p) - np.log1p(-p)

@@ -348,3 +348,10 @@ def test_vocoded_copies_of_good_recordings_warn_nothing():
         warnings.simplefilter("error")
         X_out, _ = VocodedCopies([LPCVocoder()]).fit_resample(X, [0, 0, 1])
     assert len(X_out) == 5
+
+
+def test_a_manifest_that_is_not_a_file_is_named_not_ignored(tmp_path, speech):
+    root = _corpus(tmp_path / "c", speech, bad=False)
+    (root / "manifest.csv").symlink_to("/dev/zero")
+    with pytest.raises(ValueError, match="manifest.csv: is not a regular file"):
+        load_audio_folder(root)

@@ -112,9 +112,9 @@ def _manifest(root, filenames):
     import pandas as pd
 
     path = root / "manifest.csv"
-    if not path.is_file():
-        return None
     columns = manifest_columns(root)
+    if columns is None:
+        return None
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (ValueError, OSError, UnicodeDecodeError) as err:
@@ -144,6 +144,8 @@ def manifest_columns(root):
 
     path = Path(root) / "manifest.csv"
     if not path.is_file():
+        if path.exists() or path.is_symlink():  # a link to a device, a folder, a broken link
+            raise ValueError(f"{path}: is not a regular file; a manifest must be a CSV file.")
         return None
     try:
         with open(path, encoding="utf-8", newline="") as f:

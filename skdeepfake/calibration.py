@@ -1,0 +1,413 @@
+r"""A detector whose score is a calibrated likelihood ratio, and that can say "uncertain".
+
+:class:`AbstainingDetector` wraps a classifier of feature rows (the last
+step of a pipeline) and adds what a score needs before anyone acts on it:
+
+**Calibration to a log-likelihood ratio.** The classifier's P(fake) is
+turned into log-odds :math:`s = \log p - \log(1 - p)` and mapped to a
+log-likelihood ratio by logistic regression (Brümmer & du Preez, 2006;
+the linear calibration of the NIST and ASVspoof evaluations),
+
+.. math:: \mathrm{LLR}(x) = a\,s(x) + b,
+
+fitted with balanced class weights on *out-of-fold* scores, so that the
+LLR does not depend on the training data's class balance. With
+``groups`` (the source or corpus of each recording) the folds leave whole
+sources out: the calibration then learns how much the detector's scores
+are worth on sources it has not seen, which is what a user's recordings
+are. The posterior at a stated prior :math:`\pi` (``prior``) is
+
+.. math:: P(\text{fake} \mid x) = \sigma(\mathrm{LLR}(x) + \log\tfrac{\pi}{1 - \pi}).
+
+**Abstention.** A recording is ``"uncertain"`` when
+
+* it lies far from the training recordings: its Mahalanobis distance to
+  them (standardised features, Ledoit-Wolf shrunk covariance, a one-class
+  Gaussian model of the training data) exceeds the ``ood_quantile`` of the
+  distances of held-out training recordings, computed with the same folds;
+  or
+* the evidence is weak: :math:`|\mathrm{LLR}(x)| <` ``band``.
+
+:meth:`AbstainingDetector.verdict` gives each recording's label
+(``"real"``, ``"fake"`` or ``"uncertain"``) with the reason, and
+:func:`verdicts` gives them for any fitted detector (a threshold on
+P(fake) for those that cannot abstain). Nothing here is a library's:
+scikit-learn's :class:`~sklearn.calibration.CalibratedClassifierCV`
+calibrates probabilities but neither leaves groups out by default nor
+abstains.
+
+References
+----------
+.. [1] N. Brümmer and J. du Preez, "Application-independent evaluation of
+   speaker detection", Computer Speech & Language 20(2-3), 2006.
+.. [2] O. Ledoit and M. Wolf, "A well-conditioned estimator for
+   large-dimensional covariance matrices", J. Multivariate Analysis 88(2),
+   2004.
+.. [3] X. Wang and J. Yamagishi, "A Comparative Study on Recent Neural
+   Spoofing Countermeasures for Synthetic Speech Detection", Interspeech
+   2021 (calibrated countermeasure scores and their use as LLRs).
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
+from sklearn.covariance import LedoitWolf
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, StratifiedKFold, cross_val_predict
+from sklearn.utils import Bunch
+from sklearn.utils._param_validation import HasMethods, Interval, validate_params
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .labels import log_odds, spoof_column, spoof_scores
+
+__all__ = ["AbstainingDetector", "verdicts", "VERDICTS"]
+
+#: The labels a verdict can take.
+VERDICTS = ("real", "fake", "uncertain")
+
+
+def _splitter(cv, groups, random_state):
+    """Folds that leave whole groups out when there are groups, else stratified folds."""
+    if groups is None:
+        return StratifiedKFold(cv, shuffle=True, random_state=random_state)
+    n_groups = len(np.unique(groups))
+    if n_groups < 2:
+        raise ValueError(f"groups: {n_groups} group given; leaving groups out needs at least two.")
+    return LeaveOneGroupOut() if n_groups <= cv else GroupKFold(cv)
+
+
+class _Gaussian:
+    """A one-class Gaussian model of feature rows: Mahalanobis distance after standardising."""
+
+    def __init__(self, X):
+        self.mean = X.mean(axis=0)
+        self.scale = X.std(axis=0)
+        self.scale[self.scale == 0] = 1.0
+        Z = (X - self.mean) / self.scale
+        cov = LedoitWolf().fit(Z)
+        self.location, self.precision = cov.location_, cov.precision_
+
+    def distance(self, X):
+        Z = (X - self.mean) / self.scale - self.location
+        return np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", Z, self.precision, Z), 0.0))
+
+
+class AbstainingDetector(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+    """Calibrate a detector's score to a log-likelihood ratio and abstain where it cannot know.
+
+    Read more in the module's docstring (:mod:`skdeepfake.calibration`).
+
+    Parameters
+    ----------
+    estimator : classifier with ``predict_proba``
+        Fitted on feature rows (e.g. :class:`~skdeepfake.models.XGBoostClassifier`
+        after LFCC statistics).
+    cv : int, default=5
+        Folds of the out-of-fold scores the calibration and the domain
+        threshold are fitted on: stratified folds, or, when ``fit`` gets
+        ``groups``, folds that leave whole groups out (every group out in
+        turn when there are at most ``cv`` of them).
+    prior : float, default=0.5
+        P(fake) before the evidence; ``predict_proba`` is the posterior at
+        this prior and ``predict`` the decision that minimises errors at it.
+    band : float, default=1.0
+        Recordings whose ``|LLR|`` is below this (natural log; 1.0 is odds of
+        e:1) are ``"uncertain"``: the evidence is weak.
+    ood_quantile : float, default=0.99
+        Recordings farther from the training data than this quantile of the
+        held-out training recordings' distances are ``"uncertain"``: out of
+        the detector's domain. 1.0 switches the check off.
+    random_state : int, RandomState instance or None, default=0
+        Seeds the stratified folds.
+
+    Attributes
+    ----------
+    estimator_ : classifier
+        ``estimator`` fitted on all the data.
+    classes_ : ndarray of shape (2,)
+    calibration_ : tuple of float
+        ``(a, b)``: LLR = a * log-odds(P(fake)) + b.
+    ood_threshold_ : float
+        Distances beyond this are out of domain.
+    oof_llr_ : ndarray of shape (n_samples,)
+        The calibrated LLR of each training recording, out of fold.
+    oof_distance_ : ndarray of shape (n_samples,)
+        Each training recording's distance to the others, out of fold.
+    domain_ : tuple of ndarray
+        The one-class model of the training rows: feature means and scales,
+        and the location and precision of the standardised rows.
+    n_features_in_ : int
+
+    See Also
+    --------
+    sklearn.calibration.CalibratedClassifierCV : calibration of probabilities, without abstention.
+    skdeepfake.metrics.min_cllr : how well calibrated scores could be.
+    skdeepfake.fusion.make_fused_detector : fused detectors, whose output is an LLR too.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skdeepfake.calibration import AbstainingDetector
+    >>> rng = np.random.default_rng(0)
+    >>> X = np.r_[rng.normal(0, 1, (60, 3)), rng.normal(1.5, 1, (60, 3))]
+    >>> y = np.r_[np.zeros(60, int), np.ones(60, int)]
+    >>> detector = AbstainingDetector(LogisticRegression()).fit(X, y)
+    >>> v = detector.verdict(np.array([[-1.0, -1, -1], [0.75, 0.75, 0.75], [2.5, 2.5, 2.5], [40, 40, 40]]))
+    >>> v.label.tolist()
+    ['real', 'uncertain', 'fake', 'uncertain']
+    >>> v.reason[3][:14]
+    'out of domain:'
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict_proba"])],
+        "cv": [Interval(Integral, 2, 100, closed="both")],
+        "prior": [Interval(Real, 0, 1, closed="neither")],
+        "band": [Interval(Real, 0, 100, closed="both")],
+        "ood_quantile": [Interval(Real, 0.5, 1, closed="both")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, estimator, *, cv=5, prior=0.5, band=1.0, ood_quantile=0.99, random_state=0):
+        self.estimator = estimator
+        self.cv = cv
+        self.prior = prior
+        self.band = band
+        self.ood_quantile = ood_quantile
+        self.random_state = random_state
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, groups=None):
+        """Fit the detector, its calibration and its domain on out-of-fold scores.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Feature rows.
+        y : array-like of shape (n_samples,)
+            Labels (1 / "fake" = spoofed; see :mod:`skdeepfake.labels`).
+        groups : array-like of shape (n_samples,) or None, default=None
+            The source of each recording (corpus, speaker, system): the
+            calibration folds leave whole sources out.
+
+        Returns
+        -------
+        self : AbstainingDetector
+        """
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
+        self.classes_ = np.unique(y)
+        column = spoof_column(self.classes_)  # refuses labels that do not say which class is spoofed
+        is_fake = y == self.classes_[column]
+        if groups is not None:
+            groups = np.asarray(groups)
+            if len(groups) != len(y):
+                raise ValueError(f"groups has {len(groups)} entries for {len(y)} samples.")
+        n_min = int(min(is_fake.sum(), (~is_fake).sum()))
+        cv = min(self.cv, n_min) if groups is None else self.cv
+        if cv < 2:
+            raise ValueError(f"each class needs at least 2 samples to calibrate out of fold; got {n_min}.")
+        splitter = _splitter(cv, groups, self.random_state)
+        folds = list(splitter.split(X, y, groups))
+        oof = cross_val_predict(clone(self.estimator), X, y, cv=folds, method="predict_proba")[:, column]
+        s = log_odds(oof)
+        calibrator = LogisticRegression(C=1e4, class_weight="balanced").fit(s[:, None], is_fake)
+        self.calibration_ = (float(calibrator.coef_[0, 0]), float(calibrator.intercept_[0]))
+        self.oof_llr_ = self._llr_of(s)
+        distance = np.empty(len(y))
+        for train, test in folds:
+            distance[test] = _Gaussian(X[train]).distance(X[test])
+        self.oof_distance_ = distance
+        self.ood_threshold_ = float(
+            np.inf if self.ood_quantile >= 1 else np.quantile(distance, self.ood_quantile)
+        )
+        self.estimator_ = clone(self.estimator).fit(X, y)
+        domain = _Gaussian(X)
+        # plain arrays, so that a model file holds data only
+        self.domain_ = (domain.mean, domain.scale, domain.location, domain.precision)
+        return self
+
+    def _llr_of(self, s):
+        a, b = self.calibration_
+        return a * s + b
+
+    def _features(self, X):
+        check_is_fitted(self)
+        return validate_data(self, X, dtype=np.float64, reset=False)
+
+    def llr(self, X):
+        """The calibrated log-likelihood ratio of "fake" against "real" (natural log), whatever the labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        X = self._features(X)
+        p, _ = spoof_scores(self.estimator_, X)
+        return self._llr_of(log_odds(p))
+
+    def predict_proba(self, X):
+        """Posterior probabilities at ``prior``, columns in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, 2)
+        """
+        p_fake = _sigmoid(self.llr(X) + log_odds(np.array([self.prior]))[0])
+        column = spoof_column(self.classes_)
+        proba = np.empty((len(p_fake), 2))
+        proba[:, column], proba[:, 1 - column] = p_fake, 1 - p_fake
+        return proba
+
+    def decision_function(self, X):
+        """The LLR with scikit-learn's sign convention (positive for ``classes_[1]``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        llr = self.llr(X)
+        return llr if spoof_column(self.classes_) == 1 else -llr
+
+    def predict(self, X):
+        """The class with the larger posterior at ``prior`` (never "uncertain": see :meth:`verdict`).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def distance(self, X):
+        """How far each row lies from the training data (Mahalanobis, standardised features).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        X = self._features(X)
+        mean, scale, location, precision = self.domain_
+        Z = (X - mean) / scale - location
+        return np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", Z, precision, Z), 0.0))
+
+    def verdict(self, X):
+        """Each row's label, ``"real"``, ``"fake"`` or ``"uncertain"``, with the reason.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        Bunch
+            ``p_fake`` (posterior at ``prior``), ``llr``, ``distance``,
+            ``label`` and ``reason`` (None where the label is not
+            ``"uncertain"``), arrays of shape (n_samples,).
+        """
+        llr, distance = self.llr(X), self.distance(X)
+        p_fake = _sigmoid(llr + log_odds(np.array([self.prior]))[0])
+        label = np.where(p_fake >= 0.5, "fake", "real").astype(object)
+        reason = np.full(len(llr), None, dtype=object)
+        for i in range(len(llr)):
+            if not distance[i] <= self.ood_threshold_:  # NaN counts as out of domain
+                label[i] = "uncertain"
+                reason[i] = (
+                    f"out of domain: {distance[i]:.1f} from the training recordings, farther than "
+                    f"{self.ood_quantile:.0%} of held-out ones ({self.ood_threshold_:.1f})"
+                )
+            elif abs(llr[i]) < self.band:
+                label[i] = "uncertain"
+                reason[i] = f"weak evidence: LLR {llr[i]:+.2f} within +-{self.band:g}"
+        return Bunch(p_fake=p_fake, llr=llr, distance=distance, label=label, reason=reason)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        return tags
+
+
+def _sigmoid(z):
+    return 0.5 * (1 + np.tanh(0.5 * z))  # no overflow for large |z|
+
+
+@validate_params(
+    {
+        "model": [HasMethods(["predict_proba"])],
+        "X": "no_validation",
+        "threshold": [Interval(Real, 0, 1, closed="both"), None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def verdicts(model, X, threshold=None):
+    """Each recording's label (``"real"``, ``"fake"`` or ``"uncertain"``) and reason, from any fitted detector.
+
+    A detector ending in an :class:`AbstainingDetector` (a pipeline's last
+    step, or the detector itself) gives its own verdicts; any other is
+    labelled by ``threshold`` on P(fake) and never abstains.
+
+    Parameters
+    ----------
+    model : fitted detector
+    X : its input (file paths, waveforms or feature rows)
+    threshold : float or None, default=None
+        Label as fake when P(fake) >= threshold (0.5 when None). Given
+        explicitly, it replaces an abstaining detector's own decision
+        between real and fake; the detector still abstains.
+
+    Returns
+    -------
+    Bunch
+        ``p_fake``, ``label`` and ``reason``, arrays of shape (n_samples,).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skdeepfake.calibration import verdicts
+    >>> X, y = np.array([[0.0], [1.0], [0.2], [0.8]]), np.array([0, 1, 0, 1])
+    >>> verdicts(LogisticRegression().fit(X, y), X).label.tolist()
+    ['real', 'fake', 'real', 'fake']
+    """
+    last, head = _last_step(model)
+    if isinstance(last, AbstainingDetector):
+        Xt = X if head is None else head.transform(X)
+        found = last.verdict(Xt)
+        if threshold is not None:
+            decided = found.label != "uncertain"
+            found.label[decided] = np.where(found.p_fake[decided] >= threshold, "fake", "real")
+        return Bunch(p_fake=found.p_fake, label=found.label, reason=found.reason)
+    p_fake, _ = spoof_scores(model, X)
+    cut = 0.5 if threshold is None else threshold
+    label = np.where(p_fake >= cut, "fake", "real").astype(object)
+    return Bunch(p_fake=p_fake, label=label, reason=np.full(len(p_fake), None, dtype=object))
+
+
+def _last_step(model):
+    """(final estimator, the steps before it as a pipeline or None)."""
+    steps = getattr(model, "steps", None)
+    if steps:
+        return steps[-1][1], model[:-1]
+    return model, None
