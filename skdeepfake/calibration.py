@@ -57,9 +57,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, StratifiedKFold, cross_val_predict
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .base import BinaryDetectorMixin
 from .labels import log_odds, spoof_column, spoof_scores
 
 __all__ = ["AbstainingDetector", "verdicts", "VERDICTS"]
@@ -78,23 +78,22 @@ def _splitter(cv, groups, random_state):
     return LeaveOneGroupOut() if n_groups <= cv else GroupKFold(cv)
 
 
-class _Gaussian:
-    """A one-class Gaussian model of feature rows: Mahalanobis distance after standardising."""
-
-    def __init__(self, X):
-        self.mean = X.mean(axis=0)
-        self.scale = X.std(axis=0)
-        self.scale[self.scale == 0] = 1.0
-        Z = (X - self.mean) / self.scale
-        cov = LedoitWolf().fit(Z)
-        self.location, self.precision = cov.location_, cov.precision_
-
-    def distance(self, X):
-        Z = (X - self.mean) / self.scale - self.location
-        return np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", Z, self.precision, Z), 0.0))
+def _gaussian(X):
+    """A one-class Gaussian model of feature rows: means and scales, then Ledoit-Wolf on the standardised rows."""
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale[scale == 0] = 1.0
+    cov = LedoitWolf().fit((X - mean) / scale)
+    return mean, scale, cov.location_, cov.precision_
 
 
-class AbstainingDetector(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+def _mahalanobis(X, domain):
+    """Each row's Mahalanobis distance to a :func:`_gaussian` model."""
+    mean, scale, location, precision = domain
+    Z = (X - mean) / scale - location
+    return np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", Z, precision, Z), 0.0))
+
+
+class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     """Calibrate a detector's score to a log-likelihood ratio and abstain where it cannot know.
 
     Read more in the module's docstring (:mod:`skdeepfake.calibration`).
@@ -111,7 +110,8 @@ class AbstainingDetector(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         turn when there are at most ``cv`` of them).
     prior : float, default=0.5
         P(fake) before the evidence; ``predict_proba`` is the posterior at
-        this prior and ``predict`` the decision that minimises errors at it.
+        this prior and ``predict`` the decision that minimises errors at it
+        (never "uncertain": see :meth:`verdict`).
     band : float, default=1.0
         Recordings whose ``|LLR|`` is below this (natural log; 1.0 is odds of
         e:1) are ``"uncertain"``: the evidence is weak.
@@ -198,8 +198,7 @@ class AbstainingDetector(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self : AbstainingDetector
         """
         X, y = validate_data(self, X, y, dtype=np.float64)
-        check_classification_targets(y)
-        self.classes_ = np.unique(y)
+        self._fit_classes(y)
         column = spoof_column(self.classes_)  # refuses labels that do not say which class is spoofed
         is_fake = y == self.classes_[column]
         if groups is not None:
@@ -219,15 +218,13 @@ class AbstainingDetector(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self.oof_llr_ = self._llr_of(s)
         distance = np.empty(len(y))
         for train, test in folds:
-            distance[test] = _Gaussian(X[train]).distance(X[test])
+            distance[test] = _mahalanobis(X[test], _gaussian(X[train]))
         self.oof_distance_ = distance
         self.ood_threshold_ = float(
             np.inf if self.ood_quantile >= 1 else np.quantile(distance, self.ood_quantile)
         )
         self.estimator_ = clone(self.estimator).fit(X, y)
-        domain = _Gaussian(X)
-        # plain arrays, so that a model file holds data only
-        self.domain_ = (domain.mean, domain.scale, domain.location, domain.precision)
+        self.domain_ = _gaussian(X)  # plain arrays, so that a model file holds data only
         return self
 
     def _llr_of(self, s):
@@ -284,19 +281,6 @@ class AbstainingDetector(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         llr = self.llr(X)
         return llr if spoof_column(self.classes_) == 1 else -llr
 
-    def predict(self, X):
-        """The class with the larger posterior at ``prior`` (never "uncertain": see :meth:`verdict`).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
-
     def distance(self, X):
         """How far each row lies from the training data (Mahalanobis, standardised features).
 
@@ -308,10 +292,7 @@ class AbstainingDetector(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         -------
         ndarray of shape (n_samples,)
         """
-        X = self._features(X)
-        mean, scale, location, precision = self.domain_
-        Z = (X - mean) / scale - location
-        return np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", Z, precision, Z), 0.0))
+        return _mahalanobis(self._features(X), self.domain_)
 
     def verdict(self, X):
         """Each row's label, ``"real"``, ``"fake"`` or ``"uncertain"``, with the reason.
@@ -342,11 +323,6 @@ class AbstainingDetector(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 label[i] = "uncertain"
                 reason[i] = f"weak evidence: LLR {llr[i]:+.2f} within +-{self.band:g}"
         return Bunch(p_fake=p_fake, llr=llr, distance=distance, label=label, reason=reason)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        return tags
 
 
 def _sigmoid(z):

@@ -60,6 +60,7 @@ _WHOLE = {False: "excerpt", True: "windows", "windows": "windows", "pooled": "po
         "augment": [HasMethods(["fit_resample"]), callable, None],
         "n_jobs": [Integral, None],
         "random_state": [Interval(Integral, 0, None, closed="left"), None],
+        "abstain": ["boolean"],
     },
     prefer_skip_nested_validation=True,
 )
@@ -78,6 +79,7 @@ def make_detector(
     memory=None,
     n_jobs=None,
     random_state=None,
+    abstain=False,
     **model_params,
 ):
     """Assemble loader -> front-end -> model for one of :data:`MODELS`.
@@ -125,6 +127,12 @@ def make_detector(
         Parallel jobs for decoding files and featurising batches.
     random_state : int or None, default=None
         Seeds the model (and random cropping).
+    abstain : bool, default=False
+        Wrap the model in an :class:`~skdeepfake.calibration.AbstainingDetector`:
+        its score becomes a calibrated log-likelihood ratio (out-of-fold;
+        pass ``model__groups=`` to ``fit`` to leave whole sources out) and
+        :func:`~skdeepfake.calibration.verdicts` can say ``"uncertain"``. Not
+        with ``whole_recording="windows"`` (a window is never a verdict).
     **model_params
         Parameters of the model, such as ``C`` for the linear model,
         ``n_estimators`` for XGBoost or ``epochs`` for the networks.
@@ -164,12 +172,16 @@ def make_detector(
         from sklearn.preprocessing import StandardScaler
 
         steps.append(("scaler", StandardScaler()))
-    steps.append(
-        (
-            "model",
-            _build(spec.module, spec.cls, **{**spec.defaults, "random_state": random_state, **model_params}),
-        )
-    )
+    final = _build(spec.module, spec.cls, **{**spec.defaults, "random_state": random_state, **model_params})
+    if abstain:
+        if mode == "windows":
+            raise ValueError(
+                "abstain=True scores whole recordings; it does not go with whole_recording='windows'."
+            )
+        from .calibration import AbstainingDetector
+
+        final = AbstainingDetector(final, random_state=0 if random_state is None else random_state)
+    steps.append(("model", final))
     if augment is not None:
         from .augment import Augmenter
 

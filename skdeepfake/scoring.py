@@ -13,19 +13,21 @@ means nothing.
 """
 
 from concurrent.futures import ThreadPoolExecutor
-from numbers import Integral
+from numbers import Integral, Real
 from typing import NamedTuple
 
 import numpy as np
 from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
+from .calibration import verdicts
 from .features import FrameFeaturizer, pool_recording
 from .features._pooling import CHUNK_SAMPLES
 from .io import MAX_DURATION, AudioBlocks, AudioLoader, AudioLoadError
 from .io._decode import signal_note
-from .labels import spoof_column, spoof_scores
+from .labels import spoof_column
 from .utils._bounds import SECONDS
 from .windows import AGGREGATES, HOP_SECONDS, WINDOW_SECONDS, WindowedClassifier
 
@@ -47,6 +49,12 @@ class FileScore(NamedTuple):
     error: object
     #: A warning about the recording (silent, constant), or None.
     note: object
+    #: "real", "fake" or "uncertain" (None when it could not be scored): the detector's own
+    #: verdict when it can abstain (:class:`~skdeepfake.calibration.AbstainingDetector`), else
+    #: ``threshold`` on P(fake); a silent or constant recording is "uncertain".
+    label: object = None
+    #: Why the label is "uncertain", or None.
+    reason: object = None
 
 
 @validate_params(
@@ -59,6 +67,7 @@ class FileScore(NamedTuple):
         "windows": ["boolean"],
         "max_duration": [SECONDS, None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "threshold": [Interval(Real, 0, 1, closed="both"), None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -72,6 +81,7 @@ def score_files(
     windows=False,
     max_duration=MAX_DURATION,
     batch_size=32,
+    threshold=None,
 ):
     """Score audio files one by one or in batches, yielding a :class:`FileScore` per file.
 
@@ -97,6 +107,11 @@ def score_files(
         Longest recording accepted, in seconds.
     batch_size : int, default=32
         Files decoded and scored together.
+    threshold : float or None, default=None
+        Label a recording fake when P(fake) >= threshold. None: the
+        detector's own verdict when it can abstain (it then also says
+        "uncertain", with the reason), else 0.5. See
+        :func:`~skdeepfake.calibration.verdicts`.
 
     Yields
     ------
@@ -120,7 +135,7 @@ def score_files(
     b.wav False True
     """
     check_is_fitted(model)
-    plan = _Plan(model, window, hop, aggregate, windows)
+    plan = _Plan(model, window, hop, aggregate, windows, threshold)
     batches = _decoded_batches(list(files), plan, max_duration, batch_size)
     with ThreadPoolExecutor(max_workers=1) as pool:  # the next batch decodes while one is scored
         pending = pool.submit(next, batches, None)
@@ -184,8 +199,8 @@ def min_recording_duration(model):
 class _Plan:
     """How one model scores a file: whole (pooled), by windows, or both."""
 
-    def __init__(self, model, window, hop, aggregate, windows):
-        self.model, self.want_windows = model, windows
+    def __init__(self, model, window, hop, aggregate, windows, threshold=None):
+        self.model, self.want_windows, self.threshold = model, windows, threshold
         self.column = spoof_column(model.classes_)
         if isinstance(model, WindowedClassifier):
             if window not in (None, model.window):
@@ -328,29 +343,47 @@ def _score_batch(plan, decoded, max_duration):
                 try:
                     results.append(_score(plan, [y])[0])
                 except ValueError as err:
-                    results.append((float("nan"), None, str(err)))
-        for k, y, (p_fake, windows, error) in zip(ready, recordings, results):
+                    results.append((float("nan"), None, str(err), None, None))
+        for k, y, (p_fake, windows, error, label, reason) in zip(ready, recordings, results):
             note = None if error else signal_note(float(y.min()), float(y.max()))
-            out[k] = FileScore(decoded[k][0], p_fake, windows, error, note)
+            out[k] = _file_score(decoded[k][0], p_fake, windows, error, note, label, reason)
     return out
 
 
+def _file_score(path, p_fake, windows, error, note, label, reason):
+    """A FileScore; a silent or constant recording is "uncertain", whatever its score."""
+    if note is not None and error is None:
+        label, reason = "uncertain", note
+    return FileScore(path, p_fake, windows, error, note, label, reason)
+
+
 def _score(plan, recordings):
-    """[(p_fake, windows or None, None)] of in-memory recordings."""
+    """[(p_fake, windows or None, None, label, reason)] of in-memory recordings."""
     frame = None
     if plan.by_windows or plan.want_windows:
         frame = plan.scorer.predict_windows(recordings)
     if plan.by_windows:
         p_fake = plan.scorer.aggregate_windows(frame)[:, plan.column]
+        found = _thresholded(p_fake, plan.threshold)
     else:
-        p_fake, _ = spoof_scores(plan.model, recordings)
+        found = verdicts(plan.model, recordings, plan.threshold)
     out = []
-    for i, p in enumerate(p_fake):
+    for i, p in enumerate(found.p_fake):
         own = None
         if plan.want_windows:
             own = frame.loc[frame["recording"] == i, ["start", "end", "p_fake"]].reset_index(drop=True)
-        out.append((float(p), own, None))
+        out.append((float(p), own, None, found.label[i], found.reason[i]))
     return out
+
+
+def _thresholded(p_fake, threshold):
+    """Labels of aggregated window scores: a threshold, no abstention."""
+    cut = 0.5 if threshold is None else threshold
+    return Bunch(
+        p_fake=p_fake,
+        label=np.where(p_fake >= cut, "fake", "real").astype(object),
+        reason=np.full(len(p_fake), None, dtype=object),
+    )
 
 
 def _stream(plan, path, max_duration):
@@ -360,14 +393,15 @@ def _stream(plan, path, max_duration):
         blocks = watch(AudioBlocks(path, plan.sr, max_duration=max_duration))
         if plan.by_windows:
             frame = plan.scorer.predict_windows_stream(blocks)
-            p_fake = float(plan.scorer.aggregate_windows(frame)[0, plan.column])
+            found = _thresholded(plan.scorer.aggregate_windows(frame)[:1, plan.column], plan.threshold)
             windows = frame[["start", "end", "p_fake"]] if plan.want_windows else None
         else:
             features = np.concatenate(pool_recording(plan.front, blocks))[np.newaxis]
-            p_fake, windows = float(spoof_scores(plan.rest, features)[0][0]), None
+            found, windows = verdicts(plan.rest, features, plan.threshold), None
     except AudioLoadError as err:
         return FileScore(path, float("nan"), None, _reason(err, path), None)
-    return FileScore(path, p_fake, windows, None, signal_note(watch.low, watch.high))
+    note = signal_note(watch.low, watch.high)
+    return _file_score(path, float(found.p_fake[0]), windows, None, note, found.label[0], found.reason[0])
 
 
 class _Watch:

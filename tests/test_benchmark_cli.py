@@ -402,7 +402,7 @@ def test_cli_train_then_predict_long_stereo_44k_and_bad_files(corpus, tmp_path, 
     captured = capsys.readouterr()
     assert rc == 0
     rows = list(csv.reader(io.StringIO(captured.out), delimiter="\t"))
-    assert rows[0] == ["file", "start", "end", "p_fake", "label"]
+    assert rows[0] == ["file", "start", "end", "p_fake", "label", "reason"]
     long_row = next(r for r in rows if r[0] == str(long_path) and r[1] == "")
     assert 0.0 <= float(long_row[3]) <= 1.0 and long_row[4] in ("real", "fake")
     long_windows = [r for r in rows if r[0] == str(long_path) and r[1] != ""]

@@ -2,9 +2,11 @@
 
 import importlib.util
 
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdeepfake import AudioLoader, HandcraftedFeatures, MelSpectrogram
+from skdeepfake.calibration import AbstainingDetector
 from skdeepfake.features import LFCC, LinearSubbands
 from skdeepfake.fusion import LogOdds
 from skdeepfake.models import DNNClassifier, GMMClassifier, XGBoostClassifier
@@ -22,6 +24,7 @@ ESTIMATORS = [
     GMMClassifier(n_components=2, random_state=0),
     DNNClassifier(hidden_layer_sizes=(8,), epochs=2, learning_rate=1e-2, random_state=0),
     LogOdds(),
+    AbstainingDetector(LogisticRegression(), cv=2),
 ]
 if importlib.util.find_spec("transformers") is not None:  # skdeepfake[pretrained]
     from skdeepfake.features import SpeechEncoder
@@ -85,6 +88,19 @@ EXPECTED_FAILED_CHECKS = {
         ),
     },
     "DNNClassifier": _KERAS_EXPECTED,
+    "AbstainingDetector": {
+        check: (
+            "the checks' labels (1/2, 'one'/'two') do not say which class is spoofed, and the "
+            "calibration must know: such labels are refused (skdeepfake.labels), as everywhere "
+            "a score is read as P(fake)"
+        )
+        for check in (
+            "check_classifiers_classes",
+            "check_classifier_data_not_an_array",
+            "check_estimators_dtypes",
+            "check_fit2d_1feature",
+        )
+    },
     "GMMClassifier": {
         "check_sample_weight_equivalence_on_dense_data": (
             "GMMClassifier.fit takes no sample_weight (GaussianMixture's EM has none)"

@@ -69,7 +69,7 @@ def test_predict_and_explain_without_a_model_use_it_and_say_so(speech, tmp_path,
     assert main(["predict", str(path)]) == 0
     captured = capsys.readouterr()
     header, row = captured.out.strip().splitlines()
-    assert header.split("\t") == ["file", "p_fake", "label"]
+    assert header.split("\t") == ["file", "p_fake", "label", "reason"]
     expected = detector.predict_proba([str(path)])[0, 1]
     assert float(row.split("\t")[1]) == pytest.approx(expected, abs=1e-4)
     assert "pretrained detector (detector.skdf)" in captured.err and "MODEL_CARD.md" in captured.err

@@ -262,7 +262,7 @@ def cmd_predict(args):
     for path, reason in unlisted:
         say(f"skipped {path}: {reason}")
     writer = PredictionWriter(args.format, args.windows, args.threshold)
-    scored, skipped = 0, len(unlisted)
+    scored, skipped, uncertain = 0, len(unlisted), 0
     rows = score_files(
         model,
         files,
@@ -271,6 +271,7 @@ def cmd_predict(args):
         aggregate=args.aggregate,
         windows=args.windows,
         max_duration=args.max_duration,
+        threshold=args.threshold,
     )
     for row in rows:
         if row.error is not None:
@@ -279,10 +280,14 @@ def cmd_predict(args):
             continue
         if row.note is not None:
             say(f"warning: {row.path}: {row.note}")
-        writer.write(row.path, row.p_fake, row.windows)
+        writer.write(row.path, row.p_fake, row.windows, row.label, row.reason)
         scored += 1
+        uncertain += row.label == "uncertain"
     writer.close()
-    say(f"scored {scored} file(s); skipped {skipped}; {len(files) + len(unlisted)} in all")
+    say(
+        f"scored {scored} file(s) ({uncertain} uncertain); skipped {skipped}; "
+        f"{len(files) + len(unlisted)} in all"
+    )
     return 0 if scored else 1
 
 

@@ -186,22 +186,29 @@ def _swap_in(tmp, path, attempts=5):
 
 
 class PredictionWriter:
-    """Rows of ``predict``'s output: TSV/CSV through :func:`safe_cell`, or JSON lines."""
+    """Rows of ``predict``'s output: TSV/CSV through :func:`safe_cell`, or JSON lines.
 
-    def __init__(self, fmt, windows, threshold=0.5):
-        self.fmt, self.windows, self.threshold = fmt, windows, threshold
+    Each recording's row gives P(fake), its label (``real``, ``fake`` or
+    ``uncertain``, as :func:`~skdeepfake.scoring.score_files` decided it)
+    and, for ``uncertain``, the reason. Window rows are labelled by the
+    threshold (0.5 unless given): a window is never a verdict on its own.
+    """
+
+    def __init__(self, fmt, windows, threshold=None):
+        self.fmt, self.windows = fmt, windows
+        self.threshold = 0.5 if threshold is None else threshold
         if fmt != "json":
             self.csv = csv.writer(sys.stdout, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
-            header = ["file", "start", "end", "p_fake", "label"] if windows else ["file", "p_fake", "label"]
-            self.csv.writerow(header)
+            header = ["file", "p_fake", "label", "reason"]
+            self.csv.writerow(header[:1] + ["start", "end"] + header[1:] if windows else header)
 
     def _label(self, p_fake):
         return "fake" if p_fake >= self.threshold else "real"
 
-    def write(self, path, p_fake, windows):
-        label = self._label(p_fake)
+    def write(self, path, p_fake, windows, label=None, reason=None):
+        label = label or self._label(p_fake)
         if self.fmt == "json":
-            row = {"file": str(path), "p_fake": round(p_fake, 6), "label": label}
+            row = {"file": str(path), "p_fake": round(p_fake, 6), "label": label, "reason": reason}
             if windows is not None:
                 row["windows"] = [
                     {
@@ -214,14 +221,14 @@ class PredictionWriter:
                 ]
             print(json.dumps(row), flush=True)
             return
-        name = safe_cell(path)
+        name, why = safe_cell(path), safe_cell(reason or "")
         if not self.windows:
-            self.csv.writerow([name, f"{p_fake:.4f}", label])
+            self.csv.writerow([name, f"{p_fake:.4f}", label, why])
         else:
-            self.csv.writerow([name, "", "", f"{p_fake:.4f}", label])
+            self.csv.writerow([name, "", "", f"{p_fake:.4f}", label, why])
             for w in windows.itertuples():
                 self.csv.writerow(
-                    [name, f"{w.start:.2f}", f"{w.end:.2f}", f"{w.p_fake:.4f}", self._label(w.p_fake)]
+                    [name, f"{w.start:.2f}", f"{w.end:.2f}", f"{w.p_fake:.4f}", self._label(w.p_fake), ""]
                 )
         sys.stdout.flush()
 

@@ -322,8 +322,9 @@ def build_parser():
     predict.add_argument(
         "--threshold",
         type=_probability,
-        default=0.5,
-        help="label as fake when P(fake) >= threshold, between 0 and 1 (default: 0.5)",
+        help="label as fake when P(fake) >= threshold, between 0 and 1 (default: the model's own "
+        "verdict when it can abstain, as the pretrained detector does, with 'uncertain' and the "
+        "reason for recordings unlike its training data or with weak evidence; else 0.5)",
     )
     predict.add_argument("--windows", action="store_true", help="also print every window's score")
     predict.add_argument(

@@ -7,6 +7,8 @@ positive class); the positive class is the spoofed one, found by
 
 - the ASVspoof DET curve, the equal error rate, the minimum detection cost
   (ASVspoof 5 costs), Cllr and its minimum over calibrations (PAV);
+- bootstrap intervals of any of them, resampled within corpora or
+  speakers, paired for comparisons (:func:`bootstrap_interval`);
 - scorers of each for ``GridSearchCV`` and ``cross_validate``;
 - plots in scikit-learn's Display style (``from_estimator``,
   ``from_predictions``, ``plot(ax)``): :class:`DETCurveDisplay` (the EER
@@ -15,6 +17,7 @@ positive class); the positive class is the spoofed one, found by
   over time).
 """
 
+from ._bootstrap import bootstrap_interval
 from ._plot import DETCurveDisplay, ScoreHistogramDisplay, WindowScoresDisplay
 from ._scorers import (
     cllr_scorer,
@@ -33,6 +36,7 @@ __all__ = [
     "min_dcf",
     "cllr",
     "min_cllr",
+    "bootstrap_interval",
     "eer_scorer",
     "min_dcf_scorer",
     "cllr_scorer",

@@ -73,6 +73,7 @@ TRUSTED_CLASSES = {
     ("skdeepfake.io", "AudioLoader"): "the loader of every pipeline",
     ("skdeepfake.windows", "WindowedClassifier"): "whole-recording detectors in windows",
     ("skdeepfake.fusion", "LogOdds"): "the members' log-odds in a fused detector",
+    ("skdeepfake.calibration", "AbstainingDetector"): "calibrated detectors that can say uncertain",
     ("skdeepfake.augment._sampler", "Augmenter"): "augmentation in fit (its chain is stored as data)",
     ("skdeepfake.augment._vocoders", "VocodedCopies"): "vocoded copies of bona fide recordings in fit",
     ("skdeepfake.augment._vocoders", "GriffinLimVocoder"): "a vocoder of VocodedCopies",

@@ -37,10 +37,14 @@ MODEL_CARD = _HERE / "MODEL_CARD.md"
 def detector_pipeline():
     """The unfitted configuration of the shipped detector.
 
-    ``make_xgb_pipeline(random_state=0)``: the XGBoost factory's defaults,
-    LFCC statistics over the whole recording. ``scripts/train_pretrained.py``
-    fits it to make :data:`MODEL_FILE`; fit it on your own data to get the
-    same detector trained for your recordings.
+    ``make_detector("xgb", abstain=True, random_state=0)``: the XGBoost
+    factory's defaults (LFCC statistics over the whole recording) inside an
+    :class:`~skdeepfake.calibration.AbstainingDetector`, so that its score
+    is a calibrated log-likelihood ratio and it says ``"uncertain"`` for
+    recordings unlike its training data or with weak evidence.
+    ``scripts/train_pretrained.py`` fits it with ``model__groups`` set to
+    each clip's corpus, so that the calibration learns what its scores are
+    worth on corpora it has not seen; fit it on your own data the same way.
 
     Returns
     -------
@@ -52,9 +56,9 @@ def detector_pipeline():
     >>> [name for name, _ in detector_pipeline().steps]
     ['loader', 'features', 'model']
     """
-    from ..pipelines import make_xgb_pipeline
+    from ..pipelines import make_detector
 
-    return make_xgb_pipeline(random_state=0)
+    return make_detector("xgb", abstain=True, random_state=0)
 
 
 @validate_params({}, prefer_skip_nested_validation=True)

@@ -1,0 +1,155 @@
+"""A detector that is calibrated and can say "uncertain": calibration, abstention, labels, files, CLI."""
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold, cross_val_predict
+
+from skdeepfake.calibration import VERDICTS, AbstainingDetector, verdicts
+from skdeepfake.cli import main
+from skdeepfake.labels import log_odds
+from skdeepfake.persistence import load_model, save_model
+from skdeepfake.pipelines import make_detector
+from skdeepfake.scoring import score_files
+
+from .conftest import SR, write_audio
+
+
+def _blobs(n=80, seed=0, shift=1.5):
+    rng = np.random.default_rng(seed)
+    X = np.r_[rng.normal(0, 1, (n, 4)), rng.normal(shift, 1, (n, 4))]
+    y = np.r_[np.zeros(n, int), np.ones(n, int)]
+    return X, y
+
+
+def test_the_llr_is_a_logistic_calibration_of_out_of_fold_log_odds():
+    """Transcribes the computation: folds, out-of-fold log-odds, balanced logistic regression."""
+    X, y = _blobs()
+    detector = AbstainingDetector(LogisticRegression(), cv=4, random_state=3).fit(X, y)
+    folds = StratifiedKFold(4, shuffle=True, random_state=3)
+    oof = cross_val_predict(LogisticRegression(), X, y, cv=folds, method="predict_proba")[:, 1]
+    s = np.log(np.clip(oof, 1e-7, 1 - 1e-7)) - np.log1p(-np.clip(oof, 1e-7, 1 - 1e-7))
+    reference = LogisticRegression(C=1e4, class_weight="balanced").fit(s[:, None], y)
+    a, b = detector.calibration_
+    assert a == pytest.approx(reference.coef_[0, 0], rel=1e-6)
+    assert b == pytest.approx(reference.intercept_[0], rel=1e-6, abs=1e-9)
+    np.testing.assert_allclose(detector.oof_llr_, a * s + b)
+    full = LogisticRegression().fit(X, y).predict_proba(X)[:, 1]
+    np.testing.assert_allclose(detector.llr(X), a * log_odds(full) + b, rtol=1e-10)
+
+
+def test_groups_leave_whole_sources_out():
+    X, y = _blobs()
+    groups = np.tile(np.arange(4), len(y) // 4)
+    detector = AbstainingDetector(LogisticRegression(), cv=5).fit(X, y, groups=groups)
+    oof = cross_val_predict(
+        LogisticRegression(), X, y, groups=groups, cv=LeaveOneGroupOut(), method="predict_proba"
+    )
+    a, b = detector.calibration_
+    np.testing.assert_allclose(detector.oof_llr_, a * log_odds(oof[:, 1]) + b)
+    with pytest.raises(ValueError, match="1 group given"):
+        AbstainingDetector(LogisticRegression()).fit(X, y, groups=np.zeros(len(y)))
+
+
+def test_the_posterior_is_the_llr_at_the_stated_prior():
+    X, y = _blobs()
+    for prior in (0.5, 0.1, 0.9):
+        detector = AbstainingDetector(LogisticRegression(), prior=prior).fit(X, y)
+        llr = detector.llr(X)
+        expected = 1 / (1 + np.exp(-(llr + np.log(prior / (1 - prior)))))
+        np.testing.assert_allclose(detector.predict_proba(X)[:, 1], expected, rtol=1e-9)
+        np.testing.assert_array_equal(detector.predict(X), (expected >= 0.5).astype(int))
+
+
+@pytest.mark.parametrize(
+    "real, fake", [(0, 1), ("real", "fake"), ("bonafide", "spoof"), ("Real", "Fake")], ids=str
+)
+def test_label_names_never_flip_the_llr_or_the_verdict(real, fake):
+    X, y = _blobs()
+    reference = AbstainingDetector(LogisticRegression()).fit(X, y)
+    labels = np.where(y == 1, fake, real)
+    labelled = AbstainingDetector(LogisticRegression()).fit(X, labels)
+    np.testing.assert_allclose(labelled.llr(X), reference.llr(X), rtol=1e-6, atol=1e-9)
+    np.testing.assert_array_equal(labelled.verdict(X).label, reference.verdict(X).label)
+    column = list(labelled.classes_).index(fake)
+    np.testing.assert_allclose(
+        labelled.predict_proba(X)[:, column], reference.predict_proba(X)[:, 1], rtol=1e-6
+    )
+    # scikit-learn's sign convention: decision_function is positive for classes_[1]
+    sign = 1 if column == 1 else -1
+    np.testing.assert_allclose(labelled.decision_function(X), sign * reference.llr(X), rtol=1e-6, atol=1e-9)
+
+
+def test_it_abstains_far_from_its_data_and_on_weak_evidence_with_the_reason():
+    X, y = _blobs()
+    detector = AbstainingDetector(LogisticRegression(), band=1.0).fit(X, y)
+    points = np.array([[-1.0] * 4, [0.75] * 4, [2.5] * 4, [60.0] * 4])
+    v = detector.verdict(points)
+    assert v.label.tolist() == ["real", "uncertain", "fake", "uncertain"]
+    assert v.reason[0] is None and v.reason[2] is None
+    assert v.reason[1].startswith("weak evidence: LLR") and abs(v.llr[1]) < 1.0
+    assert v.reason[3].startswith("out of domain:") and v.distance[3] > detector.ood_threshold_
+    # the threshold is the 99th percentile of held-out training distances
+    assert detector.ood_threshold_ == pytest.approx(np.quantile(detector.oof_distance_, 0.99))
+    open_ = AbstainingDetector(LogisticRegression(), band=0.0, ood_quantile=1.0).fit(X, y)
+    assert "uncertain" not in open_.verdict(points).label.tolist()
+
+
+def test_verdicts_of_a_detector_that_cannot_abstain_use_the_threshold():
+    X, y = _blobs()
+    plain = LogisticRegression().fit(X, y)
+    v = verdicts(plain, X, threshold=0.9)
+    p = plain.predict_proba(X)[:, 1]
+    assert v.label.tolist() == np.where(p >= 0.9, "fake", "real").tolist()
+    assert all(r is None for r in v.reason)
+    abstaining = AbstainingDetector(LogisticRegression()).fit(X, y)
+    strict = verdicts(abstaining, X, threshold=0.99)
+    own = verdicts(abstaining, X)
+    uncertain = own.label == "uncertain"
+    assert (strict.label[uncertain] == "uncertain").all()  # a threshold never overrides abstention
+    assert (strict.label == "fake").sum() <= (own.label == "fake").sum()
+
+
+@pytest.fixture(scope="module")
+def abstaining(speech):
+    X, y = speech.data[:60], speech.target[:60]
+    return make_detector("linear", abstain=True, random_state=0).fit(X, y)
+
+
+def test_an_abstaining_pipeline_saves_loads_and_scores_files_with_verdicts(abstaining, speech, tmp_path):
+    path = tmp_path / "m.skdf"
+    save_model(abstaining, path)
+    loaded = load_model(path)
+    X = speech.data[60:70]
+    np.testing.assert_allclose(loaded.predict_proba(X), abstaining.predict_proba(X))
+    files = [write_audio(tmp_path / f"{i}.wav", x) for i, x in enumerate(speech.data[60:66])]
+    files.append(write_audio(tmp_path / "silence.wav", np.zeros(SR, np.float32)))
+    rows = list(score_files(loaded, files))
+    assert all(r.label in VERDICTS for r in rows)
+    assert rows[-1].label == "uncertain" and "digital silence" in rows[-1].reason
+    expected = verdicts(abstaining, [str(f) for f in files[:-1]])
+    assert [r.label for r in rows[:-1]] == expected.label.tolist()
+
+
+def test_predict_prints_uncertain_with_its_reason_in_every_format(abstaining, speech, tmp_path, capsys):
+    path = tmp_path / "m.skdf"
+    save_model(abstaining, path)
+    good = write_audio(tmp_path / "good.wav", speech.data[61])
+    silent = write_audio(tmp_path / "silent.wav", np.zeros(SR, np.float32))
+    assert main(["predict", "--model", str(path), str(good), str(silent)]) == 0
+    out = capsys.readouterr()
+    lines = out.out.strip().split("\n")
+    assert lines[0].split("\t") == ["file", "p_fake", "label", "reason"]
+    row = dict(zip(lines[0].split("\t"), lines[2].split("\t")))
+    assert row["label"] == "uncertain" and "digital silence" in row["reason"]
+    assert "1 uncertain" in out.err
+    assert main(["predict", "--model", str(path), "--format", "json", str(silent)]) == 0
+    record = json.loads(capsys.readouterr().out.strip())
+    assert record["label"] == "uncertain" and "digital silence" in record["reason"]
+
+
+def test_windows_with_abstention_are_refused():
+    with pytest.raises(ValueError, match="abstain=True scores whole recordings"):
+        make_detector("linear", abstain=True, whole_recording="windows")
