@@ -228,3 +228,22 @@ def test_cli_explain_writes_the_map_and_its_cells(linear, planted, tmp_path, cap
     assert "is not a folder" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main([*args, "--out", str(tmp_path / "m.png"), "--bands", "0"])
+
+
+def test_gradient_maps_do_not_flip_with_the_label_names(planted):
+    """The network's sigmoid is P(classes_[1]): with "fake" sorting first the map must not change sign.
+
+    Two networks trained on the same data with the labels named two ways learn the same evidence;
+    before the sign was taken from the spoofed label, their maps correlated at -0.4.
+    """
+    real, fake = "real", "fake"
+    from skdeepfake.pipelines import make_detector
+
+    X, y, fakes, *_ = planted
+    params = dict(epochs=20, learning_rate=1e-3, random_state=0)
+    numeric = make_detector("dnn", **params).fit(X, y)
+    named = make_detector("dnn", **params).fit(X, np.where(y == 1, fake, real))
+    a, b = gradient_map(numeric, fakes[0]), gradient_map(named, fakes[0])
+    assert b.p_fake == pytest.approx(a.p_fake, abs=0.2)
+    rho = scipy.stats.pearsonr(a.relevance, b.relevance)[0]
+    assert rho > 0.2, f"maps of the same evidence correlate at {rho:.2f}"

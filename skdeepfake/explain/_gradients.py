@@ -147,6 +147,11 @@ def gradient_map(estimator, x, method="input_x_gradient", sr=None):
     if convolutional and split is None:
         raise ValueError(f"{method} needs a convolutional network; {type(model).__name__} has none.")
     dx, feature, dfeature = _backend.gradients(network, net_input, split)
+    # The network's sigmoid is P(classes_[1]); its log-odds are those of "fake" only when "fake"
+    # sorts second. With labels such as "real"/"fake" ("fake" first) every gradient changes sign.
+    if spoof_column(model.classes_) == 0:
+        dx = -dx
+        dfeature = None if dfeature is None else -dfeature
     if method == "gradcam":
         weights = dfeature[0].mean(axis=(0, 1))  # one per channel
         cam = np.maximum((feature[0] * weights).sum(axis=-1), 0.0)
