@@ -18,7 +18,21 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import HasMethods, validate_params
 
-__all__ = ["SPOOF_NAMES", "BONA_FIDE_NAMES", "spoof_label", "spoof_column", "spoof_scores", "log_odds"]
+__all__ = [
+    "SPOOF_NAMES",
+    "BONA_FIDE_NAMES",
+    "spoof_label",
+    "spoof_column",
+    "spoof_scores",
+    "log_odds",
+    "LabelOrderWarning",
+    "warn_if_spoof_first",
+]
+
+
+class LabelOrderWarning(UserWarning):
+    """The spoofed label sorts first, so ``predict_proba(X)[:, 1]`` is P(real), not P(fake)."""
+
 
 #: Probabilities are clipped to [LOG_ODDS_EPS, 1 - LOG_ODDS_EPS] before their log-odds are taken,
 #: so that a score of exactly 0 or 1 (float32 rounds 1 - 1e-8 to 1) gives +-16.1, not infinity.
@@ -186,3 +200,50 @@ def log_odds(p):
     """
     p = np.clip(np.asarray(p, dtype=np.float64), LOG_ODDS_EPS, 1 - LOG_ODDS_EPS)
     return np.log(p) - np.log1p(-p)
+
+
+def warn_if_spoof_first(y):
+    """Warn (:class:`LabelOrderWarning`) when the spoofed label of ``y`` sorts first.
+
+    scikit-learn orders ``predict_proba``'s columns by the sorted classes:
+    with labels ``"real"``/``"fake"`` the first column is P(fake), and the
+    habit of reading column 1 gives P(real), an EER of 1 - EER without a
+    word. Called by the first step of every skdeepfake detector
+    (:class:`~skdeepfake.AudioLoader`) and by the library's classifiers when
+    they are fitted. Labels that do not say which class is spoofed are left
+    to the steps that need to know.
+
+    Parameters
+    ----------
+    y : array-like or None
+        Training labels.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from skdeepfake.labels import warn_if_spoof_first
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_if_spoof_first(["real", "fake", "real"])
+    >>> str(caught[0].message)[:60]
+    "classes_ will be ['fake', 'real']: column 0 of predict_proba"
+    """
+    if y is None:
+        return
+    classes = np.unique(np.asarray(y))
+    if len(classes) != 2:
+        return
+    try:
+        column = spoof_column(classes)
+    except ValueError:
+        return
+    if column == 0:
+        import warnings
+
+        warnings.warn(
+            f"classes_ will be {classes.tolist()}: column 0 of predict_proba is P(fake) and column 1 "
+            "is P(real). Read P(fake) with skdeepfake.labels.spoof_scores(model, X), or train on 0/1 "
+            "labels (1 = fake).",
+            LabelOrderWarning,
+            stacklevel=3,
+        )

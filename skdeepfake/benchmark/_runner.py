@@ -2,6 +2,7 @@
 
 import sys
 import time
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -13,7 +14,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, Stratifi
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from tqdm.auto import tqdm
 
-from ..labels import spoof_label, spoof_scores
+from ..labels import LabelOrderWarning, spoof_label, spoof_scores
 from ..metrics import eer_scorer, equal_error_rate, min_dcf
 from ..utils._bounds import SAMPLE_RATE
 from ..utils._validation import as_clip_list
@@ -38,7 +39,9 @@ def _evaluate(name, estimator, X, y, train, test, split, grid, pos):
         est = GridSearchCV(est, grid, scoring=eer_scorer, cv=3, refit=True)
     X_train, X_test = _subset(X, train), _subset(X, test)
     start = time.perf_counter()
-    est.fit(X_train, y[train])
+    with warnings.catch_warnings():  # P(fake) is read by spoof_scores here, whatever the label order
+        warnings.simplefilter("ignore", LabelOrderWarning)
+        est.fit(X_train, y[train])
     fit_seconds = time.perf_counter() - start
     start = time.perf_counter()
     score, _ = spoof_scores(est, X_test)

@@ -31,7 +31,9 @@ def cmd_explain(args):
 
     matplotlib.use("Agg")  # a command writes files; it never opens a window
     import matplotlib.pyplot as plt
+    import numpy as np
 
+    from ..calibration import verdicts
     from ..explain import RelevanceDisplay, occlusion
     from ..io import load_audio
     from ..io._decode import signal_note
@@ -67,6 +69,9 @@ def cmd_explain(args):
         )
     except ValueError as err:
         raise ValueError(f"{args.path}: {err}") from None
+    found = verdicts(model, x[np.newaxis])
+    label = "uncertain" if note else found.label[0]
+    reason = note if note else found.reason[0]
     display = RelevanceDisplay.from_explanation(result, x)
     display.ax_.set_title(f"{args.path.name}: P(fake) {_p_fake(result):.3f}")
     record = {
@@ -75,6 +80,8 @@ def cmd_explain(args):
         "sr": result.sr,
         "target": result.target,
         "score": result.score,
+        "label": label,
+        "reason": reason,
         "mask": result.mask,
         "grid": {"n_bands": args.bands, "n_segments": args.segments},
         "cells": _cells(result),
@@ -82,7 +89,7 @@ def cmd_explain(args):
     write_file_atomically(args.out, lambda tmp: display.figure_.savefig(tmp, dpi=120, format="png"))
     plt.close(display.figure_)
     write_file_atomically(json_path, lambda tmp: Path(tmp).write_text(json.dumps(record, indent=1) + "\n"))
-    print(f"{args.path}\t{result.target} {result.score:.4f}")
+    print(f"{args.path}\t{result.target} {result.score:.4f}\t{label}" + (f" ({reason})" if reason else ""))
     # The cells that moved the score most, either way: a map can be dominated by cells whose
     # masking raises the score, which a list of the top positive cells would hide.
     for cell in sorted(record["cells"], key=lambda c: -abs(c["relevance"]))[:5]:

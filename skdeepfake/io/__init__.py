@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from ..labels import warn_if_spoof_first
 from ..utils._bounds import SAMPLE_RATE, SECONDS
 from ..utils._parallel import map_batches
 from ..utils._validation import as_clip_list, check_same_length
@@ -234,6 +235,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         self._validate_all()
         kind, clips = as_clip_list(X)
         check_same_length(clips, y)
+        warn_if_spoof_first(y)  # the first step of every detector: say it before the labels mislead
         if kind == "arrays" and isinstance(X, np.ndarray) and X.ndim == 2:
             self.n_features_in_ = X.shape[1]
         return self
