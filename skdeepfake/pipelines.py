@@ -64,6 +64,27 @@ _WHOLE = {False: "excerpt", True: "windows", "windows": "windows", "pooled": "po
     },
     prefer_skip_nested_validation=True,
 )
+def _rates(step):
+    """The sample rates a step (or the parts of a FeatureUnion) reads audio at."""
+    parts = getattr(step, "transformer_list", None)
+    if parts is not None:
+        return {rate for _, part in parts for rate in _rates(part)}
+    params = step.get_params(deep=False) if hasattr(step, "get_params") else {}
+    return {params["sr"]} if isinstance(params.get("sr"), int) else set()
+
+
+def _check_rate(sr, *named):
+    """The loader's rate is the pipeline's: a given step that reads another is an error naming both."""
+    for name, step in named:
+        other = sorted(_rates(step) - {sr}) if step is not None else []
+        if other:
+            raise ValueError(
+                f"sr={sr}: the loader gives audio at {sr} Hz, but the {name} step "
+                f"{type(step).__name__} reads it at {other[0]} Hz; build it with sr={sr}, or pass "
+                f"sr={other[0]} to make_detector."
+            )
+
+
 def make_detector(
     model=DEFAULT_MODEL,
     *,
@@ -165,6 +186,7 @@ def make_detector(
     featurizer = make_frontend(
         spec.features if features is None else features, sr=sr, output=spec.takes, stats=stats
     )
+    _check_rate(sr, ("features", featurizer), ("augment", augment))
     if n_jobs is not None and "n_jobs" in featurizer.get_params(deep=False):
         featurizer.set_params(n_jobs=n_jobs)
     steps = [("features", featurizer)]

@@ -84,3 +84,16 @@ def test_memory_caches_featurisation_across_a_grid_search(split, tmp_path, monke
     # every setting after the first in each fold.
     assert uncached - cached == (3 - 1) * 2
     assert any(tmp_path.iterdir())
+
+
+def test_a_step_reading_another_sample_rate_than_the_loader_is_refused_by_name():
+    from skdeepfake.augment import Augmenter, make_augmentation
+    from skdeepfake.features import LFCC
+    from skdeepfake.pipelines import make_detector
+
+    with pytest.raises(ValueError, match="sr=8000: .* features step LFCC reads it at 16000 Hz"):
+        make_detector("linear", sr=8000, features=LFCC(output="stats"))
+    augment = Augmenter(make_augmentation("noise"), sr=16000)
+    with pytest.raises(ValueError, match="the augment step Augmenter reads it at 16000 Hz"):
+        make_detector("linear", sr=8000, features=LFCC(sr=8000, output="stats"), augment=augment)
+    assert make_detector("linear", sr=8000, features=LFCC(sr=8000, output="stats")).steps[0][1].sr == 8000
