@@ -11,7 +11,10 @@ the linear calibration of the NIST and ASVspoof evaluations),
 .. math:: \mathrm{LLR}(x) = a\,s(x) + b,
 
 fitted with balanced class weights on *out-of-fold* scores, so that the
-LLR does not depend on the training data's class balance. With
+LLR does not depend on the training data's class balance. The slope
+:math:`a` is kept non-negative: held-out scores that point the wrong way
+(worse than chance on unseen sources) are evidence of nothing, not of the
+opposite, and give an LLR of 0. With
 ``groups`` (the source or corpus of each recording) the folds leave whole
 sources out: the calibration then learns how much the detector's scores
 are worth on sources it has not seen, which is what a user's recordings
@@ -128,7 +131,9 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         ``estimator`` fitted on all the data.
     classes_ : ndarray of shape (2,)
     calibration_ : tuple of float
-        ``(a, b)``: LLR = a * log-odds(P(fake)) + b.
+        ``(a, b)``: LLR = a * log-odds(P(fake)) + b. ``a`` is never
+        negative: out-of-fold scores that point the wrong way give
+        ``(0, 0)``, an LLR of 0 for every recording (no evidence).
     ood_threshold_ : float
         Distances beyond this are out of domain.
     oof_llr_ : ndarray of shape (n_samples,)
@@ -213,8 +218,7 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         folds = list(splitter.split(X, y, groups))
         oof = cross_val_predict(clone(self.estimator), X, y, cv=folds, method="predict_proba")[:, column]
         s = log_odds(oof)
-        calibrator = LogisticRegression(C=1e4, class_weight="balanced").fit(s[:, None], is_fake)
-        self.calibration_ = (float(calibrator.coef_[0, 0]), float(calibrator.intercept_[0]))
+        self.calibration_ = _calibrate(s, is_fake)
         self.oof_llr_ = self._llr_of(s)
         distance = np.empty(len(y))
         for train, test in folds:
@@ -323,6 +327,22 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
                 label[i] = "uncertain"
                 reason[i] = f"weak evidence: LLR {llr[i]:+.2f} within +-{self.band:g}"
         return Bunch(p_fake=p_fake, llr=llr, distance=distance, label=label, reason=reason)
+
+
+def _calibrate(s, is_fake):
+    """``(a, b)`` of LLR = a * s + b by balanced logistic regression, with ``a >= 0``.
+
+    A negative slope would mean that the out-of-fold scores point the wrong
+    way (held-out sources scored worse than chance, as happens when a
+    detector has learned its corpora rather than the artefact); flipping
+    them would be trusting the mistake. The evidence is then taken as none:
+    ``a = 0``, and ``b`` the balanced log-odds, 0.
+    """
+    calibrator = LogisticRegression(C=1e4, class_weight="balanced").fit(s[:, None], is_fake)
+    a, b = float(calibrator.coef_[0, 0]), float(calibrator.intercept_[0])
+    if a <= 0:
+        return 0.0, 0.0
+    return a, b
 
 
 def _sigmoid(z):

@@ -153,3 +153,21 @@ def test_predict_prints_uncertain_with_its_reason_in_every_format(abstaining, sp
 def test_windows_with_abstention_are_refused():
     with pytest.raises(ValueError, match="abstain=True scores whole recordings"):
         make_detector("linear", abstain=True, whole_recording="windows")
+
+
+def test_scores_that_point_the_wrong_way_out_of_fold_are_no_evidence():
+    """A detector worse than chance on held-out sources gets LLR 0, never its scores flipped."""
+    rng = np.random.default_rng(0)
+    groups = np.repeat(np.arange(4), 40)
+    y = np.tile(np.r_[np.zeros(20, int), np.ones(20, int)], 4)
+    # within each group the feature separates the classes, but its sign alternates between groups
+    sign = np.where(groups % 2 == 0, 1.0, -1.0)
+    X = (sign * (2 * y - 1))[:, None] + rng.normal(0, 0.3, (len(y), 1))
+    detector = AbstainingDetector(LogisticRegression(), cv=4).fit(X, y, groups=groups)
+    # each held-out group is scored by a model fitted mostly on groups of the other sign
+    oof = cross_val_predict(
+        LogisticRegression(), X, y, groups=groups, cv=LeaveOneGroupOut(), method="predict_proba"
+    )
+    assert np.corrcoef(oof[:, 1], y)[0, 1] < 0
+    assert detector.calibration_ == (0.0, 0.0)
+    assert (detector.verdict(X).label == "uncertain").all()
