@@ -207,8 +207,8 @@ def shortcut_audit(X, y, *, cues=None, splits=None, cv=5, sr=16000, random_state
             f"Shortcut: '{cue}' alone separates real from fake with ROC AUC "
             f"{audit.loc[cue, 'roc_auc']:.2f} (>= {SHORTCUT_AUC_THRESHOLD}). Models "
             "can score well by learning it instead of the voice; fix the data or "
-            "load clips at a fixed length (AudioLoader) and check this cue's "
-            "influence.",
+            "load clips at a fixed length (AudioLoader(duration=...); on the command "
+            "line --input excerpt) and check this cue's influence.",
             ShortcutWarning,
             stacklevel=2,
         )

@@ -182,6 +182,13 @@ def run_benchmark(
         elif groups is None:
             folds = StratifiedKFold(cv, shuffle=True, random_state=random_state)
         else:
+            n_groups = len(set(np.asarray(groups).tolist()))
+            if n_groups < cv:
+                raise ValueError(
+                    f"groups: {n_groups} group(s) for {cv} folds; grouped folds need at least as many "
+                    f"groups as folds (on the command line: another --groups, --cv {max(n_groups, 2)} or "
+                    "--leave-one-group-out)."
+                )
             folds = StratifiedGroupKFold(cv, shuffle=True, random_state=random_state)
         splits = list(folds.split(np.zeros(len(y)), y, groups))
         split_names = [f"fold{i}" for i in range(len(splits))]

@@ -204,6 +204,12 @@ def cmd_benchmark(args):
     for w in caught:
         if issubclass(w.category, ShortcutWarning):
             print(f"WARNING: {w.message}")
+    if groups is None and args.data is not None:
+        print(
+            "\nNote: the folds were not grouped. Recordings of one speaker, system or corpus on both "
+            "sides of a split flatter the EER; keep each source in one fold with --groups COLUMN "
+            "(a column of manifest.csv) or --groups 're:PATTERN'."
+        )
     print(f"\nWrote {', '.join(p.name for p in written[:3])} and {len(written) - 3} figures to {args.out}/")
     return 0
 
