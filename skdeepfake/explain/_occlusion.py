@@ -159,7 +159,13 @@ def _scores_of(estimator, make, items, length, target, batch_size, n_jobs, verbo
         return _score(estimator, [make(item) for item in items[batch]], target)
 
     batches = map_batches(
-        work, len(items), batch_size, n_jobs=n_jobs, verbose=verbose, desc="masked versions"
+        work,
+        len(items),
+        batch_size,
+        n_jobs=n_jobs,
+        verbose=verbose,
+        desc="explaining",
+        unit="masked versions",
     )
     return np.concatenate([scores for _, scores in batches])
 

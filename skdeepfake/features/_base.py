@@ -209,6 +209,7 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
             tasks_per_job=4,
             verbose=self.verbose,
             desc=type(self).__name__,
+            unit="recordings",
         ):
             if out is None:
                 out = np.empty((len(X), *features.shape[1:]), dtype=np.float32)

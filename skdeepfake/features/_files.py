@@ -114,7 +114,7 @@ def featurize_files(X, featurizer, *, loader=None, batch_size=64, n_jobs=None, v
 
     out = None
     for batch, features in map_batches(
-        work, len(clips), batch_size, n_jobs=n_jobs, verbose=verbose, desc="featurising"
+        work, len(clips), batch_size, n_jobs=n_jobs, verbose=verbose, desc="featurising", unit="files"
     ):
         if features is None:
             continue

@@ -275,7 +275,13 @@ class AudioLoader(TransformerMixin, BaseEstimator):
             # Files in batches: one joblib task per file would cost more than
             # decoding a short clip.
             for _ in map_batches(
-                decode, len(clips), _DECODE_BATCH, n_jobs=self.n_jobs, verbose=self.verbose, desc="decoding"
+                decode,
+                len(clips),
+                _DECODE_BATCH,
+                n_jobs=self.n_jobs,
+                verbose=self.verbose,
+                desc="decoding",
+                unit="files",
             ):
                 pass
         else:
@@ -293,7 +299,13 @@ class AudioLoader(TransformerMixin, BaseEstimator):
                 out[i] = _load_audio(clips[i], self.sr, self.max_duration)[0]
 
         for _ in map_batches(
-            decode, len(clips), _DECODE_BATCH, n_jobs=self.n_jobs, verbose=self.verbose, desc="decoding"
+            decode,
+            len(clips),
+            _DECODE_BATCH,
+            n_jobs=self.n_jobs,
+            verbose=self.verbose,
+            desc="decoding",
+            unit="files",
         ):
             pass
         return out
