@@ -77,9 +77,15 @@ def test_progress_in_a_log_is_lines_not_a_bar(monkeypatch, capsys, corpora, tmp_
     import skdeepfake.utils._progress as progress
 
     monkeypatch.setattr(progress, "LOG_INTERVAL", 0.0)
-    assert list(progress.progress(range(3), True, total=3, desc="decoding")) == [0, 1, 2]
+    assert list(
+        progress.progress(range(3), True, total=6, desc="decoding", size=lambda _: 2, unit="files")
+    ) == [
+        0,
+        1,
+        2,
+    ]
     err = capsys.readouterr().err
-    assert "decoding: 1/3 (33%)" in err and "decoding: 3 done in" in err and "\r" not in err
+    assert "decoding: 2/6 files (33%)" in err and "decoding: 6 files done in" in err and "\r" not in err
     args = ["benchmark", "--data", str(corpora), "--models", "linear", "--cv", "2", "--no-audit"]
     assert main([*args, "--out", str(tmp_path / "b")]) == 0
     err = capsys.readouterr().err
