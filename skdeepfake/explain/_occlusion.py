@@ -42,7 +42,7 @@ from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 
 from ..io import MAX_CLIP_DURATION
-from ..labels import spoof_scores
+from ..labels import log_odds, spoof_scores
 from ..scoring import input_rate
 from ..utils._bounds import SAMPLE_RATE
 from ..utils._parallel import map_batches
@@ -134,10 +134,7 @@ class _Masker:
 
 def _score(estimator, waveforms, target):
     p, _ = spoof_scores(estimator, np.asarray(waveforms, dtype=np.float32))
-    if target == "logit":
-        p = np.clip(p, 1e-6, 1 - 1e-6)
-        return np.log(p) - np.log1p(-p)
-    return p
+    return log_odds(p) if target == "logit" else p
 
 
 def _scores_of(estimator, make, items, length, target, batch_size, n_jobs, verbose=False):
