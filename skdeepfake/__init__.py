@@ -13,20 +13,27 @@ TensorFlow is loaded only when a neural detector is first used.
 import lazy_loader
 
 from ._version import __version__
-from .features import HandcraftedFeatures, MelSpectrogram
-from .io import AudioLoader, AudioLoadError
 from .registry import MODELS as _MODELS
 
-# The detector classes (from the registry) and the pipelines are imported on
-# first use (as librosa and scikit-image do), so that ``import skdeepfake``
-# loads neither TensorFlow nor XGBoost.
+# Everything is imported on first use (as librosa and scikit-image do), so
+# that ``import skdeepfake`` (and ``skdeepfake --help``) loads neither
+# scikit-learn nor TensorFlow nor XGBoost until a name is used.
 _DETECTORS = [spec.cls for spec in _MODELS.values() if spec.module.startswith("skdeepfake.models")]
 _FACTORIES = ["make_detector", *(f"make_{name}_pipeline" for name in _MODELS)]
+_FRONT_ENDS = ["HandcraftedFeatures", "MelSpectrogram", "LFCC", "CQCC", "LinearSubbands"]
+_FIRST_REACHED = {
+    "io": ["AudioLoader", "AudioLoadError"],
+    "features": _FRONT_ENDS,
+    "persistence": ["load_model", "save_model"],
+    "metrics": ["equal_error_rate", "min_dcf", "cllr", "bootstrap_interval"],
+    "labels": ["spoof_scores"],
+    "calibration": ["AbstainingDetector"],
+}
 _lazy_getattr, _lazy_dir, _ = lazy_loader.attach(
-    __name__, submod_attrs={"models": _DETECTORS, "pipelines": _FACTORIES}
+    __name__, submod_attrs={"models": _DETECTORS, "pipelines": _FACTORIES, **_FIRST_REACHED}
 )
 
-__all__ = ["__version__", "AudioLoader", "AudioLoadError", "MelSpectrogram", "HandcraftedFeatures"]
+__all__ = ["__version__", *(name for names in _FIRST_REACHED.values() for name in names)]
 __all__ += _DETECTORS + _FACTORIES
 
 

@@ -202,6 +202,7 @@ def log_odds(p):
     return np.log(p) - np.log1p(-p)
 
 
+@validate_params({"y": ["array-like", None]}, prefer_skip_nested_validation=True)
 def warn_if_spoof_first(y):
     """Warn (:class:`LabelOrderWarning`) when the spoofed label of ``y`` sorts first.
 

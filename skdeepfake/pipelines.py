@@ -50,20 +50,6 @@ __all__ = [
 _WHOLE = {False: "excerpt", True: "windows", "windows": "windows", "pooled": "pooled"}
 
 
-@validate_params(
-    {
-        "model": [StrOptions(set(MODELS))],
-        "whole_recording": ["boolean", StrOptions({"windows", "pooled"}), None],
-        "sr": [SAMPLE_RATE],
-        "duration": [SECONDS],
-        "hop": [SECONDS, None],
-        "augment": [HasMethods(["fit_resample"]), callable, None],
-        "n_jobs": [Integral, None],
-        "random_state": [Interval(Integral, 0, None, closed="left"), None],
-        "abstain": ["boolean"],
-    },
-    prefer_skip_nested_validation=True,
-)
 def _rates(step):
     """The sample rates a step (or the parts of a FeatureUnion) reads audio at."""
     parts = getattr(step, "transformer_list", None)
@@ -85,6 +71,20 @@ def _check_rate(sr, *named):
             )
 
 
+@validate_params(
+    {
+        "model": [StrOptions(set(MODELS))],
+        "whole_recording": ["boolean", StrOptions({"windows", "pooled"}), None],
+        "sr": [SAMPLE_RATE],
+        "duration": [SECONDS],
+        "hop": [SECONDS, None],
+        "augment": [HasMethods(["fit_resample"]), callable, None],
+        "n_jobs": [Integral, None],
+        "random_state": [Interval(Integral, 0, None, closed="left"), None],
+        "abstain": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def make_detector(
     model=DEFAULT_MODEL,
     *,
