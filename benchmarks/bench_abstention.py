@@ -49,8 +49,9 @@ def _eer(y, scores):
 
 
 def loso_verdicts(files, y, corpora, after):
-    """Labels and scores of every clip, each from the detector fitted without its corpus."""
+    """Labels, scores and reasons of every clip, each from the detector fitted without its corpus."""
     labels = np.empty(len(y), dtype=object)
+    reasons = np.full(len(y), None, dtype=object)
     scores = np.empty(len(y))
     for train, test in LeaveOneGroupOut().split(files, y, corpora):
         if after:
@@ -58,11 +59,11 @@ def loso_verdicts(files, y, corpora, after):
         else:
             model = clone(make_detector("xgb", random_state=0)).fit(files[train], y[train])
         found = verdicts(model, files[test])
-        labels[test], scores[test] = found.label, found.p_fake
-    return labels, scores
+        labels[test], scores[test], reasons[test] = found.label, found.p_fake, found.reason
+    return labels, scores, reasons
 
 
-def summary(name, y, labels, scores, corpora):
+def summary(name, y, labels, scores, reasons, corpora):
     real, fake = (lambda y: y == 0), (lambda y: y == 1)
     rows = {
         "real called fake": _rate(real, "fake"),
@@ -78,6 +79,9 @@ def summary(name, y, labels, scores, corpora):
         print(f"  {what:18s} {ci.estimate:6.3f} [{ci.low:.3f}, {ci.high:.3f}]")
     ci = bootstrap_interval(_eer, y, scores, groups=corpora)
     print(f"  {'EER (pooled)':18s} {ci.estimate:6.3f} [{ci.low:.3f}, {ci.high:.3f}]")
+    kinds = [r.split(":")[0] for r in reasons if r is not None]
+    for kind in sorted(set(kinds)):
+        print(f"  uncertain, {kind}: {kinds.count(kind)} recordings")
     print("  per left-out corpus: real called fake / abstained (real) / fake caught / abstained (fake)")
     for corpus in np.unique(corpora):
         inside = corpora == corpus

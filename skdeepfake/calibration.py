@@ -65,10 +65,14 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .base import BinaryDetectorMixin
 from .labels import log_odds, spoof_column, spoof_scores
 
-__all__ = ["AbstainingDetector", "verdicts", "VERDICTS"]
+__all__ = ["AbstainingDetector", "verdicts", "VERDICTS", "MAX_GROUP_FOLDS"]
 
 #: The labels a verdict can take.
 VERDICTS = ("real", "fake", "uncertain")
+
+
+#: With groups, each is left out in turn up to this many; beyond, GroupKFold with this many folds.
+MAX_GROUP_FOLDS = 20
 
 
 def _splitter(cv, groups, random_state):
@@ -78,7 +82,9 @@ def _splitter(cv, groups, random_state):
     n_groups = len(np.unique(groups))
     if n_groups < 2:
         raise ValueError(f"groups: {n_groups} group given; leaving groups out needs at least two.")
-    return LeaveOneGroupOut() if n_groups <= cv else GroupKFold(cv)
+    # Leaving one source out at a time scores each source by a model that saw all the others: the
+    # situation of a user's recordings. Holding out several at once would make it look worse.
+    return LeaveOneGroupOut() if n_groups <= MAX_GROUP_FOLDS else GroupKFold(MAX_GROUP_FOLDS)
 
 
 def _gaussian(X):
@@ -107,10 +113,10 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         Fitted on feature rows (e.g. :class:`~skdeepfake.models.XGBoostClassifier`
         after LFCC statistics).
     cv : int, default=5
-        Folds of the out-of-fold scores the calibration and the domain
-        threshold are fitted on: stratified folds, or, when ``fit`` gets
-        ``groups``, folds that leave whole groups out (every group out in
-        turn when there are at most ``cv`` of them).
+        Stratified folds of the out-of-fold scores the calibration and the
+        domain threshold are fitted on. When ``fit`` gets ``groups``, the
+        folds leave one group out at a time instead (``GroupKFold(20)``
+        beyond 20 groups), and ``cv`` is not used.
     prior : float, default=0.5
         P(fake) before the evidence; ``predict_proba`` is the posterior at
         this prior and ``predict`` the decision that minimises errors at it

@@ -42,8 +42,10 @@ def test_the_llr_is_a_logistic_calibration_of_out_of_fold_log_odds():
 
 def test_groups_leave_whole_sources_out():
     X, y = _blobs()
-    groups = np.tile(np.arange(4), len(y) // 4)
-    detector = AbstainingDetector(LogisticRegression(), cv=5).fit(X, y, groups=groups)
+    groups = np.tile(np.arange(8), len(y) // 8)
+    detector = AbstainingDetector(LogisticRegression(), cv=5).fit(
+        X, y, groups=groups
+    )  # 8 > cv: still one out
     oof = cross_val_predict(
         LogisticRegression(), X, y, groups=groups, cv=LeaveOneGroupOut(), method="predict_proba"
     )
