@@ -85,6 +85,7 @@ def _compositions():
             "linear", augment=VocodedCopies([GriffinLimVocoder(n_iter=2), LPCVocoder()])
         ),
         "calibrated sigmoid": CalibratedClassifierCV(xgb(), cv=2),
+        "abstaining": make_detector("xgb", abstain=True, n_estimators=3, random_state=0),
         "calibrated isotonic": CalibratedClassifierCV(xgb(), cv=2, method="isotonic"),
         "stacked": StackingClassifier(
             [("xgb", xgb()), ("linear", make_linear_pipeline())], final_estimator=LogisticRegression(), cv=2

@@ -290,10 +290,7 @@ def cmd_predict(args):
         scored += 1
         uncertain += row.label == "uncertain"
     writer.close()
-    say(
-        f"scored {scored} file(s) ({uncertain} uncertain); skipped {skipped}; "
-        f"{len(files) + len(unlisted)} in all"
-    )
+    say(f"scored {scored} file(s); skipped {skipped}; {len(files) + len(unlisted)} in all; {uncertain} uncertain")
     return 0 if scored else 1
 
 

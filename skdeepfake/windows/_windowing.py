@@ -93,11 +93,11 @@ def window_bounds(n_samples, sr, window, hop):
     Examples
     --------
     >>> from skdeepfake.windows import window_bounds
-    >>> window_bounds(50, 10, window=2.0, hop=1.0)
+    >>> window_bounds(50, 1000, window=0.02, hop=0.01)
     [(0, 20), (10, 30), (20, 40), (30, 50)]
-    >>> window_bounds(45, 10, window=2.0, hop=1.0)
+    >>> window_bounds(45, 1000, window=0.02, hop=0.01)
     [(0, 20), (10, 30), (20, 40), (25, 45)]
-    >>> window_bounds(5, 10, window=2.0, hop=1.0)
+    >>> window_bounds(5, 1000, window=0.02, hop=0.01)
     [(0, 5)]
     """
     check_window_and_hop(window, hop, "window_bounds")
