@@ -1,19 +1,20 @@
 """A detector that ships with skdeepfake, for scoring one's own files without training.
 
 :func:`load_detector` returns it: :func:`detector_pipeline` (XGBoost on
-LFCC statistics over the whole recording, the configuration that
-generalised best leave-one-corpus-out in ``benchmarks/
-bench_generalisation.py``) fitted on the two real corpora the project may
-redistribute, 386 clips of 7 corpora (LJSpeech, VCTK, Thorsten, CMU ARCTIC
-through NSF vocoders, Tacotron 2 / Centaur, WaveFake vocoders). The file is
-loaded as any model file is, through :func:`~skdeepfake.persistence.load_model`
-and its trust policy. ``skdeepfake predict FILE`` and ``skdeepfake explain
+LFCC statistics over the whole recording, inside an
+:class:`~skdeepfake.calibration.AbstainingDetector`) fitted on the two real
+corpora the project may redistribute, 386 clips of 7 corpora (LJSpeech,
+VCTK, Thorsten, CMU ARCTIC through NSF vocoders, Tacotron 2 / Centaur,
+WaveFake vocoders), calibrated leaving each corpus out. The file is
+checked against the size and SHA-256 its model card quotes, then loaded as
+any model file is, through :func:`~skdeepfake.persistence.load_model` and
+its trust policy. ``skdeepfake predict FILE`` and ``skdeepfake explain
 FILE`` use it when no ``--model`` is given.
 
-It is weak: on corpora left out of its training it misjudged about one
-recording in three (mean EER 0.32 over the 7 corpora), and it has seen no
-codecs, telephone channels, noise or recent voice cloning. Read
-:data:`MODEL_CARD` before relying on a verdict, and train on data like
+It is weak, and says so: leaving a corpus out, its scores carried little
+evidence, so on recordings unlike its training data it answers
+``"uncertain"`` (with the reason) rather than calling real speakers fake.
+Read :data:`MODEL_CARD` before relying on a verdict, and train on data like
 yours where you can (``skdeepfake train``).
 """
 
