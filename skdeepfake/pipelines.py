@@ -32,14 +32,10 @@ from .io import AudioLoader
 from .registry import DEFAULT_MODEL, FRONTENDS, MODELS
 from .utils._bounds import SAMPLE_RATE, SECONDS
 
+# One factory per registry row (module __getattr__ below makes those not written out here).
 __all__ = [
     "make_detector",
-    "make_linear_pipeline",
-    "make_xgb_pipeline",
-    "make_dnn_pipeline",
-    "make_cnn_pipeline",
-    "make_gmm_pipeline",
-    "make_lcnn_pipeline",
+    *(f"make_{name}_pipeline" for name in MODELS),
     "make_frontend",
     "frontend_grid",
     "MODELS",
@@ -73,7 +69,7 @@ def _check_rate(sr, *named):
 
 @validate_params(
     {
-        "model": [StrOptions(set(MODELS))],
+        "model": [str],  # checked against MODELS when called, so that rows added later count
         "whole_recording": ["boolean", StrOptions({"windows", "pooled"}), None],
         "sr": [SAMPLE_RATE],
         "duration": [SECONDS],
@@ -194,7 +190,10 @@ def make_detector(
         from sklearn.preprocessing import StandardScaler
 
         steps.append(("scaler", StandardScaler()))
-    final = _build(spec.module, spec.cls, **{**spec.defaults, "random_state": random_state, **model_params})
+    params = {**spec.defaults, **model_params}
+    final = _build(spec.module, spec.cls, **params)
+    if "random_state" in final.get_params(deep=False) and "random_state" not in params:
+        final.set_params(random_state=random_state)  # models without one (GaussianNB) are fine too
     if abstain:
         if mode == "windows":
             raise ValueError(
@@ -376,3 +375,27 @@ make_lcnn_pipeline = _factory(
     ['loader', 'features', 'model']
 """,
 )
+
+
+def __getattr__(name):
+    """``make_<model>_pipeline`` for every row of :data:`MODELS`, also rows added after import.
+
+    The factories above carry hand-written summaries; a model added to the
+    registry gets one with a generic summary, so that the registry row alone
+    makes ``make_<model>_pipeline`` (which ``skdeepfake.__all__`` lists) work.
+    """
+    model = (
+        name[len("make_") : -len("_pipeline")]
+        if name.startswith("make_") and name.endswith("_pipeline")
+        else None
+    )
+    if model in MODELS:
+        spec = MODELS[model]
+        return _factory(
+            model,
+            f"AudioLoader -> {spec.features} -> {spec.cls}.",
+            f" ``features={spec.features!r}``",
+            f" (``{spec.module}.{spec.cls}``)",
+            "",
+        )
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

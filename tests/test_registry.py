@@ -76,3 +76,21 @@ def test_reading_the_registry_imports_nothing_heavy():
         "heavy = {'tensorflow', 'xgboost', 'keras', 'torch'} & set(sys.modules); assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_registry_row_added_at_run_time_is_a_model_of_the_assembler_and_its_factory(speech, monkeypatch):
+    """Adding a model is its module plus one row: the assembler and make_<name>_pipeline follow."""
+    from skdeepfake import pipelines
+    from skdeepfake.registry import MODELS, ModelSpec
+
+    row = ModelSpec("sklearn.naive_bayes", "GaussianNB", "lfcc", "stats", "pooled", scaled=True)
+    monkeypatch.setitem(MODELS, "nb", row)
+    X, y = speech.data[:20], speech.target[:20]
+    built = pipelines.make_detector("nb")
+    assert [name for name, _ in built.steps] == ["loader", "features", "scaler", "model"]
+    assert type(built.named_steps["model"]).__name__ == "GaussianNB"
+    factory = pipelines.make_nb_pipeline
+    assert factory.__name__ == "make_nb_pipeline" and "GaussianNB" in factory.__doc__
+    assert factory().fit(X, y).predict_proba(X).shape == (20, 2)
+    with pytest.raises(AttributeError, match="make_svm_pipeline"):
+        pipelines.make_svm_pipeline  # noqa: B018

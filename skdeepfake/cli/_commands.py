@@ -290,7 +290,9 @@ def cmd_predict(args):
         scored += 1
         uncertain += row.label == "uncertain"
     writer.close()
-    say(f"scored {scored} file(s); skipped {skipped}; {len(files) + len(unlisted)} in all; {uncertain} uncertain")
+    say(
+        f"scored {scored} file(s); skipped {skipped}; {len(files) + len(unlisted)} in all; {uncertain} uncertain"
+    )
     return 0 if scored else 1
 
 
