@@ -22,6 +22,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
+    InvalidParameterError,
     StrOptions,
     validate_params,
 )
@@ -167,7 +168,10 @@ def make_detector(
     GMMClassifier(n_components=64)
     """
     if model not in MODELS:
-        raise ValueError(f"model={model!r}: unknown; choose from {', '.join(MODELS)}.")
+        raise InvalidParameterError(
+            f"The 'model' parameter of make_detector must be one of {', '.join(MODELS)} (the "
+            f"registry's models). Got {model!r} instead."
+        )
     spec = MODELS[model]
     whole = spec.whole_recording if whole_recording is None else whole_recording
     if whole not in _WHOLE:
