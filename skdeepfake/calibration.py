@@ -241,6 +241,10 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         a, b = self.calibration_
         return a * s + b
 
+    def _posterior(self, llr):
+        """P(fake | x) at ``prior``: the LLR plus the prior's log-odds, through the logistic."""
+        return _sigmoid(llr + log_odds(np.array([self.prior]))[0])
+
     def _features(self, X):
         check_is_fitted(self)
         return validate_data(self, X, dtype=np.float64, reset=False)
@@ -271,7 +275,7 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         -------
         ndarray of shape (n_samples, 2)
         """
-        p_fake = _sigmoid(self.llr(X) + log_odds(np.array([self.prior]))[0])
+        p_fake = self._posterior(self.llr(X))
         column = spoof_column(self.classes_)
         proba = np.empty((len(p_fake), 2))
         proba[:, column], proba[:, 1 - column] = p_fake, 1 - p_fake
@@ -319,7 +323,7 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
             ``"uncertain"``), arrays of shape (n_samples,).
         """
         llr, distance = self.llr(X), self.distance(X)
-        p_fake = _sigmoid(llr + log_odds(np.array([self.prior]))[0])
+        p_fake = self._posterior(llr)
         label = np.where(p_fake >= 0.5, "fake", "real").astype(object)
         reason = np.full(len(llr), None, dtype=object)
         for i in range(len(llr)):
