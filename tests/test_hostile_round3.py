@@ -9,7 +9,7 @@ import pytest
 
 from skdeepfake.augment import GriffinLimVocoder, LPCVocoder, VocodedCopies
 from skdeepfake.cli import main
-from skdeepfake.datasets import load_audio_folder, load_corpus, load_in_the_wild
+from skdeepfake.datasets import SilentRecordingWarning, load_audio_folder, load_corpus, load_in_the_wild
 from skdeepfake.datasets._folder import files_below
 from skdeepfake.explain import occlusion
 from skdeepfake.fusion import make_fused_detector
@@ -129,7 +129,7 @@ def test_silent_training_recordings_are_used_with_a_warning(tmp_path, speech):
     write_audio(root / "real" / "dc.wav", np.full(SR, 0.25, np.float32))
     stereo = np.stack([tone(duration=1.0), -tone(duration=1.0)], axis=1)  # cancels when mixed down
     write_audio(root / "real" / "cancelled.wav", stereo)
-    with pytest.warns(UserWarning, match="3 recording\\(s\\) are silent or constant"):
+    with pytest.warns(SilentRecordingWarning, match="3 recording\\(s\\) are silent or constant"):
         data = load_audio_folder(root)
     assert len(data.filenames) == 15
     assert {os.path.basename(p) for p, _ in data.notes} == {"silence.wav", "dc.wav", "cancelled.wav"}

@@ -114,3 +114,23 @@ def test_save_model_refuses_labels_without_a_spoofed_class(speech, tmp_path):
     model = make_xgb_pipeline(n_estimators=5).fit(X, y)
     with pytest.raises(ModelFileError, match="Cannot tell which of the labels"):
         save_model(model, tmp_path / "m.skdf")
+
+
+def test_fitting_on_labels_that_put_fake_first_warns_once_naming_the_column(speech):
+    import warnings
+
+    from skdeepfake.labels import LabelOrderWarning, spoof_scores
+    from skdeepfake.pipelines import make_linear_pipeline
+
+    X, y = speech.data[:20], speech.target[:20]
+    with pytest.warns(
+        LabelOrderWarning, match=r"classes_ will be \['fake', 'real'\]: column 0 .*spoof_scores"
+    ):
+        named = make_linear_pipeline().fit(X, np.where(y == 1, "fake", "real"))
+    assert named.classes_.tolist() == ["fake", "real"]
+    numeric = make_linear_pipeline().fit(X, y)
+    np.testing.assert_allclose(spoof_scores(named, X)[0], spoof_scores(numeric, X)[0], rtol=1e-6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LabelOrderWarning)
+        make_linear_pipeline().fit(X, y)  # 0/1: column 1 is P(fake)
+        make_linear_pipeline().fit(X, np.where(y == 1, "spoof", "bonafide"))  # "spoof" sorts second

@@ -12,9 +12,11 @@ __all__ = []
 
 def _load_dataset(args, min_duration=None):
     """:func:`_read_dataset`, its skipped files listed one by one rather than warned about."""
+    from ..datasets import SilentRecordingWarning
+
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*unusable file", category=UserWarning)
-        warnings.filterwarnings("ignore", message=".*silent or constant", category=UserWarning)
+        warnings.filterwarnings("ignore", category=SilentRecordingWarning)  # listed one by one instead
         return _read_dataset(args, min_duration)
 
 

@@ -11,6 +11,7 @@ from ._corpora import load_in_the_wild, load_mlaad, load_wavefake
 from ._folder import TARGET_NAMES, load_audio_folder
 from ._for import FOR_SPLITS, FOR_VERSIONS, load_for, load_for_combined
 from ._protocol import ProtocolError
+from ._screen import SilentRecordingWarning
 from ._specs import CORPORA, load_corpus
 from ._synthetic import make_synthetic_speech
 
@@ -26,6 +27,7 @@ __all__ = [
     "load_wavefake",
     "load_mlaad",
     "ProtocolError",
+    "SilentRecordingWarning",
     "load_corpus",
     "CORPORA",
     "FOR_VERSIONS",

@@ -18,7 +18,11 @@ from joblib import Parallel, delayed
 
 from ..io._decode import MAX_DURATION, inspect_audio
 
-__all__ = ["screen_files", "screen_corpus", "warn_notes"]
+__all__ = ["screen_files", "screen_corpus", "warn_notes", "SilentRecordingWarning"]
+
+
+class SilentRecordingWarning(UserWarning):
+    """A corpus holds silent or constant recordings, used as they are (their scores say nothing)."""
 
 
 def _normal(path):
@@ -98,7 +102,7 @@ def warn_notes(notes, title, stacklevel=2):
         warnings.warn(
             f"{title}: {len(notes)} recording(s) are silent or constant and are used as they are; "
             f"their scores say nothing about speech. First: {notes[0][0]}: {notes[0][1]}",
-            UserWarning,
+            SilentRecordingWarning,
             stacklevel=stacklevel + 1,
         )
 
