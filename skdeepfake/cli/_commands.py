@@ -171,8 +171,8 @@ def cmd_benchmark(args):
     if slow:
         quick = ",".join(m for m in args.models if m not in slow) or "linear,xgb"
         say(
-            f"note: {' and '.join(slow)} train{'s' if len(slow) == 1 else ''} {args.epochs} epochs per split "
-            f"and take most of the time; --models {quick} for a quick run, or fewer --epochs."
+            f"note: {' and '.join(slow)} train{'s' if len(slow) == 1 else ''} for {args.epochs} epochs per "
+            f"split, most of the run's time; --models {quick} for a quick run, or fewer --epochs."
         )
     train = [list(X), list(y)] + ([list(groups)] if groups is not None else [])
     test = [None if X_test is None else list(X_test), None if y_test is None else list(y_test)]
