@@ -168,7 +168,7 @@ def _scores(detector, files, y, splits):
     return out
 
 
-def factories(files, y, corpora, models):
+def factories(files, y, corpora, models, unions=True):
     """Part 2: every factory with its defaults, from the files (in-corpus EER for the quick ones)."""
     print("\nPart 2: the factories' defaults (make_detector(model, random_state=0)), from the files")
     _header(corpora)
@@ -181,7 +181,12 @@ def factories(files, y, corpora, models):
     if "xgb" in models:
         study = make_detector("xgb", features="handcrafted", whole_recording=False, random_state=0)
         detectors["xgb, the study's (handcrafted, 2 s)"] = (study, False)
-    for model in {"linear", "xgb"} & set(models):  # the union front-end was better in-corpus
+    if {"xgb", "oneclass"} <= set(models):  # a model of bona fide speech beside the two-class one
+        detectors["fused xgb+oneclass (LFCC)"] = (
+            make_fused_detector(["xgb", "oneclass"], random_state=0),
+            False,
+        )
+    for model in ({"linear", "xgb"} & set(models)) if unions else ():  # the union was better in-corpus
         union = make_detector(model, features="lfcc+cqcc+subbands+mfcc", random_state=0)
         detectors[f"{model}, union lfcc+cqcc+subbands+mfcc"] = (union, False)
     means, scores = {}, {}
@@ -223,6 +228,7 @@ def main():
     quick = [name for name in MODELS if name not in ("cnn", "lcnn")]
     parser.add_argument("--models", nargs="+", default=quick, choices=list(MODELS))
     parser.add_argument("--skip-frontends", action="store_true")
+    parser.add_argument("--skip-unions", action="store_true", help="no union front-end rows in Part 2")
     parser.add_argument(
         "--vocoders",
         nargs="*",
@@ -237,7 +243,7 @@ def main():
     )
     if not args.skip_frontends:
         frontends(AudioLoader(duration=None).fit_transform(files), y, corpora)
-    means = factories(files, y, corpora, args.models)
+    means = factories(files, y, corpora, args.models, unions=not args.skip_unions)
     if args.vocoders:
         import tempfile
 

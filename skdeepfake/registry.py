@@ -125,6 +125,9 @@ MODELS = {
     "cnn": ModelSpec(f"{_M}.cnn", "CustomCNNClassifier", "mel", "frames", keras=True, demo=True),
     "gmm": ModelSpec(f"{_M}.gmm", "GMMClassifier", "lfcc", "frames"),
     "lcnn": ModelSpec(f"{_M}.lcnn", "LCNNClassifier", "lfcc", "frames", keras=True),
+    # Bona fide speech only (a one-class GMM of LFCC statistics): a fusion member, or a detector
+    # of recordings unlike the real ones; not a default (no interval excluding zero yet).
+    "oneclass": ModelSpec(f"{_M}.oneclass", "BonaFideOneClass", "lfcc", "stats", "pooled", scaled=True),
 }
 
 #: The model of :func:`~skdeepfake.pipelines.make_detector` and ``skdeepfake

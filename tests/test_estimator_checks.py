@@ -9,7 +9,7 @@ from skdeepfake import AudioLoader, HandcraftedFeatures, MelSpectrogram
 from skdeepfake.calibration import AbstainingDetector
 from skdeepfake.features import LFCC, LinearSubbands
 from skdeepfake.fusion import LogOdds
-from skdeepfake.models import DNNClassifier, GMMClassifier, XGBoostClassifier
+from skdeepfake.models import BonaFideOneClass, DNNClassifier, GMMClassifier, XGBoostClassifier
 
 # The checks feed 2-D inputs with a handful of columns, so the featurizers get
 # a tiny STFT; their real-size behaviour is tested in test_features.py.
@@ -25,6 +25,8 @@ ESTIMATORS = [
     DNNClassifier(hidden_layer_sizes=(8,), epochs=2, learning_rate=1e-2, random_state=0),
     LogOdds(),
     AbstainingDetector(LogisticRegression(), cv=2),
+    BonaFideOneClass(random_state=0),
+    BonaFideOneClass(method="svm"),
 ]
 if importlib.util.find_spec("transformers") is not None:  # skdeepfake[pretrained]
     from skdeepfake.features import SpeechEncoder
@@ -106,6 +108,21 @@ EXPECTED_FAILED_CHECKS = {
             "GMMClassifier.fit takes no sample_weight (GaussianMixture's EM has none)"
         ),
     },
+}
+
+
+_LABELS_NAMED = (
+    "the checks' labels (1/2, 'one'/'two') do not say which class is bona fide, and the "
+    "one-class model must know which rows to model: such labels are refused (skdeepfake.labels)"
+)
+EXPECTED_FAILED_CHECKS["BonaFideOneClass"] = {
+    check: _LABELS_NAMED
+    for check in (
+        "check_classifiers_classes",
+        "check_classifier_data_not_an_array",
+        "check_estimators_dtypes",
+        "check_fit2d_1feature",
+    )
 }
 
 

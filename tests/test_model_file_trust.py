@@ -75,6 +75,8 @@ def _compositions():
         "xgb": xgb(),
         "xgb windows": make_xgb_pipeline(n_estimators=3, whole_recording=True),
         "gmm": make_gmm_pipeline(n_components=2, random_state=0),
+        "oneclass gmm": make_detector("oneclass", random_state=0),
+        "oneclass svm": make_detector("oneclass", method="svm"),
         "dnn": make_dnn_pipeline(**small),
         "cnn": make_cnn_pipeline(filters=(4, 4, 4, 4), dense_units=8, **small),
         "lcnn": make_lcnn_pipeline(**small),

@@ -6,6 +6,8 @@ import inspect
 import pytest
 from sklearn.utils._param_validation import InvalidParameterError
 
+from skdeepfake.registry import MODELS
+
 MODULES = [
     "skdeepfake.io",
     "skdeepfake.features",
@@ -26,12 +28,11 @@ MODULES = [
 
 # Public functions without validate_params, each with its reason.
 EXEMPT = {
-    "skdeepfake.pipelines.make_linear_pipeline": "forwards **params to make_detector, which validates",
-    "skdeepfake.pipelines.make_xgb_pipeline": "forwards **params to make_detector, which validates",
-    "skdeepfake.pipelines.make_dnn_pipeline": "forwards **params to make_detector, which validates",
-    "skdeepfake.pipelines.make_cnn_pipeline": "forwards **params to make_detector, which validates",
-    "skdeepfake.pipelines.make_gmm_pipeline": "forwards **params to make_detector, which validates",
-    "skdeepfake.pipelines.make_lcnn_pipeline": "forwards **params to make_detector, which validates",
+    # one factory per registry row, each forwarding to the assembler
+    **{
+        f"skdeepfake.pipelines.make_{name}_pipeline": "forwards **params to make_detector, which validates"
+        for name in MODELS
+    },
     "skdeepfake.augment.codec_formats": "takes no arguments",
     "skdeepfake.augment.transform_classes": "takes no arguments",
     "skdeepfake.pretrained.load_detector": "takes no arguments",

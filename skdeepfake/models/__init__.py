@@ -1,4 +1,4 @@
-"""Detectors: the study's DNN and Custom-CNN, the LCNN (Keras), the GMM baseline and XGBoost.
+"""Detectors: the study's DNN and Custom-CNN, the LCNN (Keras), the GMM baseline, XGBoost, one-class.
 
 The Keras detectors are imported on first use, so that ``import skdeepfake``
 does not load TensorFlow.
@@ -9,6 +9,7 @@ import lazy_loader
 from ..registry import MODELS
 from ._scaling import PerFrequencyScaler
 from .gmm import GMMClassifier
+from .oneclass import BonaFideOneClass
 from .xgb import XGBoostClassifier
 
 # The Keras models, from the registry: module -> class, imported on first use.
@@ -18,6 +19,7 @@ __all__ = [
     *(c for classes in _KERAS.values() for c in classes),
     "GMMClassifier",
     "XGBoostClassifier",
+    "BonaFideOneClass",
     "PerFrequencyScaler",
 ]
 
