@@ -357,3 +357,21 @@ def test_keras_parameters_are_validated():
     X = np.zeros((10, 3), np.float32)
     with pytest.raises(InvalidParameterError, match="callbacks"):
         DNNClassifier(callbacks=keras.callbacks.EarlyStopping()).fit(X, [0, 1] * 5)
+
+
+def test_the_one_class_detector_keeps_the_order_of_recordings_far_from_real_speech():
+    """Far from the bona fide data the likelihoods differ by orders of magnitude; P(fake) must not tie at 1."""
+    from skdeepfake.models import BonaFideOneClass
+
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.normal(0, 1, (80, 4)), rng.normal(4, 1, (20, 4))]
+    y = np.r_[np.zeros(80, int), np.ones(20, int)]
+    detector = BonaFideOneClass(random_state=0).fit(X, y)
+    far = np.array([[10.0] * 4, [100.0] * 4, [1000.0] * 4])
+    p_fake = detector.predict_proba(far)[:, 1]
+    assert np.all(np.diff(p_fake) > 0) and np.all(p_fake < 1.0)
+    # about 5% of the bona fide training rows score above 0.5
+    assert 0.0 < np.mean(detector.predict_proba(X[:80])[:, 1] > 0.5) <= 0.1
+    # it never looked at the spoofed rows: moving them changes nothing
+    moved = BonaFideOneClass(random_state=0).fit(np.r_[X[:80], X[80:] + 50], y)
+    np.testing.assert_allclose(moved.predict_proba(far), detector.predict_proba(far))

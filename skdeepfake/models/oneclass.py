@@ -14,11 +14,13 @@ decision function). With :math:`m` the 5th percentile of the bona fide
 training rows' scores and :math:`d` their median absolute deviation (times
 1.4826),
 
-.. math:: P(\text{fake} \mid x) = \sigma\left(\frac{m - s(x)}{d}\right),
+.. math:: P(\text{fake} \mid x) = \sigma\left(\operatorname{asinh}\frac{m - s(x)}{d}\right),
 
 so that a recording less typical than 95% of the real training recordings
 scores above 0.5: at the threshold 0.5, about 5% of recordings like the
-training ones are called fake. The scale is not a calibration: use it inside
+training ones are called fake. ``asinh`` grows like a logarithm: recordings
+far from real speech differ by orders of magnitude in likelihood, and a
+plain logistic would give them all exactly 1.0, losing their order. The scale is not a calibration: use it inside
 :class:`~skdeepfake.calibration.AbstainingDetector` or as a member of a
 fused detector (:func:`~skdeepfake.fusion.make_fused_detector`), which
 calibrate on out-of-fold scores.
@@ -61,8 +63,9 @@ class BonaFideOneClass(BinaryDetectorMixin, ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     method : {"gmm", "svm"}, default="gmm"
-        A Gaussian mixture (full covariances, regularised) or a one-class
-        SVM (RBF kernel) of the bona fide rows.
+        A Gaussian mixture (diagonal covariances, as the ASVspoof GMM
+        baselines use, regularised) or a one-class SVM (RBF kernel) of the
+        bona fide rows.
     n_components : int, default=2
         Mixture components with ``method="gmm"``.
     nu : float, default=0.1
@@ -134,7 +137,7 @@ class BonaFideOneClass(BinaryDetectorMixin, ClassifierMixin, BaseEstimator):
         if self.method == "gmm":
             components = min(self.n_components, len(real))
             self.model_ = GaussianMixture(
-                components, covariance_type="full", reg_covar=1e-3, random_state=self.random_state
+                components, covariance_type="diag", reg_covar=1e-3, random_state=self.random_state
             ).fit(real)
         else:
             self.model_ = OneClassSVM(nu=self.nu, gamma="scale").fit(real)
@@ -160,8 +163,8 @@ class BonaFideOneClass(BinaryDetectorMixin, ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        z = (self.center_ - self._raw(X)) / self.scale_
-        p_fake = 0.5 * (1 + np.tanh(0.5 * np.clip(z, -500, 500)))
+        z = np.arcsinh((self.center_ - self._raw(X)) / self.scale_)  # no ties at 1.0 far from real speech
+        p_fake = 0.5 * (1 + np.tanh(0.5 * z))
         column = spoof_column(self.classes_)
         proba = np.empty((len(X), 2))
         proba[:, column], proba[:, 1 - column] = p_fake, 1 - p_fake
