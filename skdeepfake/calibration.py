@@ -63,7 +63,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, validate_param
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .base import BinaryDetectorMixin
-from .labels import log_odds, spoof_column, spoof_scores
+from .labels import log_odds, proba_columns, spoof_column, spoof_scores
 
 __all__ = ["AbstainingDetector", "verdicts", "VERDICTS", "MAX_GROUP_FOLDS"]
 
@@ -275,11 +275,7 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         -------
         ndarray of shape (n_samples, 2)
         """
-        p_fake = self._posterior(self.llr(X))
-        column = spoof_column(self.classes_)
-        proba = np.empty((len(p_fake), 2))
-        proba[:, column], proba[:, 1 - column] = p_fake, 1 - p_fake
-        return proba
+        return proba_columns(self._posterior(self.llr(X)), self.classes_)
 
     def decision_function(self, X):
         """The LLR with scikit-learn's sign convention (positive for ``classes_[1]``).

@@ -25,6 +25,7 @@ __all__ = [
     "spoof_column",
     "spoof_scores",
     "log_odds",
+    "proba_columns",
     "LabelOrderWarning",
     "warn_if_spoof_first",
 ]
@@ -248,3 +249,34 @@ def warn_if_spoof_first(y):
             LabelOrderWarning,
             stacklevel=3,
         )
+
+
+@validate_params({"p_fake": ["array-like"], "classes": ["array-like"]}, prefer_skip_nested_validation=True)
+def proba_columns(p_fake, classes):
+    """``predict_proba``'s two columns, in the order of ``classes``, from P(fake).
+
+    The inverse of :func:`spoof_scores` for a detector that computes P(fake)
+    itself: the column of the spoofed class holds it, the other its
+    complement, whatever the label names.
+
+    Parameters
+    ----------
+    p_fake : array-like of shape (n_samples,)
+    classes : array-like of shape (2,)
+        The detector's ``classes_``.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, 2)
+
+    Examples
+    --------
+    >>> from skdeepfake.labels import proba_columns
+    >>> proba_columns([0.9], ["fake", "real"]).round(2).tolist(), proba_columns([0.9], [0, 1]).round(2).tolist()
+    ([[0.9, 0.1]], [[0.1, 0.9]])
+    """
+    p_fake = np.asarray(p_fake, dtype=np.float64)
+    column = spoof_column(classes)
+    proba = np.empty((len(p_fake), 2))
+    proba[:, column], proba[:, 1 - column] = p_fake, 1 - p_fake
+    return proba

@@ -47,7 +47,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..base import BinaryDetectorMixin
-from ..labels import spoof_column
+from ..labels import proba_columns, spoof_column
 
 __all__ = ["BonaFideOneClass"]
 
@@ -164,8 +164,4 @@ class BonaFideOneClass(BinaryDetectorMixin, ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         z = np.arcsinh((self.center_ - self._raw(X)) / self.scale_)  # no ties at 1.0 far from real speech
-        p_fake = 0.5 * (1 + np.tanh(0.5 * z))
-        column = spoof_column(self.classes_)
-        proba = np.empty((len(X), 2))
-        proba[:, column], proba[:, 1 - column] = p_fake, 1 - p_fake
-        return proba
+        return proba_columns(0.5 * (1 + np.tanh(0.5 * z)), self.classes_)
