@@ -65,7 +65,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .base import BinaryDetectorMixin
 from .labels import log_odds, proba_columns, spoof_column, spoof_scores
 
-__all__ = ["AbstainingDetector", "verdicts", "VERDICTS", "MAX_GROUP_FOLDS"]
+__all__ = ["AbstainingDetector", "verdicts", "threshold_verdicts", "VERDICTS", "MAX_GROUP_FOLDS"]
 
 #: The labels a verdict can take.
 VERDICTS = ("real", "fake", "uncertain")
@@ -401,7 +401,33 @@ def verdicts(model, X, threshold=None):
             decided = found.label != "uncertain"
             found.label[decided] = np.where(found.p_fake[decided] >= threshold, "fake", "real")
         return Bunch(p_fake=found.p_fake, label=found.label, reason=found.reason)
-    p_fake, _ = spoof_scores(model, X)
+    return threshold_verdicts(spoof_scores(model, X)[0], threshold)
+
+
+@validate_params(
+    {"p_fake": ["array-like"], "threshold": [Interval(Real, 0, 1, closed="both"), None]},
+    prefer_skip_nested_validation=True,
+)
+def threshold_verdicts(p_fake, threshold=None):
+    """Verdicts of scores that cannot abstain: "fake" at P(fake) >= threshold (0.5 when None), else "real".
+
+    Parameters
+    ----------
+    p_fake : array-like of shape (n_samples,)
+    threshold : float or None, default=None
+
+    Returns
+    -------
+    Bunch
+        ``p_fake``, ``label`` and ``reason`` (all None), as :func:`verdicts`.
+
+    Examples
+    --------
+    >>> from skdeepfake.calibration import threshold_verdicts
+    >>> threshold_verdicts([0.2, 0.7], threshold=0.6).label.tolist()
+    ['real', 'fake']
+    """
+    p_fake = np.asarray(p_fake, dtype=np.float64)
     cut = 0.5 if threshold is None else threshold
     label = np.where(p_fake >= cut, "fake", "real").astype(object)
     return Bunch(p_fake=p_fake, label=label, reason=np.full(len(p_fake), None, dtype=object))

@@ -18,11 +18,10 @@ from typing import NamedTuple
 
 import numpy as np
 from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
-from .calibration import verdicts
+from .calibration import threshold_verdicts, verdicts
 from .features import FrameFeaturizer, pool_recording
 from .features._pooling import CHUNK_SAMPLES
 from .io import MAX_DURATION, AudioBlocks, AudioLoader, AudioLoadError
@@ -364,7 +363,7 @@ def _score(plan, recordings):
         frame = plan.scorer.predict_windows(recordings)
     if plan.by_windows:
         p_fake = plan.scorer.aggregate_windows(frame)[:, plan.column]
-        found = _thresholded(p_fake, plan.threshold)
+        found = threshold_verdicts(p_fake, plan.threshold)
     else:
         found = verdicts(plan.model, recordings, plan.threshold)
     out = []
@@ -376,16 +375,6 @@ def _score(plan, recordings):
     return out
 
 
-def _thresholded(p_fake, threshold):
-    """Labels of aggregated window scores: a threshold, no abstention."""
-    cut = 0.5 if threshold is None else threshold
-    return Bunch(
-        p_fake=p_fake,
-        label=np.where(p_fake >= cut, "fake", "real").astype(object),
-        reason=np.full(len(p_fake), None, dtype=object),
-    )
-
-
 def _stream(plan, path, max_duration):
     """A long file scored while it is decoded: by windows, or pooled chunk by chunk."""
     watch = _Watch()
@@ -393,7 +382,7 @@ def _stream(plan, path, max_duration):
         blocks = watch(AudioBlocks(path, plan.sr, max_duration=max_duration))
         if plan.by_windows:
             frame = plan.scorer.predict_windows_stream(blocks)
-            found = _thresholded(plan.scorer.aggregate_windows(frame)[:1, plan.column], plan.threshold)
+            found = threshold_verdicts(plan.scorer.aggregate_windows(frame)[:1, plan.column], plan.threshold)
             windows = frame[["start", "end", "p_fake"]] if plan.want_windows else None
         else:
             features = np.concatenate(pool_recording(plan.front, blocks))[np.newaxis]
