@@ -18,8 +18,9 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# The demo trains the DNN and CNN too, so it installs the TensorFlow extra.
 $(BASE_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e ".[tensorflow]"
 	touch $(BASE_STAMP)
 
 $(TEST_STAMP): pyproject.toml | $(PY)
@@ -48,7 +49,7 @@ bench: $(BASE_STAMP)
 	$(PY) benchmarks/run_all.py
 
 $(DOCS_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[docs]"
+	$(PY) -m pip install --quiet -e ".[tensorflow,docs]"
 	touch $(BASE_STAMP) $(DOCS_STAMP)
 
 ## docs: HTML documentation with the example gallery (two examples at a time), warnings as errors

@@ -3,8 +3,10 @@
 First two seconds versus the whole recording
 ===================================================
 
-The ready-made pipelines look at one fixed excerpt of each recording: the
-first two seconds. Real recordings are longer and uneven. With
+The networks, the GMM and the study's baselines look at one fixed excerpt of
+each recording, the first two seconds (``whole_recording=False``); the linear
+and XGBoost pipelines pool features over whole recordings by default. Real
+recordings are longer and uneven. With
 ``whole_recording=True`` a :class:`~skdeepfake.windows.WindowedClassifier`
 trains on every 2-second window of every recording (each recording weighing
 the same) and scores a recording by the mean of its windows.
@@ -24,7 +26,7 @@ X_train, X_test, y_train, y_test = train_test_split(
 )
 
 models = {
-    "first 2 s": make_xgb_pipeline(n_estimators=200, random_state=0),
+    "first 2 s": make_xgb_pipeline(n_estimators=200, random_state=0, whole_recording=False),
     "whole recording": make_xgb_pipeline(n_estimators=200, random_state=0, whole_recording=True),
 }
 rows = {}

@@ -309,6 +309,36 @@ def test_importing_skdeepfake_does_not_load_tensorflow():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_without_tensorflow_the_tabular_detectors_work_and_networks_name_the_extra(tmp_path):
+    # A user who installed skdeepfake without the [tensorflow] extra: the
+    # import is blocked, as if the package were absent.
+    import soundfile as sf
+
+    clip = tmp_path / "clip.wav"
+    sf.write(clip, np.random.default_rng(0).normal(scale=0.1, size=16000).astype(np.float32), 16000)
+    code = f"""
+import sys
+sys.modules["tensorflow"] = None
+import numpy as np
+from skdeepfake.pipelines import make_detector
+from skdeepfake.datasets import make_synthetic_speech
+data = make_synthetic_speech(n_samples=24, duration=1.0, random_state=0)
+for name in ("gmm", "linear", "xgb", "oneclass"):
+    p = make_detector(name, random_state=0).fit(data.data, data.target)
+    assert p.predict_proba(data.data).shape == (24, 2), name
+from skdeepfake.cli import main
+assert main(["predict", {str(clip)!r}]) == 0
+try:
+    make_detector("dnn", epochs=1).fit(data.data, data.target)
+except ImportError as error:
+    assert "skdeepfake[tensorflow]" in str(error), error
+else:
+    raise AssertionError("a network fitted without TensorFlow")
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
 class _EpochCounter(keras.callbacks.Callback):
     epochs = 0
 

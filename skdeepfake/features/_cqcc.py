@@ -106,6 +106,9 @@ class CQCC(FrameFeaturizer):
         Per-recording cepstral mean (and variance) normalisation.
     output : {"frames", "stats"}, default="frames"
         Frames ``(n_clips, n_rows, n_frames)`` or per-clip statistics.
+        Before an estimator that takes a table (``StandardScaler``,
+        ``LogisticRegression``, XGBoost) use ``output="stats"``: frames are
+        3-D, and scikit-learn refuses them with "Found array with dim 3".
     stats : tuple of str, default=("mean", "std", "p10", "p90")
         Summaries over time with ``output="stats"``.
     batch_size : int, default=16

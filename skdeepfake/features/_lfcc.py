@@ -118,6 +118,9 @@ class LFCC(FrameFeaturizer):
         ``"frames"``: ``(n_clips, n_rows, n_frames)`` for frame-level models
         (GMM, LCNN); ``"stats"``: each row summarised by ``stats``, one row
         of named features per clip, for tabular models.
+        Before an estimator that takes a table (``StandardScaler``,
+        ``LogisticRegression``, XGBoost) use ``output="stats"``: frames are
+        3-D, and scikit-learn refuses them with "Found array with dim 3".
     stats : tuple of str, default=("mean", "std", "p10", "p90")
         Summaries over time with ``output="stats"``, from
         :data:`~skdeepfake.features.STATISTICS`.

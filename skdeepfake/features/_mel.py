@@ -45,6 +45,9 @@ class MelSpectrogram(FrameFeaturizer):
         need one, instead of ``(n_clips, n_mels, n_frames)``.
     output : {"frames", "stats"}, default="frames"
         ``"stats"`` summarises each mel band over time with ``stats``.
+        Before an estimator that takes a table (``StandardScaler``,
+        ``LogisticRegression``, XGBoost) use ``output="stats"``: frames are
+        3-D, and scikit-learn refuses them with "Found array with dim 3".
     stats : tuple of str, default=("mean", "std", "p10", "p90")
         Summaries over time with ``output="stats"``.
     batch_size : int, default=4

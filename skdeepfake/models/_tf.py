@@ -9,10 +9,27 @@ exceptions still propagate.
 """
 
 import contextlib
+import importlib.util
 import os
 import sys
 
-__all__ = ["import_keras", "quiet_stderr"]
+__all__ = ["import_keras", "quiet_stderr", "NETWORK_EXTRA"]
+
+#: What a user installs for the neural detectors. TensorFlow is an extra,
+#: as in scikeras (``scikeras[tensorflow]``): the tabular detectors and the
+#: shipped one do not need its 2 GB.
+NETWORK_EXTRA = "pip install 'skdeepfake[tensorflow]'"
+
+
+def _require_tensorflow():
+    # scikeras 0.13 imports TensorFlow whatever KERAS_BACKEND says, so every
+    # network needs it, not only the TensorFlow backend.
+    if importlib.util.find_spec("tensorflow") is None:
+        raise ImportError(
+            "The neural detectors (DNN, CNN, LCNN and the other Keras models) need TensorFlow, "
+            f"which is not installed: {NETWORK_EXTRA}. The GMM, linear, XGBoost and one-class "
+            "detectors and the shipped detector work without it."
+        )
 
 
 @contextlib.contextmanager
@@ -41,6 +58,7 @@ def import_keras():
     another); with TensorFlow, ``TF_CPP_MIN_LOG_LEVEL=3`` too, and its
     start-up notices are muted.
     """
+    _require_tensorflow()
     if "keras" in sys.modules:
         return sys.modules["keras"]
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
