@@ -48,6 +48,9 @@ def test_det_and_histogram_from_estimator(speech):
     hist = ScoreHistogramDisplay.from_estimator(model, X, y, ax=b)
     assert hist.ax_ is b and len(hist.spoof) == int(y.sum()) and len(hist.bona_fide) == int((y == 0).sum())
     assert hist.threshold == pytest.approx(equal_error_rate(y, p_fake)[1])
+    assert hist.threshold_line_.get_label().startswith("EER threshold"), hist.threshold_line_.get_label()
+    chosen = ScoreHistogramDisplay.from_estimator(model, X, y, threshold=0.5, ax=a)
+    assert chosen.threshold_line_.get_label() == "threshold 0.5"
     plt.close(fig)
 
 

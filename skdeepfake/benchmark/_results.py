@@ -185,6 +185,9 @@ class BenchmarkResults(_Results):
         for model, (y_true, score) in self.predictions.items():
             fig, ax = plt.subplots(figsize=(5, 3.5))
             ScoreHistogramDisplay.from_predictions(y_true, score, pos_label=pos, ax=ax)
+            # The table's accuracy and the confusion matrix below cut at 0.5, not at the EER threshold.
+            ax.axvline(0.5, color="grey", linestyle=":", label="0.5 (accuracy, confusion matrix)")
+            ax.legend()
             ax.set_title(f"{model}: P(fake) by class")
             figures[f"scores_{model}.png"] = fig
             negative = [label for label in np.unique(y_true) if label != pos][0]

@@ -151,6 +151,9 @@ class ScoreHistogramDisplay:
     threshold : float
         The decision threshold drawn (the EER threshold by default in the
         constructors).
+    threshold_name : str, default="threshold"
+        How the legend names it: ``"EER threshold"`` when the constructors
+        chose it, so that it is not read as a tuned operating point.
 
     Examples
     --------
@@ -162,19 +165,23 @@ class ScoreHistogramDisplay:
     ([0.9], [0.2])
     """
 
-    def __init__(self, *, bona_fide, spoof, threshold):
+    def __init__(self, *, bona_fide, spoof, threshold, threshold_name="threshold"):
         self.bona_fide = np.asarray(bona_fide, dtype=float)
         self.spoof = np.asarray(spoof, dtype=float)
         self.threshold = threshold
+        self.threshold_name = threshold_name
 
     @classmethod
     def from_predictions(cls, y_true, y_score, *, pos_label=None, threshold=None, ax=None, bins=30):
         """Histograms of the scores by class; ``threshold=None`` draws the EER threshold."""
         y_true, y_score = np.asarray(y_true), np.asarray(y_score, dtype=float)
         pos = spoof_label(y_true, pos_label)
+        name = "threshold"
         if threshold is None:
-            threshold = equal_error_rate(y_true, y_score, pos_label=pos)[1]
-        display = cls(bona_fide=y_score[y_true != pos], spoof=y_score[y_true == pos], threshold=threshold)
+            threshold, name = equal_error_rate(y_true, y_score, pos_label=pos)[1], "EER threshold"
+        display = cls(
+            bona_fide=y_score[y_true != pos], spoof=y_score[y_true == pos], threshold=threshold, threshold_name=name
+        )
         return display.plot(ax=ax, bins=bins)
 
     @classmethod
@@ -195,7 +202,7 @@ class ScoreHistogramDisplay:
         self.ax_.hist(self.bona_fide, bins=edges, alpha=0.6, label=f"bona fide ({len(self.bona_fide)})")
         self.ax_.hist(self.spoof, bins=edges, alpha=0.6, label=f"spoofed ({len(self.spoof)})")
         self.threshold_line_ = self.ax_.axvline(
-            self.threshold, color="k", linestyle="--", label=f"threshold {self.threshold:.3g}"
+            self.threshold, color="k", linestyle="--", label=f"{self.threshold_name} {self.threshold:.3g}"
         )
         self.ax_.set(xlabel="P(fake)", ylabel="recordings")
         self.ax_.legend()
