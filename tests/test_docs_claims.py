@@ -53,7 +53,9 @@ def test_long_recordings_names_the_pipelines_that_pool_whole_recordings():
     first = " ".join(_text("docs/user_guide/long_recordings.rst").split("\n\n")[1].split())
     pooled = [n for n, spec in MODELS.items() if spec.whole_recording == "pooled"]
     spoken = _spoken_list(pooled)
-    assert spoken in first, f"long_recordings.rst should say the {spoken} pipelines pool; it says: {first[:200]}"
+    assert spoken in first, (
+        f"long_recordings.rst should say the {spoken} pipelines pool; it says: {first[:200]}"
+    )
 
 
 def _python_blocks(text):

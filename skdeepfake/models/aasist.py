@@ -1,0 +1,211 @@
+"""AASIST and AASIST-L: spectro-temporal graph attention on the raw waveform (Jung et al., 2022)."""
+
+from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils._param_validation import StrOptions
+
+from ..utils._bounds import SAMPLE_RATE
+from ._aasist_layers import ResidualBlock2D, SincFrontEnd, SpectroTemporalGraph
+from ._keras import KerasDetector, keras
+from ._params import KERAS_PARAMETER_CONSTRAINTS
+from ._sinc import TwoClassSigmoid, min_waveform_length
+
+__all__ = ["AASISTClassifier", "AASIST_VARIANTS", "build_aasist"]
+
+#: The two published configurations (``config/AASIST.conf`` and
+#: ``config/AASIST-L.conf`` of the reference): sinc filters, first-convolution
+#: taps, the residual blocks' (in, out) channels, the graph layers' widths,
+#: the pooling ratios (spectral, temporal, after HS-GAL) and the
+#: temperatures (GAT-S, GAT-T, HS-GAL).
+AASIST_VARIANTS = {
+    "AASIST": {
+        "sinc_filters": 70,
+        "first_conv": 128,
+        "blocks": ((1, 32), (32, 32), (32, 64), (64, 64), (64, 64), (64, 64)),
+        "gat_dims": (64, 32),
+        "pool_ratios": (0.5, 0.7, 0.5),
+        "temperatures": (2.0, 2.0, 100.0),
+    },
+    "AASIST-L": {
+        "sinc_filters": 70,
+        "first_conv": 128,
+        "blocks": ((1, 32), (32, 32), (32, 24), (24, 24), (24, 24), (24, 24)),
+        "gat_dims": (24, 32),
+        "pool_ratios": (0.4, 0.5, 0.7),
+        "temperatures": (2.0, 2.0, 100.0),
+    },
+}
+
+
+def _variant(name):
+    if name not in AASIST_VARIANTS:
+        raise ValueError(f"variant={name!r}: choose one of {', '.join(AASIST_VARIANTS)}.")
+    return AASIST_VARIANTS[name]
+
+
+def build_aasist(input_length, variant="AASIST", sr=16000, seeds=None):
+    """The uncompiled AASIST network of ``variant``: ``(n, input_length)`` -> P(``classes_[1]``).
+
+    A ``keras.Sequential`` of :class:`SincFrontEnd`, six
+    :class:`ResidualBlock2D`, :class:`SpectroTemporalGraph`, dropout, the two
+    logits (layer ``"logits"``) and :class:`TwoClassSigmoid`. ``seeds`` is an
+    iterator of seeds for the initialisers and dropout (None: unseeded).
+    """
+    config = _variant(variant)
+    seeds = seeds if seeds is not None else iter(lambda: None, 0)
+    model = keras.Sequential(name=variant.lower().replace("-", "_"))
+    model.add(keras.Input(shape=(input_length,)))
+    model.add(SincFrontEnd(config["sinc_filters"], config["first_conv"], sr, name="front_end"))
+    for i, (c_in, c_out) in enumerate(config["blocks"]):
+        model.add(ResidualBlock2D(c_in, c_out, name=f"encoder_{i}"))
+    model.add(
+        SpectroTemporalGraph(
+            config["gat_dims"], config["pool_ratios"], config["temperatures"], seed=next(seeds), name="graph"
+        )
+    )
+    model.add(keras.layers.Dropout(0.5, seed=next(seeds)))
+    model.add(
+        keras.layers.Dense(2, name="logits", kernel_initializer=keras.initializers.GlorotUniform(next(seeds)))
+    )
+    model.add(TwoClassSigmoid(name="p"))
+    return model
+
+
+class AASISTClassifier(KerasDetector):
+    """AASIST (or AASIST-L): graph attention over spectral and temporal nodes of the raw waveform.
+
+    The network of Jung et al. (2022) as its reference implementation
+    computes it: fixed mel-spaced sinc filters on the 16 kHz waveform
+    (:func:`~skdeepfake.models._sinc.sinc_filters`), |.|, 3 x 3
+    max-pooling, batch norm and SELU; six residual blocks of 2 x 3
+    convolutions, each pooling time by 3; a spectral graph (one node per
+    band, the maximum over time, plus learned positions) and a temporal
+    graph (one node per frame, the maximum over bands), each through graph
+    attention and graph pooling; two branches of two heterogeneous stacking
+    graph attention layers (HS-GAL) with a learned master node each, joined
+    by their element-wise maximum; the readout of the maxima of |nodes|,
+    their means and the master node; dropout 0.5; two logits. ``AASIST``
+    has 297,354 parameters in its forward pass, ``AASIST-L`` 85,034 (the
+    published 297,866 and 85,306 also count batch norms that the
+    reference defines and never applies; see :class:`ResidualBlock2D`).
+
+    Published weights, trained on ASVspoof 2019 LA, convert to this class
+    (``skdeepfake.pretrained.load_detector("aasist")``). Input is the raw
+    waveform, ``(n, n_samples)``, with no scaling: the reference's
+    64,600 samples (4.0375 s, repeat-padded) by default in
+    ``make_detector("aasist")``.
+
+    Parameters
+    ----------
+    variant : {"AASIST", "AASIST-L"}, default="AASIST"
+        The published configuration (:data:`AASIST_VARIANTS`).
+    sr : int, default=16000
+        Sample rate the sinc filters are designed for; the loader's.
+    learning_rate : float, default=1e-4
+        Adam's learning rate (the reference's, which also decays it by a
+        cosine schedule and uses weight decay 1e-4: pass a
+        ``keras.callbacks.LearningRateScheduler`` to follow it).
+    epochs : int, default=100
+        Passes over the training data (the reference's).
+    batch_size : int, default=24
+        Samples per gradient step (the reference's).
+    validation_split : float, default=0.0
+        Fraction of the training data held out to report ``val_loss``.
+    early_stopping : bool, default=False
+        Stop when the monitored loss stops improving.
+    patience : int, default=5
+        Epochs without improvement before early stopping.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss (the reference weighs bona fide
+        9 : 1 against its ninefold spoofed majority).
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, dropout and shuffling.
+    verbose : int or "tqdm", default=0
+        Keras' progress output, or ``"tqdm"`` for a bar over the epochs.
+    %(keras_fit_parameters)s
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+        The labels; ``predict_proba`` columns follow this order.
+    model_ : keras.Model
+        The network; layer ``"logits"`` gives the two logits, in
+        ``classes_`` order.
+    history_ : dict
+        Per-epoch ``loss`` and metrics.
+    feature_encoder_ : FunctionTransformer
+        The identity: the network reads the waveform as it is.
+
+    See Also
+    --------
+    RawNet2Classifier : The ASVspoof 2021 raw-waveform baseline.
+    LCNNClassifier : The LFCC-LCNN baseline.
+
+    References
+    ----------
+    .. [1] J. Jung, H.-S. Heo, H. Tak, H. Shim, J. S. Chung, B.-J. Lee,
+       H.-J. Yu and N. Evans, "AASIST: Audio anti-spoofing using integrated
+       spectro-temporal graph attention networks", ICASSP 2022.
+    .. [2] Reference implementation and weights:
+       https://github.com/clovaai/aasist (MIT licence, NAVER Corp.).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepfake.models import AASISTClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(scale=0.1, size=(4, 3000)).astype(np.float32)
+    >>> aasist = AASISTClassifier(variant="AASIST-L", epochs=1, random_state=0).fit(X, [0, 1, 0, 1])
+    >>> aasist.predict_proba(X).shape
+    (4, 2)
+    """
+
+    _parameter_constraints = {
+        **KERAS_PARAMETER_CONSTRAINTS,
+        "variant": [StrOptions(set(AASIST_VARIANTS))],
+        "sr": [SAMPLE_RATE],
+    }
+
+    def __init__(
+        self,
+        variant="AASIST",
+        sr=16000,
+        learning_rate=1e-4,
+        epochs=100,
+        batch_size=24,
+        validation_split=0.0,
+        early_stopping=False,
+        patience=5,
+        class_weight=None,
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+        metrics=None,
+    ):
+        self.variant = variant
+        self.sr = sr
+        self.learning_rate = learning_rate
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.validation_split = validation_split
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.metrics = metrics
+
+    def _check_input_shape(self, shape):
+        shortest = min_waveform_length(_variant(self.variant)["first_conv"])
+        if len(shape) != 2 or shape[1] < shortest:
+            raise ValueError(
+                f"{type(self).__name__} reads raw waveforms, (n, n_samples) with at least {shortest} "
+                f"samples (seven poolings by 3 after the sinc filters); got X with shape {shape}. "
+                "Load clips with AudioLoader(duration=...), e.g. make_detector('aasist')."
+            )
+
+    def _make_input_encoder(self):
+        return FunctionTransformer()
+
+    def _build_network(self, input_shape, seeds):
+        return build_aasist(input_shape[0], self.variant, self.sr, seeds)
