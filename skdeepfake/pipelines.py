@@ -13,7 +13,8 @@ grid search over model settings featurises the audio once.
 is ``make_detector("<model>", **params)``. :data:`MODELS` and
 :data:`FRONTENDS` list what can be combined: any front-end with any model,
 as frames for the frame-level models (CNN, LCNN, GMM) and as statistics for
-the tabular ones (DNN, XGBoost, linear).
+the tabular ones (DNN, XGBoost, linear). The end-to-end networks (RawNet2,
+AASIST) read the loader's waveform and have no ``features`` step.
 """
 
 from numbers import Integral
@@ -73,7 +74,7 @@ def _check_rate(sr, *named):
         "model": [str],  # checked against MODELS when called, so that rows added later count
         "whole_recording": ["boolean", StrOptions({"windows", "pooled"}), None],
         "sr": [SAMPLE_RATE],
-        "duration": [SECONDS],
+        "duration": [SECONDS, None],
         "hop": [SECONDS, None],
         "augment": [HasMethods(["fit_resample"]), callable, None],
         "n_jobs": [Integral, None],
@@ -88,7 +89,7 @@ def make_detector(
     features=None,
     stats=None,
     sr=16000,
-    duration=2.0,
+    duration=None,
     crop="start",
     pad_mode="repeat",
     whole_recording=None,
@@ -112,12 +113,15 @@ def make_detector(
     features : str, tuple of str, transformer or None, default=None
         The front-end (see :func:`make_frontend`); ``None`` is the model's
         default: ``"lfcc"`` (linear, XGBoost, GMM, LCNN), ``"handcrafted"``
-        (DNN), ``"mel"`` (CNN).
+        (DNN), ``"mel"`` (CNN), none for the networks that read the
+        waveform (RawNet2, AASIST).
     stats : tuple of str or None, default=None
         Summaries over time for tabular models; ``None`` keeps the
         front-end's default.
     sr, duration, crop, pad_mode : see :class:`~skdeepfake.AudioLoader`
-        How clips are loaded and brought to one length.
+        How clips are loaded and brought to one length. ``duration=None`` is
+        the model's: 4.0375 s (64,600 samples at 16 kHz, the reference
+        implementations') for RawNet2 and AASIST, 2 s for the others.
     whole_recording : {False, True, "windows", "pooled"} or None, default=None
         ``False``: the first ``duration`` seconds of each recording.
         ``True`` or ``"windows"``: train on every ``duration``-second window
@@ -183,19 +187,32 @@ def make_detector(
             f"tabular models; the {model} model takes frames of fixed-length clips. "
             "Use whole_recording='windows'."
         )
-    featurizer = make_frontend(
-        spec.features if features is None else features, sr=sr, output=spec.takes, stats=stats
-    )
-    _check_rate(sr, ("features", featurizer), ("augment", augment))
-    if n_jobs is not None and "n_jobs" in featurizer.get_params(deep=False):
-        featurizer.set_params(n_jobs=n_jobs)
-    steps = [("features", featurizer)]
+    duration = (spec.duration or 2.0) if duration is None else duration
+    steps = []
+    if spec.features is None:
+        if features is not None:
+            raise ValueError(
+                f"features={features!r}: the {model} model reads the raw waveform and takes no "
+                "front-end; leave features unset."
+            )
+    else:
+        featurizer = make_frontend(
+            spec.features if features is None else features, sr=sr, output=spec.takes, stats=stats
+        )
+        _check_rate(sr, ("features", featurizer))
+        if n_jobs is not None and "n_jobs" in featurizer.get_params(deep=False):
+            featurizer.set_params(n_jobs=n_jobs)
+        steps.append(("features", featurizer))
+    _check_rate(sr, ("augment", augment))
     if spec.scaled:
         from sklearn.preprocessing import StandardScaler
 
         steps.append(("scaler", StandardScaler()))
     params = {**spec.defaults, **model_params}
     final = _build(spec.module, spec.cls, **params)
+    if "sr" in final.get_params(deep=False) and "sr" not in params:
+        final.set_params(sr=sr)  # a network on the waveform designs its filters for the loader's rate
+    _check_rate(sr, ("model", final))
     if "random_state" in final.get_params(deep=False) and "random_state" not in params:
         final.set_params(random_state=random_state)  # models without one (GaussianNB) are fine too
     if abstain:
@@ -395,9 +412,10 @@ def __getattr__(name):
     )
     if model in MODELS:
         spec = MODELS[model]
+        front = "the raw waveform" if spec.features is None else spec.features
         return _factory(
             model,
-            f"AudioLoader -> {spec.features} -> {spec.cls}.",
+            f"AudioLoader -> {front} -> {spec.cls}.",
             f" ``features={spec.features!r}``",
             f" (``{spec.module}.{spec.cls}``)",
             "",

@@ -23,9 +23,10 @@ class ModelSpec(NamedTuple):
     #: Defining module and class of the estimator.
     module: str
     cls: str
-    #: Named front-end it gets by default (a key of :data:`FRONTENDS`).
-    features: str
-    #: What it takes: ``"stats"`` (a row per clip) or ``"frames"``.
+    #: Named front-end it gets by default (a key of :data:`FRONTENDS`), or
+    #: None for a network that reads the loader's waveform itself.
+    features: object
+    #: What it takes: ``"stats"`` (a row per clip), ``"frames"`` or ``"waveform"``.
     takes: str
     #: Its default ``whole_recording``: False (an excerpt), ``"windows"`` or ``"pooled"``.
     whole_recording: object = False
@@ -37,6 +38,8 @@ class ModelSpec(NamedTuple):
     demo: bool = False
     #: A StandardScaler goes before it.
     scaled: bool = False
+    #: Seconds of each recording it reads by default (None: make_detector's 2 s).
+    duration: object = None
 
 
 class FrontendSpec(NamedTuple):
@@ -128,6 +131,10 @@ MODELS = {
     # Bona fide speech only (a one-class GMM of LFCC statistics): a fusion member, or a detector
     # of recordings unlike the real ones; not a default (no interval excluding zero yet).
     "oneclass": ModelSpec(f"{_M}.oneclass", "BonaFideOneClass", "lfcc", "stats", "pooled", scaled=True),
+    # End-to-end on the raw waveform, with the reference implementations' input:
+    # the first 64,600 samples at 16 kHz (4.0375 s), repeat-padded.
+    "rawnet2": ModelSpec(f"{_M}.rawnet2", "RawNet2Classifier", None, "waveform", keras=True, duration=4.0375),
+    "aasist": ModelSpec(f"{_M}.aasist", "AASISTClassifier", None, "waveform", keras=True, duration=4.0375),
 }
 
 #: The model of :func:`~skdeepfake.pipelines.make_detector` and ``skdeepfake

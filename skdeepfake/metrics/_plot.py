@@ -180,7 +180,10 @@ class ScoreHistogramDisplay:
         if threshold is None:
             threshold, name = equal_error_rate(y_true, y_score, pos_label=pos)[1], "EER threshold"
         display = cls(
-            bona_fide=y_score[y_true != pos], spoof=y_score[y_true == pos], threshold=threshold, threshold_name=name
+            bona_fide=y_score[y_true != pos],
+            spoof=y_score[y_true == pos],
+            threshold=threshold,
+            threshold_name=name,
         )
         return display.plot(ax=ax, bins=bins)
 

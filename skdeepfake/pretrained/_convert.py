@@ -1,10 +1,11 @@
-"""Published PyTorch checkpoints of AASIST into :class:`~skdeepfake.models.AASISTClassifier`.
+"""PyTorch checkpoints of AASIST and RawNet2 into our Keras classifiers.
 
 PyTorch is needed only to read a ``.pth`` file (``pip install
 'skdeepfake[convert]'``); a mapping of NumPy arrays converts without it.
 Each reference parameter goes to one Keras weight, with the layouts
 changed (a linear layer's ``(out, in)`` to ``(in, out)``, a convolution's
-``(out, in, h, w)`` to ``(h, w, in, out)``); a checkpoint with a missing,
+``(out, in, h, w)`` to ``(h, w, in, out)``, a GRU's gates from PyTorch's
+order (reset, update, new) to Keras' (update, reset, new)); a checkpoint with a missing,
 unexpected or misshapen tensor is refused, naming it.
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 from sklearn.utils._param_validation import StrOptions, validate_params
 
-__all__ = ["convert_aasist_checkpoint"]
+__all__ = ["convert_aasist_checkpoint", "convert_rawnet2_checkpoint"]
 
 #: Tensors the reference defines but its forward pass never reads: the
 #: residual blocks' first batch norm (see ResidualBlock2D), and counters.
@@ -69,9 +70,29 @@ def _dense(layer, weights, key, swap=False):
 
 
 def _conv(layer, weights, key):
-    h, w, c_in, c_out = layer.kernel.shape
-    kernel = weights.take(f"{key}.weight", (c_out, c_in, h, w)).transpose(2, 3, 1, 0)
+    *taps, c_in, c_out = layer.kernel.shape  # (h, w, in, out) or (k, in, out)
+    order = (2, 3, 1, 0) if len(taps) == 2 else (2, 1, 0)
+    kernel = weights.take(f"{key}.weight", (c_out, c_in, *taps)).transpose(order)
     layer.set_weights([kernel, weights.take(f"{key}.bias", (c_out,))])
+
+
+def _gru(layer, weights, key, k):
+    units = layer.cell.units
+    n_in = layer.cell.kernel.shape[0]
+
+    def gates(value):  # PyTorch (reset, update, new) -> Keras (update, reset, new), along the last axis
+        r, z, n = np.split(value, 3, axis=-1)
+        return np.concatenate([z, r, n], axis=-1)
+
+    kernel = gates(weights.take(f"{key}.weight_ih_l{k}", (3 * units, n_in)).T)
+    recurrent = gates(weights.take(f"{key}.weight_hh_l{k}", (3 * units, units)).T)
+    bias = np.stack(
+        [
+            gates(weights.take(f"{key}.bias_ih_l{k}", (3 * units,))),
+            gates(weights.take(f"{key}.bias_hh_l{k}", (3 * units,))),
+        ]
+    )
+    layer.set_weights([kernel, recurrent, bias])
 
 
 def _batch_norm(layer, weights, key):
@@ -166,4 +187,78 @@ def convert_aasist_checkpoint(checkpoint, variant="AASIST", *, input_length=6460
     detector = AASISTClassifier(variant=variant, sr=sr)
     detector.initialize(np.zeros((2, input_length), np.float32), np.array([0, 1]))
     detector.model_ = network
+    return detector
+
+
+@validate_params(
+    {"checkpoint": [str, os.PathLike, Mapping]},
+    prefer_skip_nested_validation=True,
+)
+def convert_rawnet2_checkpoint(
+    checkpoint,
+    *,
+    sinc_filters=20,
+    first_conv=1024,
+    channels=(20, 128),
+    gru_units=1024,
+    gru_layers=3,
+    fc_units=1024,
+    input_length=64600,
+    sr=16000,
+):
+    """A fitted :class:`~skdeepfake.models.RawNet2Classifier` with a reference checkpoint's weights.
+
+    Parameters
+    ----------
+    checkpoint : path or mapping of str to array
+        A ``state_dict`` of the reference RawNet2 (the ASVspoof 2021 baseline,
+        or ``RawNet2Spoof`` of https://github.com/clovaai/aasist), as a ``.pth``
+        file or as arrays.
+    sinc_filters, first_conv, channels, gru_units, gru_layers, fc_units : see RawNet2Classifier
+        The configuration it was trained with (the published one by default).
+    input_length : int, default=64600
+        Samples per input.
+    sr : int, default=16000
+        Sample rate of the inputs.
+
+    Returns
+    -------
+    RawNet2Classifier
+        Fitted, with ``classes_ = [0, 1]`` (1: spoofed).
+
+    Raises
+    ------
+    ValueError
+        If a tensor is missing, unexpected or of the wrong shape.
+    """
+    from ..models.rawnet2 import RawNet2Classifier
+
+    params = dict(
+        sinc_filters=sinc_filters,
+        first_conv=first_conv,
+        channels=tuple(channels),
+        gru_units=gru_units,
+        gru_layers=gru_layers,
+        fc_units=fc_units,
+        sr=sr,
+    )
+    detector = RawNet2Classifier(**params)
+    detector.initialize(np.zeros((2, input_length), np.float32), np.array([0, 1]))
+    network = detector.model_
+    weights = _Weights(_read(checkpoint))
+    _batch_norm(network.get_layer("front_end").first_bn, weights, "first_bn")
+    for i in range(6):
+        block = network.get_layer(f"block{i}")
+        _conv(block.conv1, weights, f"block{i}.0.conv1")
+        _batch_norm(block.bn2, weights, f"block{i}.0.bn2")
+        _conv(block.conv2, weights, f"block{i}.0.conv2")
+        if block.conv_downsample is not None:
+            _conv(block.conv_downsample, weights, f"block{i}.0.conv_downsample")
+        _dense(block.fc_attention, weights, f"fc_attention{i}.0")
+    _batch_norm(network.get_layer("bn_before_gru"), weights, "bn_before_gru")
+    for k in range(gru_layers):
+        _gru(network.get_layer(f"gru_{k}"), weights, "gru", k)
+    _dense(network.get_layer("fc1_gru"), weights, "fc1_gru")
+    _dense(network.get_layer("logits"), weights, "fc2_gru", swap=True)
+    weights.check_all_used()
     return detector
