@@ -23,6 +23,8 @@ SPOKEN = {
     "gmm": "GMM",
     "lcnn": "LCNN",
     "oneclass": "one-class",
+    "rawnet2": "RawNet2",
+    "aasist": "AASIST",
 }
 
 

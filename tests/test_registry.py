@@ -20,6 +20,9 @@ SMALL = {
     "dnn": {"epochs": 1},
     "cnn": {"epochs": 1, "filters": (4, 4, 4, 4), "dense_units": 8},
     "lcnn": {"epochs": 1},
+    # the raw-waveform networks on 0.25-s excerpts (4,000 samples; 64,600 by default)
+    "aasist": {"variant": "AASIST-L", "epochs": 1, "duration": 0.25},
+    "rawnet2": {"gru_units": 8, "gru_layers": 1, "fc_units": 8, "epochs": 1, "duration": 0.25},
 }
 
 

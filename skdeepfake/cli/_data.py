@@ -242,19 +242,30 @@ def _audio_files(paths):
 
 
 def load_cli_model(args):
-    """The model of ``--model``, or the pretrained detector when none is given.
+    """The model of ``--model``: a model file, a shipped detector's name, or the default detector.
 
-    Which one is used goes to stderr, so that a table on stdout stays a table
-    and the choice is never silent.
+    A name of :data:`skdeepfake.pretrained.DETECTORS` (``aasist``,
+    ``aasist-l``) loads that shipped detector unless a file of that name
+    exists. Which one is used goes to stderr, so that a table on stdout
+    stays a table and the choice is never silent.
     """
     from ..persistence import load_model
+    from ..pretrained import DETECTORS, load_detector
+    from ..pretrained import _files as shipped_files
 
-    if args.model is not None:
+    name = None if args.model is None else str(args.model)
+    if name is not None and (name not in DETECTORS or args.model.exists()):
         return load_model(args.model, trusted=args.trust)
-    from ..pretrained import MODEL_CARD, MODEL_FILE, load_detector
-
-    say(
-        f"model: skdeepfake's pretrained detector ({MODEL_FILE.name}); it is weak on recordings "
-        f"unlike its 386 training clips: read {MODEL_CARD} (or pass --model)"
-    )
-    return load_detector()
+    name = name or "default"
+    file, card = shipped_files(name)
+    if name == "default":
+        say(
+            f"model: skdeepfake's pretrained detector ({file.name}); it is weak on recordings "
+            f"unlike its 386 training clips: read {card} (or pass --model)"
+        )
+    else:
+        say(
+            f"model: the published {DETECTORS[name][2]['variant']} weights ({file.name}), trained on "
+            f"ASVspoof 2019 LA; near chance on recordings unlike it: read {card}"
+        )
+    return load_detector(name)

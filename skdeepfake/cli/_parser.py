@@ -295,8 +295,9 @@ def build_parser():
     predict.add_argument(
         "--model",
         type=Path,
-        help="model file from 'skdeepfake train' (default: skdeepfake's pretrained detector, "
-        "which is weak: see skdeepfake/pretrained/MODEL_CARD.md)",
+        help="model file from 'skdeepfake train', or a shipped detector: aasist or aasist-l (the "
+        "published AASIST weights). Default: skdeepfake's pretrained detector, which is weak: "
+        "see skdeepfake/pretrained/MODEL_CARD.md",
     )
     predict.add_argument(
         "--trust",
@@ -347,7 +348,9 @@ def build_parser():
     )
     explain.add_argument("path", type=Path, help="one audio file")
     explain.add_argument(
-        "--model", type=Path, help="model file from 'skdeepfake train' (default: the pretrained detector)"
+        "--model",
+        type=Path,
+        help="model file from 'skdeepfake train', or aasist / aasist-l (default: the pretrained detector)",
     )
     explain.add_argument(
         "--trust", action="append", type=_trustable, metavar="CLASS", help="as for 'predict'"

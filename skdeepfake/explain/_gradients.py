@@ -90,8 +90,10 @@ def gradient_map(estimator, x, method="input_x_gradient", sr=None):
     ----------
     estimator : fitted Pipeline
         Ending in a :class:`~skdeepfake.CustomCNNClassifier`,
-        :class:`~skdeepfake.models.LCNNClassifier` or
-        :class:`~skdeepfake.DNNClassifier` (e.g.
+        :class:`~skdeepfake.models.LCNNClassifier`,
+        :class:`~skdeepfake.DNNClassifier`,
+        :class:`~skdeepfake.models.AASISTClassifier` or
+        :class:`~skdeepfake.models.RawNet2Classifier` (e.g.
         :func:`~skdeepfake.pipelines.make_cnn_pipeline`).
     x : array-like of shape (n_samples,)
         The recording, as the pipeline takes it (a fixed-length model looks
@@ -105,8 +107,10 @@ def gradient_map(estimator, x, method="input_x_gradient", sr=None):
     Returns
     -------
     Bunch
-        ``relevance``: (rows, frames) for the CNN and LCNN, (n_features,)
-        for the DNN; ``rows`` (their names), ``frequencies`` (Hz of mel
+        ``relevance``: (rows, frames) for the CNN and LCNN, and for
+        AASIST with HiResCAM or Grad-CAM (its last block's sinc bands x
+        frames); (n_features,) for the DNN; (n_samples,) for the input x
+        gradient of RawNet2 and AASIST; ``rows`` (their names), ``frequencies`` (Hz of mel
         rows, else None), ``times`` (seconds of the frames, else None),
         ``p_fake`` and ``method``.
 
@@ -145,29 +149,45 @@ def gradient_map(estimator, x, method="input_x_gradient", sr=None):
     convolutional = method in ("gradcam", "hirescam")
     split = _last_feature_map(network) if convolutional else None
     if convolutional and split is None:
-        raise ValueError(f"{method} needs a convolutional network; {type(model).__name__} has none.")
+        raise ValueError(
+            f"{method} needs a network with a 2-D feature map (CNN, LCNN, AASIST); "
+            f"{type(model).__name__} has none. Use method='input_x_gradient'."
+        )
     dx, feature, dfeature = _backend.gradients(network, net_input, split)
     # The network's sigmoid is P(classes_[1]); its log-odds are those of "fake" only when "fake"
     # sorts second. With labels such as "real"/"fake" ("fake" first) every gradient changes sign.
     if spoof_column(model.classes_) == 0:
         dx = -dx
         dfeature = None if dfeature is None else -dfeature
+    # A network on the raw waveform (the front only loads audio) has no input plane to bring
+    # a map back to: AASIST's feature map is its own bands x frames, which the model describes.
+    waveform = all(hasattr(step, "n_samples_out") for _, step in front.steps)
+    own_axes = getattr(model, "_feature_map_axes", None) if waveform else None
     if method == "gradcam":
         weights = dfeature[0].mean(axis=(0, 1))  # one per channel
         cam = np.maximum((feature[0] * weights).sum(axis=-1), 0.0)
-        relevance = _upsample(cam, net_input.shape[1:3])
+        relevance = cam if own_axes is not None else _upsample(cam, net_input.shape[1:3])
     elif method == "hirescam":
-        relevance = _upsample((feature[0] * dfeature[0]).sum(axis=-1), net_input.shape[1:3])
+        hires = (feature[0] * dfeature[0]).sum(axis=-1)
+        relevance = hires if own_axes is not None else _upsample(hires, net_input.shape[1:3])
     else:
         relevance = (net_input * dx)[0]
         relevance = relevance.sum(axis=-1) if relevance.ndim == 3 else relevance
     p_fake = float(model.predict_proba(features)[0, spoof_column(model.classes_)])
+    if relevance.ndim == 1 and waveform:  # RawNet2, AASIST: one value per sample
+        times = np.arange(relevance.size) / input_rate(estimator)
+        return Bunch(
+            relevance=relevance, rows=None, frequencies=None, times=times, p_fake=p_fake, method=method
+        )
     if relevance.ndim == 1:  # the DNN: one value per feature
         names = list(front.get_feature_names_out()) if hasattr(front, "get_feature_names_out") else None
         return Bunch(
             relevance=relevance, rows=names, frequencies=None, times=None, p_fake=p_fake, method=method
         )
-    names, frequencies, times = _rows_and_times(front, *relevance.shape)
+    if own_axes is not None and convolutional:
+        names, frequencies, times = own_axes(*relevance.shape, net_input.shape[1])
+    else:
+        names, frequencies, times = _rows_and_times(front, *relevance.shape)
     return Bunch(
         relevance=relevance, rows=names, frequencies=frequencies, times=times, p_fake=p_fake, method=method
     )

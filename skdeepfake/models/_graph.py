@@ -35,9 +35,16 @@ def _pair_scores(x, project):
     return ops.tanh(project(ops.expand_dims(x, 2) * ops.expand_dims(x, 1)))
 
 
+def _softmax(x, axis):
+    # keras.ops.softmax warns about an axis of one element; a graph of one node is legitimate
+    # here (a short recording's temporal graph), and its weight is 1.
+    e = ops.exp(x - ops.max(x, axis=axis, keepdims=True))
+    return e / ops.sum(e, axis=axis, keepdims=True)
+
+
 def _attend(scores, temperature, x):
     """Softmax over j of ``(batch, n, n)`` scores, then the weighted sum of the nodes."""
-    return ops.matmul(ops.softmax(scores / temperature, axis=-1), x)
+    return ops.matmul(_softmax(scores / temperature, axis=-1), x)
 
 
 def _norm_act(bn, x, training):
@@ -142,7 +149,7 @@ class HeteroGraphAttention(keras.layers.Layer):
         )
         # The master node attends to every node (softmax over the nodes).
         master_scores = ops.matmul(ops.tanh(self.att_projM(x * master)), self.att_weightM) / self.temperature
-        pooled = ops.sum(ops.softmax(master_scores, axis=1) * x, axis=1, keepdims=True)
+        pooled = ops.sum(_softmax(master_scores, axis=1) * x, axis=1, keepdims=True)
         master = self.proj_with_attM(pooled) + self.proj_without_attM(master)
         x = self.proj_with_att(_attend(scores, self.temperature, x)) + self.proj_without_att(x)
         x = _norm_act(self.bn, x, training)

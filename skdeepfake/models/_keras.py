@@ -53,8 +53,6 @@ with quiet_stderr():  # scikeras imports TensorFlow, whatever the backend
 
 __all__ = ["KerasDetector", "keras"]
 
-_PREDICT_CHUNK = 256  # samples per network call in predict
-
 
 class KerasDetector(BinaryDetectorMixin, ExportedState, KerasClassifier):
     """Base class of the Keras detectors: a binary scikit-learn classifier.
@@ -90,6 +88,9 @@ class KerasDetector(BinaryDetectorMixin, ExportedState, KerasClassifier):
     shuffle = True
     run_eagerly = False
     validation_batch_size = None
+    #: Samples per network call in predict: bounds its memory (a subclass whose
+    #: activations per sample are large, as on raw waveforms, sets fewer).
+    _predict_chunk = 256
 
     # -- scikeras hooks -------------------------------------------------
 
@@ -180,7 +181,8 @@ class KerasDetector(BinaryDetectorMixin, ExportedState, KerasClassifier):
         X, _ = self._validate_data(X=X, y=None)
         X = np.asarray(self.feature_encoder_.transform(X), dtype=np.float32)
         network = _backend.predict_function(self.model_, X.shape[1:])
-        outputs = [network(X[i : i + _PREDICT_CHUNK]) for i in range(0, len(X), _PREDICT_CHUNK)]
+        step = self._predict_chunk
+        outputs = [network(X[i : i + step]) for i in range(0, len(X), step)]
         return np.concatenate(outputs, axis=0)
 
     # -- scikit-learn API -----------------------------------------------

@@ -11,7 +11,7 @@ import numpy as np
 
 from ._keras import keras
 
-__all__ = ["sinc_filters", "SincFilterbank", "TwoClassSigmoid", "min_waveform_length"]
+__all__ = ["sinc_filters", "sinc_band_edges", "SincFilterbank", "TwoClassSigmoid", "min_waveform_length"]
 
 
 def _mel(hz):
@@ -20,6 +20,12 @@ def _mel(hz):
 
 def _hz(mel):
     return 700 * (10 ** (mel / 2595) - 1)
+
+
+def sinc_band_edges(n_filters, sr):
+    """The ``n_filters + 1`` cut-off frequencies (Hz) of :func:`sinc_filters`, equally spaced in mel."""
+    bins = sr // 2 * np.linspace(0, 1, 512 // 2 + 1)
+    return _hz(np.linspace(_mel(bins).min(), _mel(bins).max(), n_filters + 1))
 
 
 def sinc_filters(n_filters, kernel_size, sr):
@@ -68,8 +74,7 @@ def sinc_filters(n_filters, kernel_size, sr):
     (129, 70)
     """
     kernel_size += 1 - kernel_size % 2
-    bins = sr // 2 * np.linspace(0, 1, 512 // 2 + 1)
-    edges = _hz(np.linspace(_mel(bins).min(), _mel(bins).max(), n_filters + 1))
+    edges = sinc_band_edges(n_filters, sr)
     n = np.arange(-(kernel_size - 1) / 2, (kernel_size - 1) / 2 + 1)
     high, low = edges[1:, None], edges[:-1, None]
     ideal = 2 * high / sr * np.sinc(2 * high * n / sr) - 2 * low / sr * np.sinc(2 * low * n / sr)
@@ -138,7 +143,7 @@ def min_waveform_length(first_conv=128, poolings=_POOLINGS):
     --------
     >>> from skdeepfake.models.aasist import min_waveform_length
     >>> min_waveform_length()
-    2316
+    2315
     """
     taps = first_conv + 1 - first_conv % 2
     return taps - 1 + 3**poolings

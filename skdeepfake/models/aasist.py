@@ -1,5 +1,6 @@
 """AASIST and AASIST-L: spectro-temporal graph attention on the raw waveform (Jung et al., 2022)."""
 
+import numpy as np
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import StrOptions
 
@@ -7,7 +8,7 @@ from ..utils._bounds import SAMPLE_RATE
 from ._aasist_layers import ResidualBlock2D, SincFrontEnd, SpectroTemporalGraph
 from ._keras import KerasDetector, keras
 from ._params import KERAS_PARAMETER_CONSTRAINTS
-from ._sinc import TwoClassSigmoid, min_waveform_length
+from ._sinc import TwoClassSigmoid, min_waveform_length, sinc_band_edges
 
 __all__ = ["AASISTClassifier", "AASIST_VARIANTS", "build_aasist"]
 
@@ -150,14 +151,15 @@ class AASISTClassifier(KerasDetector):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from skdeepfake.models import AASISTClassifier
-    >>> rng = np.random.default_rng(0)
-    >>> X = rng.normal(scale=0.1, size=(4, 3000)).astype(np.float32)
-    >>> aasist = AASISTClassifier(variant="AASIST-L", epochs=1, random_state=0).fit(X, [0, 1, 0, 1])
-    >>> aasist.predict_proba(X).shape
-    (4, 2)
+    >>> from skdeepfake.pipelines import make_detector
+    >>> detector = make_detector("aasist", variant="AASIST-L", epochs=20)
+    >>> detector.named_steps["loader"].n_samples_out, type(detector[-1]).__name__
+    (64600, 'AASISTClassifier')
     """
+
+    # About 0.2 GB of activations per 64,600-sample input in predict.
+    _predict_chunk = 8
 
     _parameter_constraints = {
         **KERAS_PARAMETER_CONSTRAINTS,
@@ -206,6 +208,18 @@ class AASISTClassifier(KerasDetector):
 
     def _make_input_encoder(self):
         return FunctionTransformer()
+
+    def _feature_map_axes(self, n_rows, n_frames, n_samples):
+        """Names, centre frequencies (Hz) and times (s) of the last residual block's map.
+
+        Its rows are the sinc bands pooled by three (band ``3i`` to ``3i + 2``),
+        its frames ``n_samples / n_frames`` samples each.
+        """
+        edges = sinc_band_edges(_variant(self.variant)["sinc_filters"], self.sr)
+        low, high = edges[0 : 3 * n_rows : 3], edges[3 : 3 * n_rows + 3 : 3]
+        names = [f"{lo:.0f}-{hi:.0f} Hz" for lo, hi in zip(low, high)]
+        times = (np.arange(n_frames) + 0.5) * n_samples / n_frames / self.sr
+        return names, (low + high) / 2, times
 
     def _build_network(self, input_shape, seeds):
         return build_aasist(input_shape[0], self.variant, self.sr, seeds)

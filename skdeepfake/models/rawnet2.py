@@ -231,13 +231,14 @@ class RawNet2Classifier(KerasDetector):
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from skdeepfake.models import RawNet2Classifier
-    >>> X = np.random.default_rng(0).normal(scale=0.1, size=(4, 3300)).astype(np.float32)
-    >>> small = RawNet2Classifier(gru_units=8, gru_layers=1, fc_units=8, epochs=1, random_state=0)
-    >>> small.fit(X, [0, 1, 0, 1]).predict_proba(X).shape
-    (4, 2)
+    >>> from skdeepfake.pipelines import make_detector
+    >>> detector = make_detector("rawnet2", gru_units=256, epochs=20)
+    >>> [name for name, _ in detector.steps], detector.named_steps["loader"].n_samples_out
+    (['loader', 'model'], 64600)
     """
+
+    # Tens of MB of activations per 64,600-sample input in predict.
+    _predict_chunk = 16
 
     _parameter_constraints = {
         **KERAS_PARAMETER_CONSTRAINTS,

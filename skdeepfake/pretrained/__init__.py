@@ -1,4 +1,12 @@
-"""A detector that ships with skdeepfake, for scoring one's own files without training.
+"""Detectors that ship with skdeepfake, for scoring one's own files without training.
+
+:data:`DETECTORS` names them: ``"default"``, described below, and
+``"aasist"`` / ``"aasist-l"``, the published AASIST and AASIST-L weights
+(Jung et al., 2022; trained on ASVspoof 2019 LA, MIT licence, NAVER Corp.)
+converted to :class:`~skdeepfake.models.AASISTClassifier`: field-standard
+reference points and fusion members, at chance on recordings unlike
+ASVspoof 2019 (read their model cards). Each file is checked against the
+size and SHA-256 its model card quotes before it is loaded.
 
 :func:`load_detector` returns it: :func:`detector_pipeline` (XGBoost on
 LFCC statistics over the whole recording, inside an
@@ -22,21 +30,55 @@ import hashlib
 import re
 from pathlib import Path
 
-from sklearn.utils._param_validation import validate_params
+from sklearn.utils._param_validation import StrOptions, validate_params
 
-__all__ = ["load_detector", "detector_pipeline", "model_file_digest", "MODEL_FILE", "MODEL_CARD"]
+from ._convert import convert_aasist_checkpoint, convert_rawnet2_checkpoint
+
+__all__ = [
+    "load_detector",
+    "detector_pipeline",
+    "model_file_digest",
+    "convert_aasist_checkpoint",
+    "convert_rawnet2_checkpoint",
+    "DETECTORS",
+    "MODEL_FILE",
+    "MODEL_CARD",
+]
 
 _HERE = Path(__file__).resolve().parent
 
-#: The shipped model file.
+#: The default detector's model file.
 MODEL_FILE = _HERE / "detector.skdf"
 
 #: Its model card: data and licences, leave-one-corpus-out results, intended use and limits.
 MODEL_CARD = _HERE / "MODEL_CARD.md"
 
+#: The shipped detectors by name: model file and model card (in this folder),
+#: and the ``make_detector`` arguments of their configuration.
+DETECTORS = {
+    "default": ("detector.skdf", "MODEL_CARD.md", {"model": "xgb", "abstain": True, "random_state": 0}),
+    "aasist": ("aasist.skdf", "MODEL_CARD_AASIST.md", {"model": "aasist", "variant": "AASIST"}),
+    "aasist-l": ("aasist-l.skdf", "MODEL_CARD_AASIST-L.md", {"model": "aasist", "variant": "AASIST-L"}),
+}
 
-def detector_pipeline():
-    """The unfitted configuration of the shipped detector.
+_NAME = {"name": [StrOptions(set(DETECTORS))]}
+
+
+def _files(name):
+    """(model file, model card) of a shipped detector; the default's are the module's constants."""
+    if name == "default":
+        return MODEL_FILE, MODEL_CARD
+    file, card, _ = DETECTORS[name]
+    return _HERE / file, _HERE / card
+
+
+@validate_params(_NAME, prefer_skip_nested_validation=True)
+def detector_pipeline(name="default"):
+    """The unfitted configuration of a shipped detector.
+
+    For ``"aasist"`` and ``"aasist-l"``: ``make_detector("aasist",
+    variant=...)``, the reference's first 64,600 samples, repeat-padded.
+    For the default:
 
     ``make_detector("xgb", abstain=True, random_state=0)``: the XGBoost
     factory's defaults (LFCC statistics over the whole recording) inside an
@@ -47,6 +89,11 @@ def detector_pipeline():
     each clip's corpus, so that the calibration learns what its scores are
     worth on corpora it has not seen; fit it on your own data the same way.
 
+    Parameters
+    ----------
+    name : {"default", "aasist", "aasist-l"}, default="default"
+        A key of :data:`DETECTORS`.
+
     Returns
     -------
     sklearn.pipeline.Pipeline
@@ -56,18 +103,25 @@ def detector_pipeline():
     >>> from skdeepfake.pretrained import detector_pipeline
     >>> [name for name, _ in detector_pipeline().steps]
     ['loader', 'features', 'model']
+    >>> [name for name, _ in detector_pipeline("aasist-l").steps]
+    ['loader', 'model']
     """
     from ..pipelines import make_detector
 
-    return make_detector("xgb", abstain=True, random_state=0)
+    return make_detector(**DETECTORS[name][2])
 
 
-@validate_params({}, prefer_skip_nested_validation=True)
-def model_file_digest():
-    """The size and SHA-256 of :data:`MODEL_FILE` that :data:`MODEL_CARD` quotes.
+@validate_params(_NAME, prefer_skip_nested_validation=True)
+def model_file_digest(name="default"):
+    """The size and SHA-256 of a shipped model file, as its model card quotes them.
 
     The model card is the one place the shipped file's digest is written;
     :func:`load_detector` checks the file against it before loading.
+
+    Parameters
+    ----------
+    name : {"default", "aasist", "aasist-l"}, default="default"
+        A key of :data:`DETECTORS`.
 
     Returns
     -------
@@ -81,38 +135,45 @@ def model_file_digest():
     >>> size > 0, len(sha256)
     (True, 64)
     """
-    card = MODEL_CARD.read_text(encoding="utf-8")
-    found = re.search(r"([\d,]+) bytes, SHA-256\s*`([0-9a-f]{64})`", card)
+    file, card = _files(name)
+    text = card.read_text(encoding="utf-8")
+    found = re.search(r"([\d,]+) bytes, SHA-256\s*`([0-9a-f]{64})`", text)
     if found is None:
-        raise ValueError(
-            f"{MODEL_CARD}: quotes no size and SHA-256 of {MODEL_FILE.name}; the package is damaged."
-        )
+        raise ValueError(f"{card}: quotes no size and SHA-256 of {file.name}; the package is damaged.")
     return int(found[1].replace(",", "")), found[2]
 
 
-def _check_digest():
+def _check_digest(name):
     from ..persistence import ModelFileError
 
-    size, expected = model_file_digest()
-    actual_size = MODEL_FILE.stat().st_size
+    file, _ = _files(name)
+    size, expected = model_file_digest(name)
+    actual_size = file.stat().st_size
     if actual_size != size:
         raise ModelFileError(
-            f"{MODEL_FILE}: holds {actual_size} bytes, but its model card says {size}; the shipped "
+            f"{file}: holds {actual_size} bytes, but its model card says {size}; the shipped "
             "detector was replaced or altered. Refused unloaded: reinstall skdeepfake."
         )
     digest = hashlib.sha256()
-    with open(MODEL_FILE, "rb") as f:
+    with open(file, "rb") as f:
         for block in iter(lambda: f.read(2**20), b""):
             digest.update(block)
     if digest.hexdigest() != expected:
         raise ModelFileError(
-            f"{MODEL_FILE}: its SHA-256 is {digest.hexdigest()}, not the {expected} its model card "
+            f"{file}: its SHA-256 is {digest.hexdigest()}, not the {expected} its model card "
             "quotes; the shipped detector was replaced or altered. Refused unloaded: reinstall skdeepfake."
         )
 
 
-def load_detector():
-    """The pretrained detector, fitted and ready to score recordings.
+@validate_params(_NAME, prefer_skip_nested_validation=True)
+def load_detector(name="default"):
+    """A pretrained detector, fitted and ready to score recordings.
+
+    Parameters
+    ----------
+    name : {"default", "aasist", "aasist-l"}, default="default"
+        A key of :data:`DETECTORS`: the default detector, or the converted
+        AASIST / AASIST-L weights (these need ``skdeepfake[tensorflow]``).
 
     Returns
     -------
@@ -125,7 +186,7 @@ def load_detector():
     FileNotFoundError
         If the package was installed without its model file.
     ModelFileError
-        If the file's size or SHA-256 differs from what :data:`MODEL_CARD`
+        If the file's size or SHA-256 differs from what its model card
         quotes (:func:`model_file_digest`): it was replaced or altered.
 
     Examples
@@ -137,10 +198,11 @@ def load_detector():
     """
     from ..persistence import load_model
 
-    if not MODEL_FILE.is_file():
+    file, _ = _files(name)
+    if not file.is_file():
         raise FileNotFoundError(
-            f"{MODEL_FILE}: the pretrained detector is missing from this installation; "
+            f"{file}: the pretrained detector is missing from this installation; "
             "reinstall skdeepfake, or train one with 'skdeepfake train'."
         )
-    _check_digest()
-    return load_model(MODEL_FILE)
+    _check_digest(name)
+    return load_model(file)
