@@ -125,11 +125,19 @@ def test_too_short_waveforms_are_refused_with_the_fix():
 def fitted(speech):
     """One small fit of each, from 2-s waveforms through their pipelines (a fit costs tens of seconds)."""
     X, y = speech.data[:16], speech.target[:16]
-    aasist = make_detector("aasist", variant="AASIST-L", duration=0.25, epochs=1, random_state=0).fit(X, y)
-    rawnet2 = make_detector(
-        "rawnet2", duration=0.25, gru_units=8, gru_layers=1, fc_units=8, epochs=1, random_state=0
-    ).fit(X, y)
-    return {"aasist": aasist, "rawnet2": rawnet2}, X
+    models = {
+        "aasist": make_detector("aasist", variant="AASIST-L", duration=0.25, epochs=1, random_state=0),
+        "rawnet2": make_detector(
+            "rawnet2", duration=0.25, gru_units=8, gru_layers=1, fc_units=8, epochs=1, random_state=0
+        ),
+    }
+    for model in models.values():
+        # Eager: tracing AASIST's train step takes ~30 s, running this one batch a few
+        # (the traced path is tested through the registry, tests/test_registry.py).
+        model[-1].run_eagerly = True
+        model.fit(X, y)
+        del model[-1].run_eagerly  # scikeras lists it among the parameters when set
+    return models, X
 
 
 def test_they_fit_and_predict_from_waveforms(fitted):

@@ -101,7 +101,14 @@ class KerasDetector(BinaryDetectorMixin, ExportedState, KerasClassifier):
         if getattr(self, "mixed_precision", False):
             # float16 gradients underflow without loss scaling.
             optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
-        model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=_fresh_metrics(self.metrics))
+        model.compile(
+            optimizer=optimizer,
+            loss="binary_crossentropy",
+            metrics=_fresh_metrics(self.metrics),
+            # True on an instance: no traced train step (tracing a large network costs more
+            # than a handful of eager steps; tests set it for their one-batch fits).
+            run_eagerly=self.run_eagerly,
+        )
         return model
 
     def _build_keras_model(self):
