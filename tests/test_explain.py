@@ -178,7 +178,7 @@ def test_gradient_maps_of_the_dnn_and_lcnn_name_their_rows(speech):
     result = gradient_map(lcnn, X[0], method="hirescam")
     assert result.rows[:2] == ["lfcc_00", "lfcc_01"] and result.frequencies is None
     assert result.relevance.shape == (60, len(result.times))
-    with pytest.raises(ValueError, match="gradcam needs a convolutional network"):
+    with pytest.raises(ValueError, match="gradcam needs a network with a 2-D feature map"):
         gradient_map(dnn, X[0], method="gradcam")
 
 

@@ -65,6 +65,9 @@ def data():
     return np.asarray(speech.data), speech.target
 
 
+UNFITTED = {"rawnet2", "aasist"}
+
+
 def _compositions():
     """Every detector the library builds, and the compositions the user guide documents."""
     xgb = lambda: make_xgb_pipeline(n_estimators=3, random_state=0)  # noqa: E731
@@ -80,6 +83,8 @@ def _compositions():
         "dnn": make_dnn_pipeline(**small),
         "cnn": make_cnn_pipeline(filters=(4, 4, 4, 4), dense_units=8, **small),
         "lcnn": make_lcnn_pipeline(**small),
+        "rawnet2": make_detector("rawnet2", **small),
+        "aasist": make_detector("aasist", variant="AASIST-L", **small),
         "augmented": make_detector("linear", augment=Augmenter(make_augmentation("rawboost"))),
         "union": make_linear_pipeline(features="lfcc+cqcc+subbands+mfcc"),
         "fused": make_fused_detector(cv=2, random_state=0).set_params(model__xgb__n_estimators=3),
@@ -109,7 +114,10 @@ def test_the_table_holds_exactly_the_classes_the_library_saves(data):
     X, y = data
     saved = set()
     for name, model in _compositions().items():
-        model.fit(X, y)
+        # The waveform networks are saved unfitted: a fit costs tens of seconds, and their
+        # classes are what the table holds (fitted files: test_registry, test_raw_networks).
+        if name not in UNFITTED:
+            model.fit(X, y)
         with zipfile.ZipFile(io.BytesIO(sio.dumps(model))) as inner:
             pairs = schema_types(json.loads(inner.read("schema.json")), name, 200)
         saved |= {t for loader, t in pairs if loader == "ObjectNode"}
