@@ -21,7 +21,7 @@ def _ensure_built(layer, shape):
 
 @keras.saving.register_keras_serializable(package="skdeepfake")
 class SincFrontEnd(keras.layers.Layer):
-    """AASIST's front-end: sinc filters, |.|, 3 x 3 max-pooling, batch norm, SELU -> ``(n, bands, frames, 1)``."""
+    """AASIST's front-end: sinc filters, magnitude, 3 x 3 max-pooling, batch norm, SELU -> ``(n, bands, frames, 1)``."""
 
     def __init__(self, n_filters, kernel_size, sr, **kwargs):
         super().__init__(**kwargs)
@@ -105,7 +105,7 @@ class SpectroTemporalGraph(keras.layers.Layer):
     """AASIST's back-end: spectral and temporal graphs, two HS-GAL branches, the stacked readout.
 
     ``(n, bands, frames, channels)`` -> ``(n, 5 * gat_dims[1])``: the
-    maximum of |nodes| and their mean for the temporal and the spectral
+    maximum of the nodes' magnitudes and their mean for the temporal and the spectral
     nodes, and the master node, of the element-wise maximum of two
     branches of two heterogeneous graph attention layers each.
     """

@@ -76,14 +76,14 @@ class AASISTClassifier(KerasDetector):
 
     The network of Jung et al. (2022) as its reference implementation
     computes it: fixed mel-spaced sinc filters on the 16 kHz waveform
-    (:func:`~skdeepfake.models._sinc.sinc_filters`), |.|, 3 x 3
+    (:func:`~skdeepfake.models._sinc.sinc_filters`), magnitude, 3 x 3
     max-pooling, batch norm and SELU; six residual blocks of 2 x 3
     convolutions, each pooling time by 3; a spectral graph (one node per
     band, the maximum over time, plus learned positions) and a temporal
     graph (one node per frame, the maximum over bands), each through graph
     attention and graph pooling; two branches of two heterogeneous stacking
     graph attention layers (HS-GAL) with a learned master node each, joined
-    by their element-wise maximum; the readout of the maxima of |nodes|,
+    by their element-wise maximum; the readout of the maxima of the nodes' magnitudes,
     their means and the master node; dropout 0.5; two logits. ``AASIST``
     has 297,354 parameters in its forward pass, ``AASIST-L`` 85,034 (the
     published 297,866 and 85,306 also count batch norms that the

@@ -17,7 +17,7 @@ ops = keras.ops
 
 @keras.saving.register_keras_serializable(package="skdeepfake")
 class RawNet2FrontEnd(keras.layers.Layer):
-    """Sinc filters, |.|, max-pooling by 3, batch norm and SELU: ``(n, samples)`` -> ``(n, frames, filters)``."""
+    """Sinc filters, magnitude, max-pooling by 3, batch norm and SELU: ``(n, samples)`` -> ``(n, frames, filters)``."""
 
     def __init__(self, n_filters, kernel_size, sr, **kwargs):
         super().__init__(**kwargs)
@@ -160,7 +160,7 @@ class RawNet2Classifier(KerasDetector):
     The network of Tak et al. (2021) as the reference implementations
     compute it (the ASVspoof 2021 baseline, and ``RawNet2Spoof`` of
     https://github.com/clovaai/aasist): 20 fixed mel-spaced sinc filters of
-    1,025 taps (:func:`~skdeepfake.models._sinc.sinc_filters`), |.|,
+    1,025 taps (:func:`~skdeepfake.models._sinc.sinc_filters`), magnitude,
     max-pooling by 3, batch norm and SELU; six residual blocks with
     filter-wise feature map scaling (:class:`FMSResidualBlock`); batch norm
     and SELU; three GRU layers of 1,024 units, whose last step goes
