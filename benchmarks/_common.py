@@ -39,13 +39,25 @@ def dev_corpora(root=None):
     """The shared real corpora: file paths, labels (1 = fake) and corpus names.
 
     ``dev-speech``'s manifest names each clip's corpus; ``vocoder-samples``
-    is one corpus of its own.
+    is one corpus of its own. With ``SKDF_DEV_CORPUS`` set to a folder that
+    ``scripts/build_dev_corpus.py`` built, that corpus instead (its
+    manifest's ``corpus`` column: one source each).
     """
+    import os
     from pathlib import Path
 
     import numpy as np
 
     from skdeepfake.datasets import load_audio_folder
+
+    built = os.environ.get("SKDF_DEV_CORPUS")
+    if built:
+        data = load_audio_folder(built)
+        return (
+            np.asarray([str(f) for f in data.filenames]),
+            np.asarray(data.target),
+            np.asarray(data.metadata["corpus"]),
+        )
 
     root = Path(root) if root is not None else Path(__file__).resolve().parents[2] / "shared" / "data"
     files, labels, corpora = [], [], []
