@@ -35,6 +35,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .labels import clipped_log_odds
 from .registry import MODELS
 
 __all__ = ["LogOdds", "make_fused_detector"]
@@ -100,8 +101,7 @@ class LogOdds(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         ndarray of shape (n_samples, n_features)
         """
         check_is_fitted(self)
-        p = np.clip(validate_data(self, X, reset=False, dtype=np.float64), self.eps, 1 - self.eps)
-        return np.log(p) - np.log1p(-p)
+        return clipped_log_odds(validate_data(self, X, reset=False, dtype=np.float64), self.eps)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

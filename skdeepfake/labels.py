@@ -16,7 +16,7 @@ scikit-learn; :func:`spoof_column` says which column is P(fake).
 from numbers import Real
 
 import numpy as np
-from sklearn.utils._param_validation import HasMethods, validate_params
+from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 
 __all__ = [
     "SPOOF_NAMES",
@@ -25,6 +25,8 @@ __all__ = [
     "spoof_column",
     "spoof_scores",
     "log_odds",
+    "clipped_log_odds",
+    "LOG_ODDS_EPS",
     "proba_columns",
     "LabelOrderWarning",
     "warn_if_spoof_first",
@@ -199,8 +201,45 @@ def log_odds(p):
     >>> log_odds([0.5, 0.9, 1.0]).round(2).tolist()
     [0.0, 2.2, 16.12]
     """
-    p = np.clip(np.asarray(p, dtype=np.float64), LOG_ODDS_EPS, 1 - LOG_ODDS_EPS)
-    return np.log(p) - np.log1p(-p)
+    return clipped_log_odds(p, LOG_ODDS_EPS)
+
+
+@validate_params(
+    {"p": [Real, "array-like"], "eps": [Interval(Real, 0, 0.5, closed="left")]},
+    prefer_skip_nested_validation=True,
+)
+def clipped_log_odds(p, eps):
+    """:func:`log_odds` with another margin: ``p`` clipped to ``[eps, 1 - eps]`` (0: not clipped).
+
+    The one computation of log-odds in the library; :func:`log_odds` is it
+    at :data:`LOG_ODDS_EPS`. Where a caller exposes the margin as a
+    parameter (``LogOdds(eps=)``, ``cllr(eps=)``) it passes it here, and
+    ``eps=0`` keeps 0 and 1 as -inf and +inf (``min_cllr`` needs them).
+
+    Parameters
+    ----------
+    p : float or array-like
+        Probabilities.
+    eps : float in [0, 0.5)
+        The clipping margin.
+
+    Returns
+    -------
+    ndarray of float64, the shape of ``p``
+
+    Examples
+    --------
+    >>> from skdeepfake.labels import clipped_log_odds
+    >>> clipped_log_odds([0.0, 0.5, 1.0], 0).tolist()
+    [-inf, 0.0, inf]
+    >>> clipped_log_odds([1.0], 1e-6).round(2).tolist()
+    [13.82]
+    """
+    p = np.asarray(p, dtype=np.float64)
+    if eps:
+        p = np.clip(p, eps, 1 - eps)
+    with np.errstate(divide="ignore"):
+        return np.log(p) - np.log1p(-p)
 
 
 @validate_params({"y": ["array-like", None]}, prefer_skip_nested_validation=True)

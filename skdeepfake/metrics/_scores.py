@@ -6,7 +6,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from ..labels import spoof_label
+from ..labels import clipped_log_odds, spoof_label
 
 __all__ = ["asvspoof_det_curve", "det_curve_asvspoof", "equal_error_rate", "min_dcf", "cllr", "min_cllr"]
 
@@ -273,7 +273,7 @@ def cllr(y_true, y_score, *, pos_label=None, scores="probability", eps=1e-12):
     if scores == "probability":
         if min(pos_scores.min(), neg_scores.min()) < 0 or max(pos_scores.max(), neg_scores.max()) > 1:
             raise ValueError("y_score must hold probabilities in [0, 1] when scores='probability'.")
-        pos_scores, neg_scores = (_logit(np.clip(s, eps, 1 - eps)) for s in (pos_scores, neg_scores))
+        pos_scores, neg_scores = (clipped_log_odds(s, eps) for s in (pos_scores, neg_scores))
     return _cllr_of_llrs(pos_scores, neg_scores)
 
 
@@ -324,8 +324,7 @@ def min_cllr(y_true, y_score, *, pos_label=None):
     spoofed = np.r_[np.ones(len(pos_scores)), np.zeros(len(neg_scores))]
     posterior = IsotonicRegression(y_min=0.0, y_max=1.0).fit_transform(scores, spoofed)
     prior = len(pos_scores) / len(scores)
-    with np.errstate(divide="ignore"):
-        llr = np.log(posterior) - np.log1p(-posterior) - _logit(prior)
+    llr = clipped_log_odds(posterior, 0) - clipped_log_odds(prior, 0)
     # Infinite ratios fall only on the side they are right about (PAV gives a
     # posterior of 0 or 1 only to a block of one class): they cost nothing.
     return _cllr_of_llrs(llr[spoofed == 1], llr[spoofed == 0])
@@ -336,7 +335,3 @@ def _cllr_of_llrs(pos_llr, neg_llr):
     pos_cost = np.mean(np.logaddexp(0, -pos_llr)) / np.log(2)
     neg_cost = np.mean(np.logaddexp(0, neg_llr)) / np.log(2)
     return float((pos_cost + neg_cost) / 2)
-
-
-def _logit(p):
-    return np.log(p) - np.log1p(-p)

@@ -13,6 +13,7 @@ import weakref
 
 import numpy as np
 
+from ..labels import LOG_ODDS_EPS
 from ._tf import import_keras
 
 keras = import_keras()
@@ -149,8 +150,10 @@ def _forward(layers, h, split):
 
 
 def _log_odds(p, _=None):
+    # skdeepfake.labels.log_odds inside the graph (its clipping rule, on the backend's tensors),
+    # summed: the gradients are those of the batch's total log-odds.
     ops = keras.ops
-    p = ops.clip(p, 1e-6, 1 - 1e-6)
+    p = ops.clip(p, LOG_ODDS_EPS, 1 - LOG_ODDS_EPS)
     return ops.sum(ops.log(p) - ops.log(1 - p))
 
 
