@@ -107,7 +107,9 @@ def test_rawboost_isd_touches_at_most_p_percent_within_the_gain(clip):
 def test_rawboost_every_algorithm_keeps_length_and_range(clip, algorithm):
     np.random.seed(0)
     out = RawBoost(algorithm)(clip, SR)
-    assert out.shape == clip.shape and out.dtype == np.float32 and np.isfinite(out).all()
+    assert out.shape == clip.shape
+    assert out.dtype == np.float32
+    assert np.isfinite(out).all()
     assert not np.array_equal(out, clip)
 
 
@@ -128,7 +130,8 @@ def test_codec_round_trip_changes_the_signal_and_keeps_length(clip, codec):
             CodecRoundTrip(codec)
         return
     out = CodecRoundTrip(codec, bitrate_kbps=32, vorbis_quality=0.5, p=1.0)(clip, SR)
-    assert out.shape == clip.shape and out.dtype == np.float32
+    assert out.shape == clip.shape
+    assert out.dtype == np.float32
     assert not np.allclose(out, clip, atol=1e-4)
     assert np.corrcoef(out, clip)[0, 1] > 0.5  # lossy, but the same sound
 
@@ -168,7 +171,8 @@ def test_augmenter_adds_labelled_copies_and_says_where_each_comes_from(speech):
     for k in range(6, 18):
         assert snr_db(X[aug.sample_indices_[k]], X_aug[k]) == pytest.approx(10, abs=0.2)
     only, _ = Augmenter(Gain(p=1.0), include_original=False, random_state=0).fit_resample(list(X), y)
-    assert isinstance(only, list) and len(only) == 6
+    assert isinstance(only, list)
+    assert len(only) == 6
 
 
 def test_augmenter_is_reproducible_and_leaves_global_generators_alone(speech):

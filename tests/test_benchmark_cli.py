@@ -70,7 +70,8 @@ def test_run_benchmark_cv_and_given_split(speech):
     assert frame.loc["xgb", "roc_auc"] > 0.8
     assert len(results.scores) == 3
     assert len(results.predictions["xgb"][0]) == 120
-    assert "| xgb |" in results.to_markdown() and "Shortcut audit" in results.to_markdown()
+    assert "| xgb |" in results.to_markdown()
+    assert "Shortcut audit" in results.to_markdown()
     assert json.loads(results.to_json())["summary"]["xgb"]["accuracy"] > 0.5
 
     split = run_benchmark(
@@ -302,14 +303,16 @@ def test_cli_help_is_fast_and_light():
     code = "import sys; from skdeepfake.cli import build_parser; build_parser(); assert 'tensorflow' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
     out = subprocess.run([sys.executable, "-m", "skdeepfake", "--help"], capture_output=True, text=True)
-    assert out.returncode == 0 and "benchmark" in out.stdout
+    assert out.returncode == 0
+    assert "benchmark" in out.stdout
 
 
 def test_cli_benchmark_on_builtin_data(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["benchmark", "--models", "xgb", "--n-samples", "40", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "xgb" in printed and "Shortcut audit" in printed
+    assert "xgb" in printed
+    assert "Shortcut audit" in printed
     for name in ["results.csv", "results.md", "results.json", "roc.png", "det.png", "confusion_xgb.png"]:
         assert (out / name).stat().st_size > 0
     assert pd.read_csv(out / "results.csv")["model"].tolist() == ["xgb"]
@@ -335,7 +338,8 @@ def test_cli_benchmark_on_a_folder_reports_bad_files(corpus, tmp_path, capsys):
         == 0
     )
     captured = capsys.readouterr()  # the CLI lists the skipped file itself; nothing is warned
-    assert "corrupt.wav" in captured.err and "61 found, 60 used, 1 skipped" in captured.err
+    assert "corrupt.wav" in captured.err
+    assert "61 found, 60 used, 1 skipped" in captured.err
     assert (out / "results.md").exists()
 
 
@@ -404,11 +408,13 @@ def test_cli_train_then_predict_long_stereo_44k_and_bad_files(corpus, tmp_path, 
     rows = list(csv.reader(io.StringIO(captured.out), delimiter="\t"))
     assert rows[0] == ["file", "start", "end", "p_fake", "label", "reason"]
     long_row = next(r for r in rows if r[0] == str(long_path) and r[1] == "")
-    assert 0.0 <= float(long_row[3]) <= 1.0 and long_row[4] in ("real", "fake")
+    assert 0.0 <= float(long_row[3]) <= 1.0
+    assert long_row[4] in ("real", "fake")
     long_windows = [r for r in rows if r[0] == str(long_path) and r[1] != ""]
     assert len(long_windows) == 60  # 60 two-second windows
     assert np.mean([float(r[3]) for r in long_windows]) == pytest.approx(float(long_row[3]), abs=1e-4)
-    assert "corrupt.wav" in captured.err and "missing.wav: file does not exist" in captured.err
+    assert "corrupt.wav" in captured.err
+    assert "missing.wav: file does not exist" in captured.err
     assert "skipped 2" in captured.err
     assert any(r[0] == str(flac) for r in rows)
 
@@ -462,7 +468,8 @@ def test_cli_whole_recording_train_benchmark_and_predict(tmp_path, capsys):
     )
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out), delimiter="\t"))
     window_scores = [float(r[3]) for r in rows[2:]]
-    assert len(window_scores) >= 2 and rows[1][1] == ""
+    assert len(window_scores) >= 2
+    assert rows[1][1] == ""
     assert float(rows[1][3]) == pytest.approx(max(window_scores), abs=1e-4)
     assert main(["predict", "--model", str(model), "--window", "3", str(root / "fake" / "1.wav")]) == 2
     assert "cannot change" in capsys.readouterr().err
@@ -503,4 +510,5 @@ def test_cli_train_default_is_the_pooled_lfcc_xgboost_detector_and_predicts(corp
     assert main(["predict", "--model", str(model), "--windows", str(corpus / "fake")]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out), delimiter="\t"))
     recordings = [r for r in rows[1:] if r[1] == ""]
-    assert len(recordings) == 30 and np.mean([r[4] == "fake" for r in recordings]) > 0.6
+    assert len(recordings) == 30
+    assert np.mean([r[4] == "fake" for r in recordings]) > 0.6

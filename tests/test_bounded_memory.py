@@ -117,7 +117,8 @@ def test_decoding_streams_and_mixes_down_block_by_block(tmp_path):
     y, sr = load_audio(path, sr=16000)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert sr == 16000 and len(y) == 30 * 16000
+    assert sr == 16000
+    assert len(y) == 30 * 16000
     # all channels at once: 30 s x 96 kHz x 8 x 4 bytes = 92 MB; a block and the output here
     assert peak < 25 * 2**20, peak / 2**20
     blocks = AudioBlocks(path, 16000)
@@ -169,7 +170,8 @@ def test_windows_are_cut_batch_by_batch(speech):
     clf.set_params(batch_size=64).fit(speech.data[:4], speech.target[:4])
     long = np.resize(np.asarray(speech.data[0]), 16000 * 30)  # 1,400 windows at a 20-ms hop
     sizes = [len(w) for _, _, w in clf._iter_batches([long])]
-    assert max(sizes) <= 64 and sum(sizes) == 1401
+    assert max(sizes) <= 64
+    assert sum(sizes) == 1401
     assert isinstance(clf, WindowedClassifier)
 
 

@@ -51,9 +51,12 @@ def asvspoof2019(tmp_path):
 def test_asvspoof2019_counts_labels_speakers_attacks_splits_and_missing(asvspoof2019):
     train = load_asvspoof2019(asvspoof2019)
     assert train.target.tolist() == [0, 1]
-    assert train.attack.tolist() == ["-", "A01"] and train.groups.tolist() == ["LA_0079"] * 2
-    assert len(train.missing) == 1 and train.missing[0].endswith("LA_T_1272637.flac")
-    assert "ASVspoof 2019" in train.DESCR and "datashare" in train.DESCR.lower()
+    assert train.attack.tolist() == ["-", "A01"]
+    assert train.groups.tolist() == ["LA_0079"] * 2
+    assert len(train.missing) == 1
+    assert train.missing[0].endswith("LA_T_1272637.flac")
+    assert "ASVspoof 2019" in train.DESCR
+    assert "datashare" in train.DESCR.lower()
     both = load_asvspoof2019(asvspoof2019, split=["dev", "eval"])
     assert both.split.tolist() == ["dev", "dev", "eval", "eval"]
     assert set(both.attack) == {"-", "A04", "A11"}
@@ -82,7 +85,8 @@ def test_asvspoof2021_keys_for_la_and_df(tmp_path):
     for trial in ("LA_E_9332881", "LA_E_1000001", "LA_E_1000004"):
         _audio(root / "ASVspoof2021_LA_eval" / "flac" / f"{trial}.flac")
     la = load_asvspoof2021(root)
-    assert la.target.tolist() == [1, 0, 1] and la.attack.tolist() == ["A07", "-", "A12"]
+    assert la.target.tolist() == [1, 0, 1]
+    assert la.attack.tolist() == ["A07", "-", "A12"]
     assert la.frame["transmission"].tolist() == ["ita_tx", "ita_tx", "nocodec"]
     assert load_asvspoof2021(root, subset="eval").target.tolist() == [1, 1]
     df_keys = root / "DF-keys-full" / "keys" / "DF" / "CM"
@@ -92,7 +96,8 @@ def test_asvspoof2021_keys_for_la_and_df(tmp_path):
         "LA_0043 DF_E_2000026 mp3m4a vcc2018 bonafide bonafide notrim eval bonafide - - - -\n"
     )
     df = load_asvspoof2021(root, track="DF", check_exists=False)
-    assert df.attack.tolist() == ["A14", "-"] and df.frame["vocoder"].tolist()[0] == "traditional_vocoder"
+    assert df.attack.tolist() == ["A14", "-"]
+    assert df.frame["vocoder"].tolist()[0] == "traditional_vocoder"
     assert len(load_asvspoof2021(root, track="DF").missing) == 2
     (df_keys / "trial_metadata.txt").write_text(
         "LA_0023 DF_E_2000011 nocodec asvspoof A14 maybe notrim eval\n"
@@ -112,8 +117,10 @@ def test_asvspoof5_protocol(tmp_path):
     for i in range(3):
         _audio(root / "flac_T" / f"T_000000000{i}.flac")
     data = load_asvspoof5(root)
-    assert data.target.tolist() == [0, 1, 1] and data.groups.tolist() == ["T_4850", "T_4850", "T_1234"]
-    assert data.frame["gender"].tolist() == ["F", "F", "M"] and data.attack.tolist() == ["-", "A01", "A05"]
+    assert data.target.tolist() == [0, 1, 1]
+    assert data.groups.tolist() == ["T_4850", "T_4850", "T_1234"]
+    assert data.frame["gender"].tolist() == ["F", "F", "M"]
+    assert data.attack.tolist() == ["-", "A01", "A05"]
     with pytest.raises(FileNotFoundError, match="ASVspoof 5 dev protocol"):
         load_asvspoof5(root, split="dev")
 
@@ -127,7 +134,8 @@ def test_in_the_wild(tmp_path):
     for i in range(2):
         _audio(root / f"{i}.wav", fmt="WAV")
     data = load_in_the_wild(tmp_path)
-    assert data.target.tolist() == [1, 0] and data.groups.tolist() == ["Alan Watts"] * 2
+    assert data.target.tolist() == [1, 0]
+    assert data.groups.tolist() == ["Alan Watts"] * 2
     assert data.missing == [str(root / "2.wav")]
     (root / "meta.csv").write_text("file,speaker,label\n0.wav,Alan Watts\n")
     with pytest.raises(ProtocolError, match=r"meta.csv:2: expected 3 fields"):
@@ -163,7 +171,8 @@ def test_mlaad_with_mailabs(tmp_path):
     data = load_mlaad(tmp_path / "MLAAD", mailabs=mailabs)
     assert data.target.tolist() == [1, 1, 0]
     assert data.frame["architecture"].tolist() == ["vits", "-", "-"]
-    assert data.groups.tolist()[-1] == "eva_k" and data.attack.tolist()[-1] == "-"
+    assert data.groups.tolist()[-1] == "eva_k"
+    assert data.attack.tolist()[-1] == "-"
     (system / "meta.csv").write_text("path|language\nfake/de/x/a.wav\n")
     with pytest.raises(ProtocolError, match=r"meta.csv:2: expected 2 fields, got 1"):
         load_mlaad(tmp_path / "MLAAD")

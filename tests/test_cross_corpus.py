@@ -45,13 +45,16 @@ def test_matrix_shapes_per_attack_and_no_test_file_in_fitting(corpora):
     results = cross_corpus_benchmark(
         {"spy": SpyClassifier(), "xgb": make_xgb_pipeline(n_estimators=10, random_state=0)}, train, tests
     )
-    assert results.matrix().shape == (2, 2) and list(results.matrix().columns) == ["B", "C"]
+    assert results.matrix().shape == (2, 2)
+    assert list(results.matrix().columns) == ["B", "C"]
     assert results.matrix("min_dcf").notna().all().all()
     test_clips = {np.asarray(x).tobytes() for X, *_ in tests.values() for x in X}
-    assert SpyClassifier.seen and not test_clips & set(SpyClassifier.seen)
+    assert SpyClassifier.seen
+    assert not test_clips & set(SpyClassifier.seen)
     assert len(SpyClassifier.seen) == len(train[0])  # fitted once, on the training corpus only
     attacks = results.per_attack[results.per_attack.model == "xgb"]
-    assert attacks["attack"].tolist() == ["V1", "V2"] and attacks["corpus"].eq("C").all()
+    assert attacks["attack"].tolist() == ["V1", "V2"]
+    assert attacks["corpus"].eq("C").all()
     y, p = results.predictions[("xgb", "C")]
     assert results.scores.query("model == 'xgb' and corpus == 'C'")["n_spoof"].item() == int(y.sum())
 
@@ -136,7 +139,8 @@ def test_cli_cross_corpus(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "Training on corpusA; testing on corpusB" in printed
     table = pd.read_csv(out / "cross_corpus.csv")
-    assert sorted(table["model"]) == ["linear", "xgb"] and set(table["corpus"]) == {"corpusB"}
+    assert sorted(table["model"]) == ["linear", "xgb"]
+    assert set(table["corpus"]) == {"corpusB"}
     assert (out / "cross_corpus_eer.png").stat().st_size > 0
     assert main(["benchmark", "--train", str(tmp_path / "corpusA"), "--out", str(out)]) == 2
     assert (

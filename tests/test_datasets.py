@@ -14,7 +14,8 @@ from .conftest import write_audio
 def test_synthetic_shape_labels_and_determinism():
     a = make_synthetic_speech(n_samples=8, duration=0.5, sr=8000, random_state=1)
     b = make_synthetic_speech(n_samples=8, duration=0.5, sr=8000, random_state=1)
-    assert a.data.shape == (8, 4000) and a.data.dtype == np.float32
+    assert a.data.shape == (8, 4000)
+    assert a.data.dtype == np.float32
     assert a.target.tolist() == [0, 1] * 4
     assert a.target_names.tolist() == ["real", "fake"]
     np.testing.assert_array_equal(a.data, b.data)
@@ -26,7 +27,8 @@ def test_synthetic_shape_labels_and_determinism():
 def test_synthetic_weights_and_bounds():
     d = make_synthetic_speech(n_samples=10, duration=0.3, weights=0.3, random_state=0)
     assert d.target.sum() == 3
-    assert np.isfinite(d.data).all() and np.abs(d.data).max() <= 1.0
+    assert np.isfinite(d.data).all()
+    assert np.abs(d.data).max() <= 1.0
 
 
 def test_synthetic_classes_are_not_separated_by_level(speech):

@@ -31,10 +31,13 @@ def test_det_display_marks_the_eer_on_the_given_axis(scores):
     fig, ax = plt.subplots()
     display = DETCurveDisplay.from_predictions(y, p, ax=ax, name="model")
     eer, _ = equal_error_rate(y, p)
-    assert display.ax_ is ax and display.eer == pytest.approx(eer) and 0.05 < eer < 0.5
+    assert display.ax_ is ax
+    assert display.eer == pytest.approx(eer)
+    assert 0.05 < eer < 0.5
     x, yy = display.eer_point_.get_data()
     assert x[0] == pytest.approx(scipy.stats.norm.ppf(eer)) == pytest.approx(yy[0])
-    assert display.pos_label == "fake" and f"EER {eer:.1%}" in [t.get_text() for t in ax.get_legend().texts]
+    assert display.pos_label == "fake"
+    assert f"EER {eer:.1%}" in [t.get_text() for t in ax.get_legend().texts]
     plt.close(fig)
 
 
@@ -46,7 +49,9 @@ def test_det_and_histogram_from_estimator(speech):
     p_fake = model.predict_proba(X)[:, 1]
     assert det.eer == pytest.approx(equal_error_rate(y, p_fake)[0])
     hist = ScoreHistogramDisplay.from_estimator(model, X, y, ax=b)
-    assert hist.ax_ is b and len(hist.spoof) == int(y.sum()) and len(hist.bona_fide) == int((y == 0).sum())
+    assert hist.ax_ is b
+    assert len(hist.spoof) == int(y.sum())
+    assert len(hist.bona_fide) == int((y == 0).sum())
     assert hist.threshold == pytest.approx(equal_error_rate(y, p_fake)[1])
     assert hist.threshold_line_.get_label().startswith("EER threshold"), hist.threshold_line_.get_label()
     chosen = ScoreHistogramDisplay.from_estimator(model, X, y, threshold=0.5, ax=a)

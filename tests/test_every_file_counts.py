@@ -77,7 +77,8 @@ def test_training_skips_files_too_short_for_the_front_end_before_fitting(corpus,
         main(["benchmark", "--data", str(root), "--models", "linear,xgb", "--cv", "2", "--out", str(out)])
         == 0
     )
-    assert "too short" in capsys.readouterr().err and (out / "results.csv").exists()
+    assert "too short" in capsys.readouterr().err
+    assert (out / "results.csv").exists()
 
 
 def test_a_file_deleted_after_the_folder_check_is_reported_and_training_goes_on(
@@ -167,11 +168,13 @@ def test_aggregate_changes_a_pooled_models_score_and_window_rows_carry_labels(
         capsys.readouterr()
         assert _predict(linear_model, clip, options=["--aggregate", how] if how else []) == 0
         scores[how] = float(_rows(capsys.readouterr().out)[0]["p_fake"])
-    assert scores["max"] >= scores["median"] and scores["max"] >= scores["mean"]
+    assert scores["max"] >= scores["median"]
+    assert scores["max"] >= scores["mean"]
     assert len(set(scores.values())) > 1  # the pooled score and the aggregates differ
     assert _predict(linear_model, clip, options=["--windows"]) == 0
     windows = _rows(capsys.readouterr().out)[1:]
-    assert windows and all(w["label"] in ("real", "fake") for w in windows)
+    assert windows
+    assert all(w["label"] in ("real", "fake") for w in windows)
     assert all((float(w["p_fake"]) >= 0.5) == (w["label"] == "fake") for w in windows)
 
 

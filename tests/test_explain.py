@@ -74,7 +74,8 @@ def cnn(planted):
 def test_occlusion_of_a_pooled_linear_detector_finds_the_marker(linear, planted):
     for x in planted[2][:3]:
         result = occlusion(linear, x, **GRID)
-        assert result.relevance.shape == (8, 4) and result.score > 0.5
+        assert result.relevance.shape == (8, 4)
+        assert result.score > 0.5
         assert _near_the_marker(result.relevance), np.round(result.relevance, 3)
         np.testing.assert_allclose(result.frequencies, np.linspace(0, 8000, 9))
         np.testing.assert_allclose(result.times, np.linspace(0, 2, 5))
@@ -145,7 +146,8 @@ def _cell_contrast(result):
 def test_gradient_maps_point_at_the_marker_and_a_random_network_does_not_agree(cnn, planted, method):
     x = planted[2][0]
     trained = gradient_map(cnn, x, method=method)
-    assert trained.relevance.shape == (128, 63) and trained.times[1] == pytest.approx(512 / SR)
+    assert trained.relevance.shape == (128, 63)
+    assert trained.times[1] == pytest.approx(512 / SR)
     assert _cell_contrast(trained) > 5, _cell_contrast(trained)
     # Adebayo et al. (2018): re-initialised weights must change the map
     network = cnn.named_steps["model"].model_
@@ -163,7 +165,8 @@ def test_gradient_maps_point_at_the_marker_and_a_random_network_does_not_agree(c
 
 def test_gradcam_is_offered_with_the_same_axes(cnn, planted):
     result = gradient_map(cnn, planted[2][0], method="gradcam")
-    assert result.relevance.shape == (128, 63) and (result.relevance >= 0).all()
+    assert result.relevance.shape == (128, 63)
+    assert (result.relevance >= 0).all()
     assert result.frequencies[0] < result.frequencies[-1] <= SR / 2
 
 
@@ -173,10 +176,12 @@ def test_gradient_maps_of_the_dnn_and_lcnn_name_their_rows(speech):
     X, y = speech.data[:16], speech.target[:16]
     dnn = make_detector("dnn", epochs=1, random_state=0).fit(X, y)
     result = gradient_map(dnn, X[0])
-    assert result.relevance.shape == (len(result.rows),) and result.rows[0] == "mfcc_00_mean"
+    assert result.relevance.shape == (len(result.rows),)
+    assert result.rows[0] == "mfcc_00_mean"
     lcnn = make_detector("lcnn", epochs=1, random_state=0).fit(X, y)
     result = gradient_map(lcnn, X[0], method="hirescam")
-    assert result.rows[:2] == ["lfcc_00", "lfcc_01"] and result.frequencies is None
+    assert result.rows[:2] == ["lfcc_00", "lfcc_01"]
+    assert result.frequencies is None
     assert result.relevance.shape == (60, len(result.times))
     with pytest.raises(ValueError, match="gradcam needs a network with a 2-D feature map"):
         gradient_map(dnn, X[0], method="gradcam")
@@ -220,9 +225,12 @@ def test_cli_explain_writes_the_map_and_its_cells(linear, planted, tmp_path, cap
     assert main([*args, "--out", str(tmp_path / "map.png"), "--bands", "8", "--segments", "4"]) == 0
     assert (tmp_path / "map.png").read_bytes()[:4] == b"\x89PNG"
     record = json.loads((tmp_path / "map.json").read_text())
-    assert len(record["cells"]) == 32 and record["grid"] == {"n_bands": 8, "n_segments": 4}
+    assert len(record["cells"]) == 32
+    assert record["grid"] == {"n_bands": 8, "n_segments": 4}
     top = record["cells"][0]
-    assert top["low_hz"] >= 4000 and top["high_hz"] <= 7000 and top["start_s"] <= 1.0 < top["end_s"] + 0.5
+    assert top["low_hz"] >= 4000
+    assert top["high_hz"] <= 7000
+    assert top["start_s"] <= 1.0 < top["end_s"] + 0.5
     assert "masking it lowers the score" in capsys.readouterr().out
     assert main([*args, "--out", str(tmp_path / "missing" / "map.png")]) == 2
     assert "is not a folder" in capsys.readouterr().err

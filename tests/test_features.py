@@ -22,7 +22,8 @@ def clips(speech):
 
 def test_mel_matches_librosa_clip_by_clip(clips):
     out = MelSpectrogram().fit_transform(clips)
-    assert out.shape == (6, 128, 63) and out.dtype == np.float32
+    assert out.shape == (6, 128, 63)
+    assert out.dtype == np.float32
     for x, got in zip(clips, out):
         ref = librosa.power_to_db(librosa.feature.melspectrogram(y=x, sr=SR), ref=np.max)
         np.testing.assert_allclose(got, ref, atol=1e-3)
@@ -58,7 +59,8 @@ def test_mel_flatten_and_feature_names(clips):
     out = mel.transform(clips)
     names = mel.get_feature_names_out()
     assert out.shape == (6, 8 * 63) == (6, len(names))
-    assert names[0] == "mel_000_frame_000" and names[-1] == "mel_007_frame_062"
+    assert names[0] == "mel_000_frame_000"
+    assert names[-1] == "mel_007_frame_062"
     np.testing.assert_array_equal(out.reshape(6, 8, 63), MelSpectrogram(n_mels=8).fit_transform(clips))
     assert not hasattr(MelSpectrogram(), "get_feature_names_out")
 
@@ -144,8 +146,10 @@ def test_handcrafted_matches_per_clip_librosa(clips):
 def test_handcrafted_feature_names():
     hf = HandcraftedFeatures().fit(np.zeros((1, 32000), np.float32))
     names = hf.get_feature_names_out().tolist()
-    assert "mfcc_03_mean" in names and "mfcc_delta_19_std" in names
-    assert "spectral_contrast_05_mean" in names and "chroma_11_std" in names
+    assert "mfcc_03_mean" in names
+    assert "mfcc_delta_19_std" in names
+    assert "spectral_contrast_05_mean" in names
+    assert "chroma_11_std" in names
     assert {"zcr_mean", "rms_std", "spectral_flatness_mean"} <= set(names)
     assert len(names) == len(set(names)) == (20 + 20 + 6 + 1 + 1 + 1 + 1 + 1 + 1 + 12) * 2
 
@@ -217,7 +221,8 @@ waveforms = arrays(
 def test_mel_is_finite_bounded_and_per_clip(X):
     out = MelSpectrogram(n_mels=32).fit_transform(X)
     assert np.isfinite(out).all()
-    assert (out <= 1e-4).all() and (out >= -80.0 - 1e-3).all()
+    assert (out <= 1e-4).all()
+    assert (out >= -80.0 - 1e-3).all()
     single = MelSpectrogram(n_mels=32).fit_transform(X[-1:])
     np.testing.assert_allclose(out[-1], single[0], atol=1e-4)
 

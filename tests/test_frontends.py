@@ -108,7 +108,8 @@ def test_dct_basis_is_the_first_rows_of_scipys_orthonormal_dct(n_out, n_in):
 
 def test_lfcc_matches_the_baseline_computation_with_deltas(clips):
     out = LFCC().fit_transform(clips)
-    assert out.shape == (4, 60, 201) and out.dtype == np.float32
+    assert out.shape == (4, 60, 201)
+    assert out.dtype == np.float32
     for x, got in zip(clips, out):
         # float32 STFT against float64: agreement to about 1e-6 of values up to ~10.
         np.testing.assert_allclose(got, reference_lfcc(x), atol=2e-5)
@@ -146,7 +147,8 @@ def test_lfcc_statistics_are_the_named_summaries_of_the_frames(clips):
     stats = lfcc.transform(clips)
     names = lfcc.get_feature_names_out()
     assert stats.shape == (4, 60 * 5) == (4, len(names))
-    assert names[0] == "lfcc_00_mean" and names[5 * 20] == "lfcc_delta_00_mean"
+    assert names[0] == "lfcc_00_mean"
+    assert names[5 * 20] == "lfcc_delta_00_mean"
     assert names[-1] == "lfcc_delta2_19_median"
     row = 20 * 2 + 7  # lfcc_delta2_07
     np.testing.assert_allclose(stats[:, row * 5 + 2], np.percentile(frames[:, row], 10, axis=-1), rtol=1e-5)
@@ -290,7 +292,8 @@ def test_cqcc_deltas_are_cqcc_m_deltas_over_three_frames(clips):
 def test_cqcc_from_an_old_model_file_keeps_the_librosa_filters(clips):
     old = CQCC()
     del old.filters  # as unpickled from a file written before the parameter existed
-    assert old.filters == "librosa" and len(old.fit(clips[:1]).cqt_frequencies_) == 864
+    assert old.filters == "librosa"
+    assert len(old.fit(clips[:1]).cqt_frequencies_) == 864
 
 
 # -- pooling over whole recordings -----------------------------------------------------------
@@ -314,7 +317,8 @@ def test_stats_of_recordings_of_any_length_equal_their_clips_alone(recordings):
         CQCC(output="stats", n_deltas=0),
     ):
         pooled = clone(featurizer).fit_transform(X)
-        assert pooled.shape[0] == 5 and not hasattr(clone(featurizer).fit(X), "n_features_in_")
+        assert pooled.shape[0] == 5
+        assert not hasattr(clone(featurizer).fit(X), "n_features_in_")
         for i in (0, 3):
             alone = clone(featurizer).fit_transform(X[i][np.newaxis])
             np.testing.assert_allclose(pooled[i], alone[0], rtol=1e-5, atol=1e-5)
@@ -394,7 +398,8 @@ def test_gmm_default_bounds_em_and_reports_convergence():
     y = np.repeat([0, 1], 20)
     X[y == 1, :, 500:] += 0.5
     gmm = GMMClassifier(n_components=64, random_state=0).fit(X, y)
-    assert (gmm.n_iter_ <= 30).all() and gmm.converged_.dtype == bool
+    assert (gmm.n_iter_ <= 30).all()
+    assert gmm.converged_.dtype == bool
     assert gmm.score(X, y) > 0.9
 
 
@@ -479,7 +484,8 @@ def test_lcnn_pipeline_on_lfcc_frames_learns(speech):
     pipe = make_lcnn_pipeline(duration=1.0, epochs=6, learning_rate=1e-3, random_state=0).fit(X, y)
     assert pipe[:-1].transform(X[:1]).shape == (1, 60, 101)
     loss = pipe.named_steps["model"].history_["loss"]
-    assert len(loss) == 6 and loss[-1] < 0.8 * loss[0]  # it trains
+    assert len(loss) == 6
+    assert loss[-1] < 0.8 * loss[0]  # it trains
 
 
 def test_statistics_table_lists_the_percentiles():

@@ -115,7 +115,8 @@ def test_featurize_files_skips_and_reports_bad_files(hostile_corpus):
     root, cases = hostile_corpus
     files = sorted(str(p) for p in root.rglob("*") if not p.is_dir())
     result = featurize_files(files, LFCC(output="stats"), batch_size=8, errors="skip")
-    assert len(result.index) == 24 and len(result.skipped) == len(cases)
+    assert len(result.index) == 24
+    assert len(result.skipped) == len(cases)
     assert len(result.index) + len(result.skipped) == len(files)
     assert result.features.shape == (24, 240)
     good = [files[i] for i in result.index]
@@ -407,7 +408,8 @@ def test_file_names_with_control_characters_cannot_forge_rows(small_corpus, tmp_
         out = capsys.readouterr().out
         assert len(out.splitlines()) == 5  # one physical line per row, for every reader
         rows = list(csv.reader(io.StringIO(out), delimiter=delimiter))
-        assert [r[0] for r in rows[1:]] == escaped and len(rows) == 5
+        assert [r[0] for r in rows[1:]] == escaped
+        assert len(rows) == 5
         assert pd.read_csv(io.StringIO(out), sep=delimiter)["file"].tolist() == escaped
     assert main(["predict", "--model", str(model), "--format", "json", *map(str, odd)]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -425,7 +427,8 @@ def test_bad_out_paths_fail_in_one_line_before_any_work(small_corpus, tmp_path, 
         out.write_text("precious")
     assert main(["train", "--data", str(small_corpus), "--model", "xgb", "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("skdeepfake train: error: --out")
+    assert len(err) == 1
+    assert err[0].startswith("skdeepfake train: error: --out")
     assert "Traceback" not in "".join(err)
     if case == "not a model":
         assert out.read_text() == "precious"

@@ -61,7 +61,8 @@ def test_a_protocol_cannot_name_files_outside_its_folder_or_list_one_twice(tmp_p
 def test_load_corpus_checks_every_corpus_as_train_checks_its_folder(tmp_path, speech):
     root = _corpus(tmp_path / "c", speech)
     name, data = load_corpus(str(root), check=True, min_duration=0.02)
-    assert name == "c" and len(data.filenames) == 12
+    assert name == "c"
+    assert len(data.filenames) == 12
     reasons = {os.path.basename(p): r for p, r in data.skipped}
     assert "cannot be decoded" in reasons["broken.wav"]
     assert "too short" in reasons["one_sample.wav"]
@@ -120,7 +121,8 @@ def test_a_folder_too_deep_to_read_is_reported_and_the_rest_is_listed(tmp_path, 
     unlisted = []
     found = files_below(root / "real", unlisted)
     assert [p.name for p in found] == ["a.wav"]
-    assert unlisted and "cannot be read" in unlisted[0][1]
+    assert unlisted
+    assert "cannot be read" in unlisted[0][1]
 
 
 def test_silent_training_recordings_are_used_with_a_warning(tmp_path, speech):
@@ -141,7 +143,8 @@ def test_cli_training_reports_silent_recordings(tmp_path, speech, capsys):
     code = main(["train", "--data", str(root), "--model", "linear", "--out", str(tmp_path / "m.skdf")])
     err = capsys.readouterr().err
     assert code == 0, err
-    assert "warning:" in err and "silence.wav: digital silence" in err
+    assert "warning:" in err
+    assert "silence.wav: digital silence" in err
 
 
 # -- safe text and bounded user patterns --------------------------------------------------
@@ -154,7 +157,8 @@ def test_control_characters_in_skipped_names_are_escaped_on_stderr(tmp_path, lin
     write_audio(folder / "good.wav", tone(duration=1.0))
     main(["predict", "--model", str(_saved(linear, tmp_path)), str(folder)])
     err = capsys.readouterr().err
-    assert "\x1b" not in err and "\x07" not in err
+    assert "\x1b" not in err
+    assert "\x07" not in err
     assert "evil\\x1b]0;owned\\x07.wav" in err
 
 
@@ -219,10 +223,13 @@ def test_a_single_group_is_refused_with_the_option_named(tmp_path, speech, capsy
     # two groups ("real", "fake") for the default 5 folds
     code = main(["benchmark", "--data", str(root), "--groups", "re:^(real|fake)", "--models", "linear"])
     err = capsys.readouterr().err
-    assert code == 2 and "2 group(s) for 5 folds" in err and "--leave-one-group-out" in err
+    assert code == 2
+    assert "2 group(s) for 5 folds" in err
+    assert "--leave-one-group-out" in err
     code = main(["benchmark", "--data", str(root), "--groups", "re:(\\.wav)$", "--models", "linear"])
     err = capsys.readouterr().err
-    assert code == 2 and "--groups re:(\\.wav)$: every file is in one group" in err
+    assert code == 2
+    assert "--groups re:(\\.wav)$: every file is in one group" in err
 
 
 def test_a_file_listed_twice_with_two_groups_is_refused_by_name(tmp_path, speech, capsys):
@@ -255,7 +262,8 @@ def test_score_files_reports_non_paths_per_file(linear, tmp_path):
     good = write_audio(tmp_path / "good.wav", tone(duration=1.0))
     rows = list(score_files(linear, [None, 3, str(good)]))
     assert [r.error is None for r in rows] == [False, False, True]
-    assert "not a file path (NoneType)" in rows[0].error and "not a file path (int)" in rows[1].error
+    assert "not a file path (NoneType)" in rows[0].error
+    assert "not a file path (int)" in rows[1].error
     with pytest.raises(ValueError, match="'path' parameter of load_audio"):
         load_audio(3)
 
@@ -304,7 +312,9 @@ def test_explain_says_when_a_recording_is_silent_or_too_short(linear, tmp_path, 
     short = write_audio(tmp_path / "short.wav", np.array([0.1, -0.1], np.float32))
     code = main(["explain", str(short), "--model", model, "--out", str(tmp_path / "m.png")])
     err = capsys.readouterr().err
-    assert code == 2 and "short.wav: too short to explain" in err and "X[0]" not in err
+    assert code == 2
+    assert "short.wav: too short to explain" in err
+    assert "X[0]" not in err
 
 
 def test_explain_first_explains_an_excerpt(linear, tmp_path, capsys):
@@ -338,9 +348,11 @@ def test_vocoded_copies_leave_out_recordings_that_cannot_make_a_copy():
     y = [0, 0, 0, 0, 0, 1]
     with pytest.warns(UserWarning, match="left out 4 copy\\(ies\\).*first: recording 1: digital silence"):
         X_out, y_out = VocodedCopies([GriffinLimVocoder(n_iter=2), LPCVocoder()]).fit_resample(X, y)
-    assert len(X_out) == 8 and y_out.tolist() == [0, 0, 0, 0, 0, 1, 1, 1]
+    assert len(X_out) == 8
+    assert y_out.tolist() == [0, 0, 0, 0, 0, 1, 1, 1]
     for copy in X_out[6:]:
-        assert np.isfinite(copy).all() and np.abs(copy).max() < 10
+        assert np.isfinite(copy).all()
+        assert np.abs(copy).max() < 10
 
 
 def test_vocoded_copies_of_good_recordings_warn_nothing():

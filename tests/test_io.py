@@ -124,7 +124,8 @@ def test_16_bit_pcm_reads_exactly_as_libsndfile_converts_it(tmp_path, channels):
     y, _ = load_audio(path)
     assert y.dtype == np.float32
     np.testing.assert_array_equal(y, expected)
-    assert y.min() >= -1.0 and y.max() < 1.0
+    assert y.min() >= -1.0
+    assert y.max() < 1.0
 
 
 def test_parallel_decoding_matches_serial(tmp_path, speech):

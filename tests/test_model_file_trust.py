@@ -133,7 +133,8 @@ def test_every_table_entry_names_a_class_with_a_reason():
     assert len(trusted_types()) == len(TRUSTED_CLASSES)  # no two entries are one class
     for (module, name), why in TRUSTED_CLASSES.items():
         cls = getattr(importlib.import_module(module), name)
-        assert isinstance(cls, type) and why
+        assert isinstance(cls, type)
+        assert why
         if module.startswith("skdeepfake."):
             assert cls.__module__ == module  # stored under the name the table gives
         assert is_trusted_type(f"{cls.__module__}.{cls.__qualname__}")
@@ -225,7 +226,8 @@ def test_the_datasource_that_deletes_a_folder_is_refused_and_the_folder_stays(fi
         clip = write_audio(tmp_path / "good.wav", data[0][0])
         assert main(["predict", "--model", str(evil), str(clip)]) != 0
         err = capsys.readouterr().err
-        assert "DataSource" in err and "Traceback" not in err
+        assert "DataSource" in err
+        assert "Traceback" not in err
         gc.collect()
         assert (victim / "precious.txt").read_text() == "keep me"
     finally:
@@ -473,7 +475,9 @@ def test_trust_refuses_everything_but_classes_of_the_three_packages(
         main(["predict", "--model", str(path), "--trust", name, str(clip)])
     assert info.value.code == 2
     err = capsys.readouterr().err
-    assert "--trust" in err and repr(name) in err and "Traceback" not in err
+    assert "--trust" in err
+    assert repr(name) in err
+    assert "Traceback" not in err
 
 
 def test_trusting_the_datasource_by_name_opens_no_door(fitted, data, tmp_path, capsys):

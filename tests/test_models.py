@@ -101,9 +101,11 @@ def test_parameters_are_explicit_and_tunable():
 def test_clone_and_params_round_trip(est):
     params = est.get_params()
     twin = clone(est)
-    assert twin is not est and twin.get_params() == params
+    assert twin is not est
+    assert twin.get_params() == params
     est.set_params(epochs=7, dropout=0.25, learning_rate=0.01)
-    assert est.get_params()["epochs"] == 7 and est.get_params()["dropout"] == 0.25
+    assert est.get_params()["epochs"] == 7
+    assert est.get_params()["dropout"] == 0.25
     assert type(est)(**est.get_params()).get_params() == est.get_params()
     with pytest.raises(ValueError, match="Invalid parameter"):
         est.set_params(not_a_parameter=1)
@@ -291,7 +293,8 @@ def test_per_frequency_scaler():
     S = rng.normal(size=(20, 6, 30)) * np.arange(1, 7)[:, None] + np.arange(6)[:, None]
     scaler = PerFrequencyScaler().fit(S)
     Z = scaler.transform(S)
-    assert Z.shape == (20, 6, 30, 1) and Z.dtype == np.float32
+    assert Z.shape == (20, 6, 30, 1)
+    assert Z.dtype == np.float32
     np.testing.assert_allclose(Z.mean(axis=(0, 2)).ravel(), 0, atol=1e-5)
     np.testing.assert_allclose(Z.std(axis=(0, 2)).ravel(), 1, atol=1e-4)
     constant = PerFrequencyScaler().fit_transform(np.ones((3, 4, 5)))
@@ -366,7 +369,8 @@ def test_keras_callbacks_and_metrics_pass_through_to_fit(tmp_path):
     assert all(len(clf.history_[k]) == 3 for k in ("auc", "val_auc", "precision"))
     assert counter.model is None  # a copy was trained with; the parameter stays unbound
     clf.partial_fit(X, y)
-    assert len(clf.history_["auc"]) == len(clf.history_["loss"]) == 4 and _EpochCounter.epochs == 4
+    assert len(clf.history_["auc"]) == len(clf.history_["loss"]) == 4
+    assert _EpochCounter.epochs == 4
     # clone-safe and picklable: the same seed gives the same network through a clone
     twin = clone(clf).fit(X, y)
     np.testing.assert_allclose(
@@ -379,7 +383,8 @@ def test_keras_callbacks_and_metrics_pass_through_to_fit(tmp_path):
     save_model(clf, tmp_path / "m.skdf")
     loaded = load_model(tmp_path / "m.skdf")
     assert loaded.history_["auc"] == clf.history_["auc"]
-    assert loaded.metrics[0] == "auc" and loaded.metrics[1].get_config() == clf.metrics[1].get_config()
+    assert loaded.metrics[0] == "auc"
+    assert loaded.metrics[1].get_config() == clf.metrics[1].get_config()
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
@@ -399,7 +404,8 @@ def test_the_one_class_detector_keeps_the_order_of_recordings_far_from_real_spee
     detector = BonaFideOneClass(random_state=0).fit(X, y)
     far = np.array([[10.0] * 4, [100.0] * 4, [1000.0] * 4])
     p_fake = detector.predict_proba(far)[:, 1]
-    assert np.all(np.diff(p_fake) > 0) and np.all(p_fake < 1.0)
+    assert np.all(np.diff(p_fake) > 0)
+    assert np.all(p_fake < 1.0)
     # about 5% of the bona fide training rows score above 0.5
     assert 0.0 < np.mean(detector.predict_proba(X[:80])[:, 1] > 0.5) <= 0.1
     # it never looked at the spoofed rows: moving them changes nothing

@@ -33,9 +33,11 @@ def clips():
 
 def test_shapes_of_statistics_and_frames(clips):
     stats = SpeechEncoder(config=TINY, layer=2).fit_transform(clips)
-    assert stats.shape == (6, 16) and stats.dtype == np.float32
+    assert stats.shape == (6, 16)
+    assert stats.dtype == np.float32
     names = SpeechEncoder(config=TINY, layer=2).fit(clips).get_feature_names_out()
-    assert names[:2].tolist() == ["layer2_0_mean", "layer2_0_std"] and len(names) == 16
+    assert names[:2].tolist() == ["layer2_0_mean", "layer2_0_std"]
+    assert len(names) == 16
     frames = SpeechEncoder(config=TINY, layer=(0, -1), output="frames").fit_transform(clips)
     n_frames = ((3200 - 10) // 5 + 1 - 3) // 2 + 1  # the convolutional front-end's output length
     assert frames.shape == (6, 16, n_frames)

@@ -24,7 +24,8 @@ def detector():
 def test_the_shipped_detector_is_a_fitted_two_class_detector(detector, speech):
     assert detector.classes_.tolist() == [0, 1]
     proba = detector.predict_proba(speech.data[:6])
-    assert proba.shape == (6, 2) and np.all(np.isfinite(proba))
+    assert proba.shape == (6, 2)
+    assert np.all(np.isfinite(proba))
     np.testing.assert_allclose(proba.sum(axis=1), 1, rtol=1e-6)
     # whole recordings of any length, as a pooled detector takes them
     assert detector.predict_proba([speech.data[0][:8000], np.tile(speech.data[1], 3)]).shape == (2, 2)
@@ -72,7 +73,8 @@ def test_predict_and_explain_without_a_model_use_it_and_say_so(speech, tmp_path,
     assert header.split("\t") == ["file", "p_fake", "label", "reason"]
     expected = detector.predict_proba([str(path)])[0, 1]
     assert float(row.split("\t")[1]) == pytest.approx(expected, abs=1e-4)
-    assert "pretrained detector (detector.skdf)" in captured.err and "MODEL_CARD.md" in captured.err
+    assert "pretrained detector (detector.skdf)" in captured.err
+    assert "MODEL_CARD.md" in captured.err
     out = tmp_path / "map.png"
     assert main(["explain", str(path), "--out", str(out), "--segments", "4", "--bands", "4"]) == 0
     assert "pretrained detector" in capsys.readouterr().err

@@ -106,5 +106,6 @@ def test_the_displays_module_moved_with_a_deprecation():
 
     code = "import warnings; warnings.simplefilter('error'); from skdeepfake.displays import DETCurveDisplay"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode != 0 and "skdeepfake.displays is deprecated" in proc.stderr
+    assert proc.returncode != 0
+    assert "skdeepfake.displays is deprecated" in proc.stderr
     from skdeepfake.metrics import DETCurveDisplay  # the new home  # noqa: F401

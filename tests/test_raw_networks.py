@@ -145,7 +145,8 @@ def test_they_fit_and_predict_from_waveforms(fitted):
     models, X = fitted
     for model in models.values():
         proba = model.predict_proba(X)
-        assert proba.shape == (16, 2) and np.all(np.isfinite(proba))
+        assert proba.shape == (16, 2)
+        assert np.all(np.isfinite(proba))
         assert clone(model).get_params().keys() == model.get_params().keys()
 
 
@@ -155,12 +156,16 @@ def test_gradient_maps_of_the_waveform_networks(fitted):
     models, X = fitted
     for name in ("aasist", "rawnet2"):  # input x gradient: one value per sample of the excerpt
         result = gradient_map(models[name], X[0])
-        assert result.relevance.shape == (4000,) and np.isfinite(result.relevance).all()
+        assert result.relevance.shape == (4000,)
+        assert np.isfinite(result.relevance).all()
         assert result.times[-1] == pytest.approx(3999 / 16000)
     # HiResCAM of AASIST: its last block's map, 70 // 3 = 23 sinc bands x frames, named in Hz
     result = gradient_map(models["aasist"], X[0], method="hirescam")
-    assert result.relevance.shape[0] == 23 and len(result.rows) == 23 and result.rows[0].endswith("Hz")
-    assert np.all(np.diff(result.frequencies) > 0) and result.frequencies[-1] < 8000
+    assert result.relevance.shape[0] == 23
+    assert len(result.rows) == 23
+    assert result.rows[0].endswith("Hz")
+    assert np.all(np.diff(result.frequencies) > 0)
+    assert result.frequencies[-1] < 8000
     assert np.abs(result.relevance).sum() > 0
     with pytest.raises(ValueError, match="2-D feature map.*RawNet2Classifier has none"):
         gradient_map(models["rawnet2"], X[0], method="hirescam")
@@ -202,9 +207,12 @@ def test_each_shipped_aasist_has_a_card_that_names_its_file_and_licence(name):
     assert model_file_digest(name) == (len(data), hashlib.sha256(data).hexdigest())
     for section in ("## Training data and licence", "## How well it does", "## Intended use", "## Limits"):
         assert section in text, section
-    assert DETECTORS[name][2]["variant"] in text and "MIT" in text and "0.5" in text
+    assert DETECTORS[name][2]["variant"] in text
+    assert "MIT" in text
+    assert "0.5" in text
     licence = (file.parent / "LICENSE_AASIST.txt").read_text(encoding="utf-8")
-    assert "NAVER Corp." in licence and "Permission is hereby granted" in licence
+    assert "NAVER Corp." in licence
+    assert "Permission is hereby granted" in licence
 
 
 def test_predict_takes_a_shipped_detectors_name(tmp_path, capsys):
@@ -216,7 +224,8 @@ def test_predict_takes_a_shipped_detectors_name(tmp_path, capsys):
     sf.write(path, INPUTS[1], 16000)
     assert main(["predict", "--model", "aasist-l", str(path)]) == 0
     captured = capsys.readouterr()
-    assert "published AASIST-L weights" in captured.err and "MODEL_CARD_AASIST-L.md" in captured.err
+    assert "published AASIST-L weights" in captured.err
+    assert "MODEL_CARD_AASIST-L.md" in captured.err
     row = captured.out.strip().splitlines()[1].split("\t")
     expected = REFERENCE["aasist-l_logits"][1]  # (spoof, bona fide)
     assert float(row[1]) == pytest.approx(1 / (1 + np.exp(expected[1] - expected[0])), abs=1e-4)

@@ -32,7 +32,8 @@ def test_every_model_builds_fits_saves_and_loads(name, speech, tmp_path):
     detector = pipelines.make_detector(name, random_state=0, **SMALL.get(name, {})).fit(X, y)
     model = detector.steps[-1][1]
     spec = REGISTRY[name]
-    assert type(model).__name__ == spec.cls and type(model).__module__.startswith(spec.module)
+    assert type(model).__name__ == spec.cls
+    assert type(model).__module__.startswith(spec.module)
     save_model(detector, tmp_path / "m.skdf")
     np.testing.assert_array_equal(load_model(tmp_path / "m.skdf").predict_proba(X), detector.predict_proba(X))
     factory = getattr(pipelines, f"make_{name}_pipeline")
@@ -44,7 +45,8 @@ def test_every_front_end_builds_and_summarises(name, speech):
     X = np.asarray(speech.data[:3])
     features = pipelines.make_frontend(name, output="stats").fit(X)
     out = features.transform(X)
-    assert out.shape[0] == 3 and np.isfinite(out).all()
+    assert out.shape[0] == 3
+    assert np.isfinite(out).all()
     assert len(features.get_feature_names_out()) == out.shape[1]
 
 
@@ -65,7 +67,8 @@ def test_everything_that_lists_models_derives_from_the_registry():
     for spec in REGISTRY.values():  # every class is where its row says
         assert inspect.isclass(getattr(importlib.import_module(spec.module), spec.cls))
         if spec.module.startswith("skdeepfake.models"):
-            assert spec.cls in skdeepfake.__all__ and spec.cls in skdeepfake.models.__all__
+            assert spec.cls in skdeepfake.__all__
+            assert spec.cls in skdeepfake.models.__all__
     for spec in FRONTENDS.values():
         assert all(part in FRONTENDS for part in spec.parts)
         assert spec.parts or inspect.isclass(getattr(importlib.import_module(spec.module), spec.cls))
@@ -93,7 +96,8 @@ def test_a_registry_row_added_at_run_time_is_a_model_of_the_assembler_and_its_fa
     assert [name for name, _ in built.steps] == ["loader", "features", "scaler", "model"]
     assert type(built.named_steps["model"]).__name__ == "GaussianNB"
     factory = pipelines.make_nb_pipeline
-    assert factory.__name__ == "make_nb_pipeline" and "GaussianNB" in factory.__doc__
+    assert factory.__name__ == "make_nb_pipeline"
+    assert "GaussianNB" in factory.__doc__
     assert factory().fit(X, y).predict_proba(X).shape == (20, 2)
     with pytest.raises(AttributeError, match="make_svm_pipeline"):
         pipelines.make_svm_pipeline  # noqa: B018

@@ -31,9 +31,11 @@ def test_mixed_precision_option_builds_a_float16_network():
         filters=(4, 4, 4, 4), dense_units=8, epochs=1, mixed_precision=True, random_state=0
     ).fit(X, [0, 1] * 4)
     policies = [layer.dtype_policy.name for layer in cnn.model_.layers]
-    assert policies[0] == "mixed_float16" and policies[-1] == "float32"
+    assert policies[0] == "mixed_float16"
+    assert policies[-1] == "float32"
     proba = cnn.predict_proba(X)
-    assert proba.dtype == np.float64 and np.isfinite(proba).all()
+    assert proba.dtype == np.float64
+    assert np.isfinite(proba).all()
 
 
 @pytest.fixture(scope="module")

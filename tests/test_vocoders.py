@@ -30,7 +30,9 @@ def test_vocoders_keep_length_rate_and_spectral_envelope(speech, vocoder, sr):
     for clip in speech.data[:3]:
         x = soxr.resample(np.asarray(clip, np.float32), 16000, sr).astype(np.float32)
         y = vocoder(x, sr)
-        assert y.shape == x.shape and y.dtype == np.float32 and np.all(np.isfinite(y))
+        assert y.shape == x.shape
+        assert y.dtype == np.float32
+        assert np.all(np.isfinite(y))
         assert not np.allclose(y, x, atol=1e-3)  # a copy-synthesis, not the recording
         assert np.corrcoef(_envelope(x, sr), _envelope(y, sr))[0, 1] > 0.8
         level = np.sqrt(np.mean(y**2) / np.mean(x**2))
@@ -40,7 +42,8 @@ def test_vocoders_keep_length_rate_and_spectral_envelope(speech, vocoder, sr):
 def test_lpc_vocoder_is_stable_on_a_pure_tone():
     x = np.sin(2 * np.pi * 220 * np.arange(16000) / 16000).astype(np.float32)
     y = LPCVocoder()(x, 16000)
-    assert np.all(np.isfinite(y)) and np.abs(y).max() < 10
+    assert np.all(np.isfinite(y))
+    assert np.abs(y).max() < 10
 
 
 def test_copies_of_the_bona_fide_recordings_are_labelled_spoofed_and_paired(speech):
@@ -49,14 +52,16 @@ def test_copies_of_the_bona_fide_recordings_are_labelled_spoofed_and_paired(spee
     X_out, y_out = sampler.fit_resample(X, y)
     real = np.flatnonzero(y == "real")
     assert X_out.shape == (8 + 2 * len(real), X.shape[1])
-    assert y_out[:8].tolist() == y.tolist() and set(y_out[8:]) == {"fake"}
+    assert y_out[:8].tolist() == y.tolist()
+    assert set(y_out[8:]) == {"fake"}
     assert sampler.source_.tolist() == [*range(8), *real, *real]
     assert sampler.vocoder_.tolist() == [-1] * 8 + [0] * len(real) + [1] * len(real)
     np.testing.assert_array_equal(X_out[8 + len(real)], X[real[0]][::-1])
     # lists of recordings of any lengths
     clips = [X[0][:5000], X[1], X[2][:9000]]
     out, labels = VocodedCopies([_Spy()]).fit_resample(clips, [0, 1, 0])
-    assert [len(c) for c in out] == [5000, 32000, 9000, 5000, 9000] and labels.tolist() == [0, 1, 0, 1, 1]
+    assert [len(c) for c in out] == [5000, 32000, 9000, 5000, 9000]
+    assert labels.tolist() == [0, 1, 0, 1, 1]
 
 
 def test_bad_input_is_named():

@@ -103,7 +103,8 @@ def test_one_window_per_clip_equals_the_fixed_length_pipeline(speech):
     study = {"features": "handcrafted", "n_estimators": 20, "random_state": 0}  # the study's XGBoost
     fixed = make_xgb_pipeline(whole_recording=False, **study).fit(X, y)
     windowed = make_xgb_pipeline(whole_recording=True, **study).fit(X, y)
-    assert isinstance(windowed, WindowedClassifier) and windowed.n_windows_ == 60
+    assert isinstance(windowed, WindowedClassifier)
+    assert windowed.n_windows_ == 60
     np.testing.assert_allclose(windowed.predict_proba(X), fixed.predict_proba(X), rtol=1e-6)
     by_hand = WindowedClassifier(
         Pipeline(
@@ -169,8 +170,10 @@ def test_variable_length_synthetic_data_has_no_length_shortcut():
     from sklearn.metrics import roc_auc_score
 
     data = make_synthetic_speech(n_samples=40, duration=(0.5, 8.0), random_state=0)
-    assert isinstance(data.data, list) and len({len(c) for c in data.data}) > 30
-    assert 0.5 <= data.durations.min() and data.durations.max() <= 8.0
+    assert isinstance(data.data, list)
+    assert len({len(c) for c in data.data}) > 30
+    assert 0.5 <= data.durations.min()
+    assert data.durations.max() <= 8.0
     assert 0.25 < roc_auc_score(data.target, data.durations) < 0.75
 
 
@@ -180,7 +183,8 @@ def test_window_bounds_cover_every_sample():
         covered = np.zeros(n, bool)
         for s, e in bounds:
             covered[s:e] = True
-        assert covered.all() and bounds[-1][1] == n
+        assert covered.all()
+        assert bounds[-1][1] == n
 
 
 def test_front_steps_that_learn_from_data_see_every_window(speech):
