@@ -30,7 +30,10 @@ higher is better).
     python bench_generalisation.py [--models linear xgb ...] [--skip-frontends]
 
 The CNN and LCNN run only when named in ``--models`` (50 epochs in each of
-7 folds).
+7 folds); RawNet2 and AASIST likewise (100 epochs of networks made for
+corpora a hundred times larger). The published AASIST weights, which need no
+training here, are measured by ``bench_pretrained.py``, alone and as fusion
+members, with the same rows and intervals.
 
 Every figure comes with a 90% bootstrap interval (1000 resamples of the
 clips within each corpus, :func:`skdeepfake.metrics.bootstrap_interval`),
