@@ -199,10 +199,9 @@ def test_the_shape_free_sklearn_checks(estimator, check):
 def test_each_shipped_aasist_has_a_card_that_names_its_file_and_licence(name):
     import hashlib
 
-    from skdeepfake.pretrained import DETECTORS, model_file_digest
-    from skdeepfake.pretrained import _files as shipped
+    from skdeepfake.pretrained import DETECTORS, detector_files, model_file_digest
 
-    file, card = shipped(name)
+    file, card = detector_files(name)
     data, text = file.read_bytes(), card.read_text(encoding="utf-8")
     assert model_file_digest(name) == (len(data), hashlib.sha256(data).hexdigest())
     for section in ("## Training data and licence", "## How well it does", "## Intended use", "## Limits"):

@@ -250,14 +250,13 @@ def load_cli_model(args):
     stays a table and the choice is never silent.
     """
     from ..persistence import load_model
-    from ..pretrained import DETECTORS, load_detector
-    from ..pretrained import _files as shipped_files
+    from ..pretrained import DETECTORS, detector_files, load_detector
 
     name = None if args.model is None else str(args.model)
     if name is not None and (name not in DETECTORS or args.model.exists()):
         return load_model(args.model, trusted=args.trust)
     name = name or "default"
-    file, card = shipped_files(name)
+    file, card = detector_files(name)
     if name == "default":
         say(
             f"model: skdeepfake's pretrained detector ({file.name}); it is weak on recordings "

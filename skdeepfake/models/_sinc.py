@@ -8,10 +8,18 @@ published logits, against the reference implementation
 """
 
 import numpy as np
+from sklearn.preprocessing import FunctionTransformer
 
-from ._keras import keras
+from ._keras import KerasDetector, keras
 
-__all__ = ["sinc_filters", "sinc_band_edges", "SincFilterbank", "TwoClassSigmoid", "min_waveform_length"]
+__all__ = [
+    "sinc_filters",
+    "sinc_band_edges",
+    "SincFilterbank",
+    "TwoClassSigmoid",
+    "min_waveform_length",
+    "WaveformDetector",
+]
 
 
 def _mel(hz):
@@ -141,7 +149,7 @@ def min_waveform_length(first_conv=128, poolings=_POOLINGS):
 
     Examples
     --------
-    >>> from skdeepfake.models.aasist import min_waveform_length
+    >>> from skdeepfake.models._sinc import min_waveform_length
     >>> min_waveform_length()
     2315
     """
@@ -163,3 +171,30 @@ class TwoClassSigmoid(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], 1)
+
+
+class WaveformDetector(KerasDetector):
+    """A :class:`KerasDetector` that reads the raw waveform: RawNet2 and AASIST.
+
+    The network takes ``(n, n_samples)`` as it is (the identity as input
+    encoder) and needs at least :func:`min_waveform_length` samples for its
+    sinc filters of ``_first_conv()`` taps; ``_registry_name`` is the
+    ``make_detector`` name the error suggests.
+    """
+
+    _registry_name = None
+
+    def _first_conv(self):
+        raise NotImplementedError
+
+    def _check_input_shape(self, shape):
+        shortest = min_waveform_length(self._first_conv())
+        if len(shape) != 2 or shape[1] < shortest:
+            raise ValueError(
+                f"{type(self).__name__} reads raw waveforms, (n, n_samples) with at least {shortest} "
+                f"samples (seven poolings by 3 after the sinc filters); got X with shape {shape}. "
+                f"Load clips with AudioLoader(duration=...), e.g. make_detector({self._registry_name!r})."
+            )
+
+    def _make_input_encoder(self):
+        return FunctionTransformer()

@@ -1,14 +1,13 @@
 """AASIST and AASIST-L: spectro-temporal graph attention on the raw waveform (Jung et al., 2022)."""
 
 import numpy as np
-from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import StrOptions
 
 from ..utils._bounds import SAMPLE_RATE
 from ._aasist_layers import ResidualBlock2D, SincFrontEnd, SpectroTemporalGraph
-from ._keras import KerasDetector, keras
+from ._keras import keras
 from ._params import KERAS_PARAMETER_CONSTRAINTS
-from ._sinc import TwoClassSigmoid, min_waveform_length, sinc_band_edges
+from ._sinc import TwoClassSigmoid, WaveformDetector, sinc_band_edges
 
 __all__ = ["AASISTClassifier", "AASIST_VARIANTS", "build_aasist"]
 
@@ -71,7 +70,7 @@ def build_aasist(input_length, variant="AASIST", sr=16000, seeds=None):
     return model
 
 
-class AASISTClassifier(KerasDetector):
+class AASISTClassifier(WaveformDetector):
     """AASIST (or AASIST-L): graph attention over spectral and temporal nodes of the raw waveform.
 
     The network of Jung et al. (2022) as its reference implementation
@@ -197,17 +196,10 @@ class AASISTClassifier(KerasDetector):
         self.callbacks = callbacks
         self.metrics = metrics
 
-    def _check_input_shape(self, shape):
-        shortest = min_waveform_length(_variant(self.variant)["first_conv"])
-        if len(shape) != 2 or shape[1] < shortest:
-            raise ValueError(
-                f"{type(self).__name__} reads raw waveforms, (n, n_samples) with at least {shortest} "
-                f"samples (seven poolings by 3 after the sinc filters); got X with shape {shape}. "
-                "Load clips with AudioLoader(duration=...), e.g. make_detector('aasist')."
-            )
+    _registry_name = "aasist"
 
-    def _make_input_encoder(self):
-        return FunctionTransformer()
+    def _first_conv(self):
+        return _variant(self.variant)["first_conv"]
 
     def _feature_map_axes(self, n_rows, n_frames, n_samples):
         """Names, centre frequencies (Hz) and times (s) of the last residual block's map.

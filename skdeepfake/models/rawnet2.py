@@ -2,13 +2,12 @@
 
 from numbers import Integral
 
-from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import Interval
 
 from ..utils._bounds import SAMPLE_RATE
-from ._keras import KerasDetector, keras
+from ._keras import keras
 from ._params import KERAS_PARAMETER_CONSTRAINTS
-from ._sinc import SincFilterbank, TwoClassSigmoid, min_waveform_length
+from ._sinc import SincFilterbank, TwoClassSigmoid, WaveformDetector
 
 __all__ = ["RawNet2Classifier", "RawNet2FrontEnd", "FMSResidualBlock", "build_rawnet2"]
 
@@ -154,7 +153,7 @@ def build_rawnet2(
     return model
 
 
-class RawNet2Classifier(KerasDetector):
+class RawNet2Classifier(WaveformDetector):
     """RawNet2, the ASVspoof 2021 end-to-end baseline, on the raw waveform.
 
     The network of Tak et al. (2021) as the reference implementations
@@ -291,21 +290,17 @@ class RawNet2Classifier(KerasDetector):
         self.callbacks = callbacks
         self.metrics = metrics
 
+    _registry_name = "rawnet2"
+
+    def _first_conv(self):
+        return self.first_conv
+
     def _check_input_shape(self, shape):
         if len(self.channels) != 2 or not all(
             isinstance(c, Integral) and 0 < c <= 4096 for c in self.channels
         ):
             raise ValueError(f"channels={self.channels!r}: give two channel counts between 1 and 4096.")
-        shortest = min_waveform_length(self.first_conv)
-        if len(shape) != 2 or shape[1] < shortest:
-            raise ValueError(
-                f"RawNet2Classifier reads raw waveforms, (n, n_samples) with at least {shortest} samples "
-                f"(seven poolings by 3 after the sinc filters); got X with shape {shape}. Load clips "
-                "with AudioLoader(duration=...), e.g. make_detector('rawnet2')."
-            )
-
-    def _make_input_encoder(self):
-        return FunctionTransformer()
+        super()._check_input_shape(shape)
 
     def _build_network(self, input_shape, seeds):
         return build_rawnet2(

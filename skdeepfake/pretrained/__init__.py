@@ -38,6 +38,7 @@ __all__ = [
     "load_detector",
     "detector_pipeline",
     "model_file_digest",
+    "detector_files",
     "convert_aasist_checkpoint",
     "convert_rawnet2_checkpoint",
     "DETECTORS",
@@ -64,8 +65,29 @@ DETECTORS = {
 _NAME = {"name": [StrOptions(set(DETECTORS))]}
 
 
-def _files(name):
-    """(model file, model card) of a shipped detector; the default's are the module's constants."""
+@validate_params(_NAME, prefer_skip_nested_validation=True)
+def detector_files(name="default"):
+    """The model file and the model card of a shipped detector.
+
+    The default's are :data:`MODEL_FILE` and :data:`MODEL_CARD`; the others
+    lie beside them under the names :data:`DETECTORS` gives.
+
+    Parameters
+    ----------
+    name : {"default", "aasist", "aasist-l"}, default="default"
+        A key of :data:`DETECTORS`.
+
+    Returns
+    -------
+    (Path, Path)
+        The model file and its card.
+
+    Examples
+    --------
+    >>> from skdeepfake.pretrained import detector_files
+    >>> [path.name for path in detector_files("aasist-l")]
+    ['aasist-l.skdf', 'MODEL_CARD_AASIST-L.md']
+    """
     if name == "default":
         return MODEL_FILE, MODEL_CARD
     file, card, _ = DETECTORS[name]
@@ -135,7 +157,7 @@ def model_file_digest(name="default"):
     >>> size > 0, len(sha256)
     (True, 64)
     """
-    file, card = _files(name)
+    file, card = detector_files(name)
     text = card.read_text(encoding="utf-8")
     found = re.search(r"([\d,]+) bytes, SHA-256\s*`([0-9a-f]{64})`", text)
     if found is None:
@@ -146,7 +168,7 @@ def model_file_digest(name="default"):
 def _check_digest(name):
     from ..persistence import ModelFileError
 
-    file, _ = _files(name)
+    file, _ = detector_files(name)
     size, expected = model_file_digest(name)
     actual_size = file.stat().st_size
     if actual_size != size:
@@ -198,7 +220,7 @@ def load_detector(name="default"):
     """
     from ..persistence import load_model
 
-    file, _ = _files(name)
+    file, _ = detector_files(name)
     if not file.is_file():
         raise FileNotFoundError(
             f"{file}: the pretrained detector is missing from this installation; "

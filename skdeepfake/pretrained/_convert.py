@@ -159,10 +159,12 @@ def convert_aasist_checkpoint(checkpoint, variant="AASIST", *, input_length=6460
     ...
     ValueError: the checkpoint has no tensor 'first_bn.weight'...
     """
-    from ..models.aasist import AASISTClassifier, build_aasist
+    from ..models.aasist import AASISTClassifier
 
     weights = _Weights(_read(checkpoint))
-    network = build_aasist(input_length, variant, sr)
+    detector = AASISTClassifier(variant=variant, sr=sr)
+    detector.initialize(np.zeros((2, input_length), np.float32), np.array([0, 1]))
+    network = detector.model_
     front = network.get_layer("front_end")
     _batch_norm(front.first_bn, weights, "first_bn")
     for i in range(6):
@@ -184,9 +186,6 @@ def convert_aasist_checkpoint(checkpoint, variant="AASIST", *, input_length=6460
         _dense(getattr(graph, name).proj, weights, f"{name}.proj")
     _dense(network.get_layer("logits"), weights, "out_layer", swap=True)
     weights.check_all_used()
-    detector = AASISTClassifier(variant=variant, sr=sr)
-    detector.initialize(np.zeros((2, input_length), np.float32), np.array([0, 1]))
-    detector.model_ = network
     return detector
 
 
