@@ -11,7 +11,8 @@ voice-conversion or codec system of a fake; ``groundtruth`` for real speech)
 and a speaker. Only sources whose licence allows redistributing the audio
 are listed; each rule's audio is read from the commit with ``git cat-file``,
 mixed to mono, resampled to 16 kHz with soxr, peak-normalised only where it
-exceeded full scale, and written as 16-bit FLAC. Identical audio under two
+exceeded full scale, and written as 16-bit FLAC; clips shorter than half a
+second are left out (reported). Identical audio under two
 paths is kept once. Every clip gets a manifest row (``manifest.csv`` in
 ``--out``): file, label, corpus, system, speaker, repository, commit, path,
 licence, duration and the SHA-256 of the FLAC written. A file that cannot be
@@ -39,6 +40,10 @@ import soxr
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE.parent / "benchmarks" / "corpus" / "sources.json"
 SR = 16000
+# Shorter clips hold a syllable or two: too little speech to judge, and
+# shorter than some front-ends' analysis window (the study's handcrafted
+# features need 0.26 s).
+MIN_SECONDS = 0.5
 COLUMNS = [
     "file",
     "label",
@@ -105,6 +110,9 @@ def build(mirrors, out, sources):
                 flac, duration = to_flac(git(directory, "cat-file", "blob", f"{commit}:{path}"))
             except Exception as error:  # a bad file is reported with its reason, never dropped silently
                 skipped.append(f"{source['repo']}@{commit[:12]}:{path}: {error}")
+                continue
+            if duration < MIN_SECONDS:
+                skipped.append(f"{source['repo']}:{path}: {duration:.2f} s, shorter than {MIN_SECONDS} s")
                 continue
             digest = hashlib.sha256(flac).hexdigest()
             if digest in seen:
