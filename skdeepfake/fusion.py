@@ -183,7 +183,7 @@ def make_fused_detector(
     >>> fused.predict_proba(data.data[:2]).shape
     (2, 2)
     """
-    from .pipelines import _pipeline, make_detector
+    from .pipelines import _pipeline, detector_parts, make_detector
 
     models = list(models)
     unknown = [m for m in models if m not in MODELS]
@@ -207,8 +207,8 @@ def make_fused_detector(
     # one's loader (and sampler) and front-end serve them all.
     members, head = [], None
     for name in models:
-        steps = make_detector(name, **common, **detector_params).steps
-        k = [step for step, _ in steps].index("features") + 1
+        detector = make_detector(name, **common, **detector_params)
+        steps, k = detector.steps, 1 + len(detector_parts(detector).front)
         head = head or steps[:k]
         tail = steps[k:]
         members.append((name, tail[0][1] if len(tail) == 1 else Pipeline(tail)))

@@ -17,14 +17,14 @@ from numbers import Integral, Real
 from typing import NamedTuple
 
 import numpy as np
-from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.pipeline import FeatureUnion
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
 from .calibration import threshold_verdicts, verdicts
 from .features import FrameFeaturizer, pool_recording
 from .features._pooling import CHUNK_SAMPLES
-from .io import MAX_DURATION, AudioBlocks, AudioLoader, AudioLoadError
+from .io import MAX_DURATION, AudioBlocks, AudioLoadError
 from .io._decode import signal_note
 from .labels import spoof_column
 from .utils._bounds import SECONDS
@@ -266,33 +266,34 @@ def input_rate(model):
 
 
 def _loader_of(model):
-    from .persistence._checks import estimators
+    from .pipelines import detector_parts
 
-    loaders = [est for est in estimators(model) if isinstance(est, AudioLoader)]
-    if not loaders:
+    loader = detector_parts(model).loader
+    if loader is None:
         raise ValueError(
             f"a detector that reads audio is needed (with an AudioLoader, or a "
             f"WindowedClassifier); {type(model).__name__} has none."
         )
-    return loaders[0]
+    return loader[1]
 
 
 def _pooled_front(model):
-    """(featurizers, rest) when ``model`` is loader -> featurizers -> rest; else (None, None)."""
-    if not isinstance(model, Pipeline) or not isinstance(model.steps[0][1], AudioLoader):
+    """(featurizers, rest) when ``model`` is loader -> samplers -> statistics -> rest; else (None, None)."""
+    from .pipelines import detector_parts
+
+    parts = detector_parts(model)
+    if parts.windowed is not None or parts.pipeline is None or parts.loader != model.steps[0]:
         return None, None
-    steps = [step for _, step in model.steps]
-    k = 1
-    while k < len(steps) - 1 and hasattr(steps[k], "fit_resample"):  # samplers act only in fit
-        k += 1
-    step = steps[k] if k < len(steps) - 1 else None
+    if len(parts.featurizers) != 1 or parts.featurizers[-1] != parts.front[-1]:
+        return None, None
+    step = parts.featurizers[0][1]
     if isinstance(step, FeatureUnion) and not step.transformer_weights:
-        parts = [t for _, t in step.transformer_list if t not in ("drop", "passthrough")]
+        pieces = [t for _, t in step.transformer_list if t not in ("drop", "passthrough")]
     else:
-        parts = [step]
-    if not all(isinstance(p, FrameFeaturizer) and p.output == "stats" for p in parts):
+        pieces = [step]
+    if not all(isinstance(p, FrameFeaturizer) and p.output == "stats" for p in pieces):
         return None, None
-    return parts, model[k + 1 :]
+    return pieces, model[len(parts.front) + 1 :]
 
 
 def _min_samples(featurizers):

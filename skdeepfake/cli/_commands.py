@@ -61,23 +61,14 @@ def _min_duration(pipelines):
     return max(min_recording_duration(p) for p in pipelines)
 
 
-def _inner(pipeline):
-    """The Pipeline of a model, inside its WindowedClassifier if it has one."""
-    from ..windows import WindowedClassifier
-
-    if isinstance(pipeline, WindowedClassifier):
-        return getattr(pipeline, "estimator_", pipeline.estimator)
-    return pipeline
-
-
 def _set_max_duration(pipeline, seconds):
-    from ..io import AudioLoader
-    from ..windows import WindowedClassifier
+    from ..pipelines import detector_parts
 
-    if isinstance(pipeline, WindowedClassifier):
+    parts = detector_parts(pipeline)
+    if parts.windowed is not None:
         pipeline.set_params(max_duration=seconds)
-    elif isinstance(pipeline.steps[0][1], AudioLoader):
-        pipeline.set_params(**{f"{pipeline.steps[0][0]}__max_duration": seconds})
+    elif parts.loader is not None:
+        pipeline.set_params(**{f"{parts.loader[0]}__max_duration": seconds})
 
 
 def _set_progress(pipeline, name, enabled):
@@ -85,12 +76,14 @@ def _set_progress(pipeline, name, enabled):
     from sklearn.pipeline import FeatureUnion
 
     from ..features import FrameFeaturizer
-    from ..io import AudioLoader
+    from ..pipelines import detector_parts
 
-    pipeline = _inner(pipeline)
+    parts = detector_parts(pipeline)
     params = {}
-    for step_name, step in pipeline.steps:
-        if isinstance(step, (AudioLoader, FrameFeaturizer)):
+    if parts.loader is not None and parts.windowed is None:
+        params[f"{parts.loader[0]}__verbose"] = enabled
+    for step_name, step in parts.featurizers:
+        if isinstance(step, FrameFeaturizer):
             params[f"{step_name}__verbose"] = enabled
         elif isinstance(step, FeatureUnion):
             for part, transformer in step.transformer_list:
@@ -98,7 +91,8 @@ def _set_progress(pipeline, name, enabled):
                     params[f"{step_name}__{part}__verbose"] = enabled
     if name in NEURAL:  # a bar on a terminal; in a log, Keras' line per epoch
         params["model__verbose"] = ("tqdm" if sys.stderr.isatty() else 2) if enabled else 0
-    pipeline.set_params(**params)
+    if parts.pipeline is not None:
+        parts.pipeline.set_params(**params)
 
 
 @contextlib.contextmanager

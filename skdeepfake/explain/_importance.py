@@ -17,12 +17,13 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.inspection import permutation_importance
-from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ..labels import spoof_label
 from ..metrics import eer_scorer
+from ..pipelines import detector_parts
 
 __all__ = ["feature_importance", "feature_groups"]
 
@@ -151,13 +152,12 @@ def feature_importance(
     spoof_label(np.unique(y))
     front, model = estimator[:-1], estimator[-1]
     names = None
-    for _, step in reversed(front.steps):  # the front-end's names (a scaler after it keeps the columns)
-        if isinstance(step, FeatureUnion) or hasattr(step, "_feature_names"):
-            try:
-                names = step.get_feature_names_out()
-            except AttributeError:  # a front-end of frames
-                pass
-            break
+    featurizers = detector_parts(estimator).featurizers
+    if featurizers:  # the front-end's names (a scaler after it keeps the columns)
+        try:
+            names = featurizers[-1][1].get_feature_names_out()
+        except AttributeError:  # a front-end of frames
+            pass
     features = np.asarray(front.transform(X))
     if names is None or len(names) != features.shape[1]:
         raise ValueError(

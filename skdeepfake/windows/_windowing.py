@@ -129,18 +129,15 @@ def _n_front_steps(estimator):
     """Leading steps of a Pipeline that may run batch by batch (never the last).
 
     Those that learn only the input length (featurizers) and samplers such as
-    :class:`~skdeepfake.augment.Augmenter`, which learn nothing.
+    :class:`~skdeepfake.augment.Augmenter`, which learn nothing: the ``front``
+    of :func:`~skdeepfake.pipelines.detector_parts`.
     """
-    from ..features import fits_only_input_length
+    from ..pipelines import detector_parts
 
     if not isinstance(estimator, Pipeline):
         return 0
-    n = 0
-    for _, step in estimator.steps[:-1]:
-        if not (fits_only_input_length(step) or hasattr(step, "fit_resample")):
-            break
-        n += 1
-    return n
+    parts = detector_parts(estimator)
+    return len(parts.front) + (parts.loader is not None and parts.loader == estimator.steps[0])
 
 
 def _run_front(front, windows, owners, labels, fitted, rngs):
@@ -150,8 +147,10 @@ def _run_front(front, windows, owners, labels, fitted, rngs):
     sampler (``rngs``), so that batches get different copies; its
     ``sample_indices_`` say which window each copy comes from.
     """
+    from ..pipelines import is_sampler
+
     for name, step in front.steps:
-        if hasattr(step, "fit_resample"):
+        if is_sampler(step):
             sampler = clone(step).set_params(
                 random_state=rngs.setdefault(name, check_random_state(step.get_params().get("random_state")))
             )

@@ -29,10 +29,11 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import has_fit_parameter
 
-from .features._named import _build, frontend_grid, make_frontend
-from .io import AudioLoader
-from .registry import DEFAULT_MODEL, FRONTENDS, MODELS
-from .utils._bounds import SAMPLE_RATE, SECONDS
+from ..features._named import _build, frontend_grid, make_frontend
+from ..io import AudioLoader
+from ..registry import DEFAULT_MODEL, FRONTENDS, MODELS
+from ..utils._bounds import SAMPLE_RATE, SECONDS
+from ._parts import DetectorParts, detector_parts, is_sampler
 
 # One factory per registry row (module __getattr__ below makes those not written out here).
 __all__ = [
@@ -42,6 +43,9 @@ __all__ = [
     "frontend_grid",
     "MODELS",
     "FRONTENDS",
+    "detector_parts",
+    "DetectorParts",
+    "is_sampler",
 ]
 
 
@@ -220,12 +224,12 @@ def make_detector(
             raise ValueError(
                 "abstain=True scores whole recordings; it does not go with whole_recording='windows'."
             )
-        from .calibration import AbstainingDetector
+        from ..calibration import AbstainingDetector
 
         final = AbstainingDetector(final, random_state=0 if random_state is None else random_state)
     steps.append(("model", final))
     if augment is not None:
-        from .augment import Augmenter
+        from ..augment import Augmenter
 
         if not hasattr(augment, "fit_resample"):
             augment = Augmenter(augment, sr=sr, random_state=random_state)
@@ -240,7 +244,7 @@ def make_detector(
     )
     if mode != "windows":
         return _pipeline([("loader", loader), *steps], memory)
-    from .windows import WindowedClassifier
+    from ..windows import WindowedClassifier
 
     final = steps[-1][1]
     return WindowedClassifier(
