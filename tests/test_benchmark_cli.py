@@ -512,3 +512,25 @@ def test_cli_train_default_is_the_pooled_lfcc_xgboost_detector_and_predicts(corp
     recordings = [r for r in rows[1:] if r[1] == ""]
     assert len(recordings) == 30
     assert np.mean([r[4] == "fake" for r in recordings]) > 0.6
+
+
+def test_one_metrics_table_feeds_the_runner_and_the_command_line(speech, monkeypatch):
+    """A metric added to the table reaches the results and the CLI's summary, with nothing else edited."""
+    from sklearn.metrics import average_precision_score
+
+    from skdeepfake.benchmark import _results
+    from skdeepfake.cli._commands import _summary_table
+
+    table = _results._metric_table()
+    table["average_precision"] = (lambda y, pred, score, pos: average_precision_score(y == pos, score), False)
+    monkeypatch.setattr(_results, "_metric_table", lambda: table)
+    monkeypatch.setattr(_results, "METRICS", [*_results.METRICS, "average_precision"])
+    import skdeepfake.benchmark as benchmark
+
+    monkeypatch.setattr(benchmark, "METRICS", _results.METRICS)
+    X, y = speech.data[:60], speech.target[:60]
+    results = run_benchmark(
+        {"xgb": make_xgb_pipeline(n_estimators=10)}, X, y, cv=2, audit=False, progress=False
+    )
+    assert 0.0 <= results.to_frame().loc["xgb", "average_precision"] <= 1.0
+    assert "average_precision" in _summary_table(results).columns

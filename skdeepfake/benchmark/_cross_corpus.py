@@ -10,9 +10,9 @@ from sklearn.base import clone
 from sklearn.utils._param_validation import validate_params
 
 from ..labels import spoof_label, spoof_scores
-from ..metrics import equal_error_rate, min_dcf
+from ..metrics import equal_error_rate
 from ..utils._validation import as_clip_list
-from ._results import CrossCorpusResults
+from ._results import SCORE_METRICS, CrossCorpusResults, compute_metrics
 
 __all__ = ["cross_corpus_benchmark"]
 
@@ -103,8 +103,7 @@ def cross_corpus_benchmark(estimators, train, tests, *, n_jobs=None):
                 {
                     "model": name,
                     "corpus": corpus,
-                    "eer": equal_error_rate(y, p_fake)[0],
-                    "min_dcf": min_dcf(y, p_fake),
+                    **compute_metrics(y, p_fake, pos, names=SCORE_METRICS),
                     "n_bona_fide": int((y != pos).sum()),
                     "n_spoof": int((y == pos).sum()),
                     "fit_seconds": fit_seconds,

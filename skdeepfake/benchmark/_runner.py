@@ -9,17 +9,16 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import clone
-from sklearn.metrics import accuracy_score, balanced_accuracy_score, roc_auc_score
 from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold, StratifiedKFold
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from tqdm.auto import tqdm
 
 from ..labels import LabelOrderWarning, spoof_label, spoof_scores
-from ..metrics import eer_scorer, equal_error_rate, min_dcf
+from ..metrics import eer_scorer
 from ..utils._bounds import SAMPLE_RATE
 from ..utils._validation import as_clip_list
 from ._audit import shortcut_audit
-from ._results import BenchmarkResults
+from ._results import BenchmarkResults, compute_metrics
 
 __all__ = ["run_benchmark"]
 
@@ -52,11 +51,7 @@ def _evaluate(name, estimator, X, y, train, test, split, grid, pos):
     row = {
         "model": name,
         "split": split,
-        "accuracy": accuracy_score(y_test, y_pred),
-        "balanced_accuracy": balanced_accuracy_score(y_test, y_pred),
-        "roc_auc": roc_auc_score(y_test == pos, score),
-        "eer": equal_error_rate(y_test, score, pos_label=pos)[0],
-        "min_dcf": min_dcf(y_test, score, pos_label=pos),
+        **compute_metrics(y_test, score, pos, y_pred=y_pred),
         "fit_seconds": fit_seconds,
         "predict_seconds": predict_seconds,
     }

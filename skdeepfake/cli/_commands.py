@@ -219,7 +219,9 @@ def _summary_table(results):
     """The per-model means, as ``mean ± std`` over the splits when there are several."""
     summary = results.to_frame()
     table = {}
-    for column in ["accuracy", "balanced_accuracy", "roc_auc", "eer", "min_dcf"]:
+    from ..benchmark import METRICS
+
+    for column in METRICS:
         mean, std = summary[column], summary.get(f"{column}_std")
         table[column] = (
             mean.map("{:.3f}".format)
