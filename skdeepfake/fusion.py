@@ -28,7 +28,7 @@ with a :class:`LogOdds` step before the final logistic regression.
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin, _fit_context
 from sklearn.ensemble import StackingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -70,6 +70,7 @@ class LogOdds(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def __init__(self, eps=1e-6):
         self.eps = eps
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check X; nothing is learned.
 
@@ -84,7 +85,6 @@ class LogOdds(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         -------
         self : LogOdds
         """
-        self._validate_params()
         validate_data(self, X)
         return self
 

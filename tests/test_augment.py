@@ -383,3 +383,34 @@ def test_spec_augment_is_training_only_and_saves_safely(speech, tmp_path):
     np.testing.assert_allclose(pipe.predict_proba(X)[:, 1], np.asarray(out)[:, 0], atol=1e-5)
     save_model(pipe, tmp_path / "m.skdf")
     np.testing.assert_array_equal(load_model(tmp_path / "m.skdf").predict_proba(X), pipe.predict_proba(X))
+
+
+def test_a_new_sampler_implements_only_fit_resample_private():
+    """The sampler base validates and records sample_indices_; a subclass writes _fit_resample alone."""
+    from numbers import Integral
+
+    from sklearn.utils._param_validation import Interval, InvalidParameterError
+
+    from skdeepfake.augment._sampler import BaseWaveformSampler
+
+    class Reversed(BaseWaveformSampler):
+        _parameter_constraints = {"n_copies": [Interval(Integral, 1, None, closed="left")]}
+
+        def __init__(self, n_copies=1):
+            self.n_copies = n_copies
+
+        def _fit_resample(self, clips, y):
+            sources = list(range(len(clips))) * (1 + self.n_copies)
+            out = list(clips) + [c[::-1].copy() for c in clips] * self.n_copies
+            return out, y[sources], sources
+
+    X = np.random.default_rng(0).normal(size=(3, 800)).astype(np.float32)
+    X_out, y_out = Reversed(n_copies=2).fit_resample(X, [0, 1, 0])
+    assert X_out.shape == (9, 800)  # a 2-D input stays 2-D
+    assert y_out.tolist() == [0, 1, 0] * 3
+    sampler = Reversed().fit(X, [0, 1, 0])
+    assert not hasattr(sampler, "sample_indices_")  # fit only checks
+    with pytest.raises(InvalidParameterError, match="n_copies"):
+        Reversed(n_copies=0).fit_resample(X, [0, 1, 0])
+    with pytest.raises(ValueError, match="Reversed takes waveforms, not paths"):
+        Reversed().fit_resample(["a.wav", "b.wav"], [0, 1])

@@ -1,11 +1,12 @@
 """The augmenting sampler: waveform augmentation that acts only in ``fit``."""
 
 import random
+from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
@@ -13,6 +14,7 @@ from ..utils._bounds import SAMPLE_RATE
 from ..utils._docstring import WAVEFORMS_FIT_DOC, Substitution
 from ..utils._state import ExportedState
 from ..utils._validation import as_clip_list, check_same_length
+from ._spec import transform_from_spec, transform_to_spec
 
 __all__ = ["Augmenter"]
 
@@ -56,7 +58,67 @@ def _same_length(y, n):
     return np.pad(y, (0, n - len(y)))
 
 
-class Augmenter(ExportedState, BaseEstimator):
+class BaseWaveformSampler(BaseEstimator, metaclass=ABCMeta):
+    """Base of skdeepfake's samplers, laid out as imbalanced-learn's ``BaseSampler``.
+
+    ``fit`` and ``fit_resample`` validate the parameters
+    (``_parameter_constraints``, then :meth:`_check_params`) and the
+    waveforms; subclasses implement :meth:`_fit_resample` on the checked
+    clips only. A sampler acts in ``fit`` only: a Pipeline skips it when
+    it predicts.
+    """
+
+    def _check_params(self):
+        """Checks beyond ``_parameter_constraints`` (none by default)."""
+
+    def _checked_clips(self, X, y):
+        self._check_params()
+        return waveform_clips(X, y, type(self).__name__)
+
+    @Substitution(waveforms=WAVEFORMS_FIT_DOC)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Check the parameters and the data; the copies are made in ``fit_resample``.
+
+        Parameters
+        ----------
+        %(waveforms)s
+
+        Returns
+        -------
+        self : object
+        """
+        self._checked_clips(X, y)
+        return self
+
+    @Substitution(waveforms=WAVEFORMS_FIT_DOC)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_resample(self, X, y):
+        """The recordings and the copies made from them, with their labels.
+
+        Parameters
+        ----------
+        %(waveforms)s
+
+        Returns
+        -------
+        X_resampled : 2-D array (when X is 2-D) or list of 1-D arrays
+            In the order the class describes; every copy keeps its
+            recording's length.
+        y_resampled : ndarray
+            Their labels.
+        """
+        clips = self._checked_clips(X, y)
+        out, labels, sources = self._fit_resample(clips, np.asarray(y))
+        self.sample_indices_ = np.asarray(sources, dtype=np.intp)
+        return like_input(out, X), labels
+
+    @abstractmethod
+    def _fit_resample(self, clips, y):
+        """(recordings, labels, index of the input recording each one comes from)."""
+
+
+class Augmenter(ExportedState, BaseWaveformSampler):
     """Add augmented copies of the training recordings, in ``fit`` only.
 
     A sampler in imbalanced-learn's sense: ``fit_resample(X, y)`` returns
@@ -132,43 +194,7 @@ class Augmenter(ExportedState, BaseEstimator):
         self.include_original = include_original
         self.random_state = random_state
 
-    @Substitution(waveforms=WAVEFORMS_FIT_DOC)
-    def fit(self, X, y):
-        """Check the parameters and the data; augmentation happens in ``fit_resample``.
-
-        Parameters
-        ----------
-        %(waveforms)s
-
-        Returns
-        -------
-        self : Augmenter
-        """
-        self._checked_clips(X, y)
-        return self
-
-    def _checked_clips(self, X, y):
-        self._validate_params()
-        return waveform_clips(X, y, "Augmenter")
-
-    @Substitution(waveforms=WAVEFORMS_FIT_DOC)
-    def fit_resample(self, X, y):
-        """The recordings and their augmented copies, with labels.
-
-        Parameters
-        ----------
-        %(waveforms)s
-
-        Returns
-        -------
-        X_resampled : 2-D array (when X is 2-D) or list of 1-D arrays
-            Originals first (if kept), then copy 1 of every recording, copy 2,
-            and so on; every copy keeps its recording's length.
-        y_resampled : ndarray
-            Their labels.
-        """
-        clips = self._checked_clips(X, y)
-        y = np.asarray(y)
+    def _fit_resample(self, clips, y):
         rng = check_random_state(self.random_state)
         sources = list(range(len(clips))) if self.include_original else []
         out = [np.asarray(c, dtype=np.float32) for c in clips] if self.include_original else []
@@ -178,8 +204,7 @@ class Augmenter(ExportedState, BaseEstimator):
                     clip = np.asarray(clip, dtype=np.float32)
                     out.append(_same_length(self.augmentation(clip.copy(), self.sr), len(clip)))
                     sources.append(i)
-        self.sample_indices_ = np.asarray(sources, dtype=np.intp)
-        return like_input(out, X), y[self.sample_indices_]
+        return out, y[np.asarray(sources, dtype=np.intp)], sources
 
     def _skdf_export(self):
         """The augmentation chain as data, when it is made of known transforms.
@@ -187,8 +212,6 @@ class Augmenter(ExportedState, BaseEstimator):
         Any other callable stays a plain parameter: it pickles (for parallel
         workers) but a model file refuses it (:mod:`skdeepfake.persistence`).
         """
-        from ._spec import transform_to_spec
-
         try:
             return {"augmentation": transform_to_spec(self.augmentation, "augmentation")}, {}
         except ValueError:
@@ -196,8 +219,6 @@ class Augmenter(ExportedState, BaseEstimator):
 
     @classmethod
     def _skdf_import(cls, params, state, blobs):
-        from ._spec import transform_from_spec
-
         if "augmentation" in state:
             params = {**params, "augmentation": transform_from_spec(state["augmentation"])}
         return cls(**params)

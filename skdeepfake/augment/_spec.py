@@ -33,7 +33,8 @@ def transform_classes():
     from audiomentations.core.composition import BaseCompose
     from audiomentations.core.transforms_interface import BaseTransform
 
-    from . import CodecRoundTrip, RawBoost
+    from ._codecs import CodecRoundTrip
+    from ._rawboost import RawBoost
 
     classes = {
         f"audiomentations.{name}": obj

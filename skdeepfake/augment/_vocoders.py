@@ -44,8 +44,7 @@ from sklearn.utils.validation import check_memory
 from ..io._decode import MAX_SAMPLE_MAGNITUDE, signal_note
 from ..labels import spoof_label
 from ..utils._bounds import FRAME, SAMPLE_RATE
-from ..utils._docstring import WAVEFORMS_FIT_DOC, Substitution
-from ._sampler import _same_length, like_input, waveform_clips
+from ._sampler import BaseWaveformSampler, _same_length
 
 __all__ = ["GriffinLimVocoder", "LPCVocoder", "VocodedCopies"]
 
@@ -234,7 +233,7 @@ def _copy_problem(copy, clip):
     return None
 
 
-class VocodedCopies(BaseEstimator):
+class VocodedCopies(BaseWaveformSampler):
     """Add vocoded copies of the bona fide training recordings, labelled as spoofed, in ``fit`` only.
 
     An imbalanced-learn sampler: ``fit_resample(X, y)`` returns the
@@ -289,44 +288,11 @@ class VocodedCopies(BaseEstimator):
         self.sr = sr
         self.memory = memory
 
-    @Substitution(waveforms=WAVEFORMS_FIT_DOC)
-    def fit(self, X, y):
-        """Check the parameters and the data; copies are made in ``fit_resample``.
-
-        Parameters
-        ----------
-        %(waveforms)s
-
-        Returns
-        -------
-        self : VocodedCopies
-        """
-        self._checked_clips(X, y)
-        return self
-
-    def _checked_clips(self, X, y):
-        self._validate_params()
+    def _check_params(self):
         if not self.vocoders or not all(callable(v) for v in self.vocoders):
             raise ValueError(f"vocoders must be a non-empty list of callables; got {self.vocoders!r}.")
-        return waveform_clips(X, y, "VocodedCopies")
 
-    def fit_resample(self, X, y):
-        """The recordings, then the vocoded copies of the bona fide ones, with labels.
-
-        Parameters
-        ----------
-        X : list of 1-D arrays or 2-D array
-            Waveforms at ``sr``.
-        y : array-like of shape (n_recordings,)
-            Labels; one class must be the spoofed one.
-
-        Returns
-        -------
-        X_resampled : 2-D array (when X is 2-D) or list of 1-D arrays
-        y_resampled : ndarray
-        """
-        clips = self._checked_clips(X, y)
-        y = np.asarray(y)
+    def _fit_resample(self, clips, y):
         fake = spoof_label(np.unique(y))
         bona_fide = np.flatnonzero(y != fake)
         vocode = check_memory(self.memory).cache(_vocode)
@@ -360,9 +326,9 @@ class VocodedCopies(BaseEstimator):
                 f"VocodedCopies: left out {len(left_out)} copy(ies) of bona fide recordings that cannot "
                 f"make a meaningful one; first: recording {left_out[0][0]}: {left_out[0][1]}.",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=4,
             )
-        self.sample_indices_ = self.source_ = np.asarray(sources, dtype=np.intp)
+        self.source_ = np.asarray(sources, dtype=np.intp)
         self.vocoder_ = np.asarray(which)
         labels = np.concatenate([y, np.full(len(out) - len(y), fake, dtype=y.dtype)])
-        return like_input(out, X), labels
+        return out, labels, sources

@@ -15,7 +15,7 @@ where nothing is cut and the length itself is not a feature.
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -151,6 +151,7 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
 
     # -- shared ------------------------------------------------------------------
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the parameters and X, and build what the transform needs.
 
@@ -167,7 +168,6 @@ class FrameFeaturizer(TransformerMixin, BaseEstimator):
         self : object
             The fitted transformer.
         """
-        self._validate_params()
         bad = sorted(set(self.stats) - set(STATISTICS))
         if bad or not self.stats:
             raise ValueError(f"stats={self.stats!r}: unknown or empty; choose from {', '.join(STATISTICS)}.")

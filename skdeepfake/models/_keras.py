@@ -35,6 +35,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import _fit_context
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._tags import ClassifierTags
@@ -212,6 +213,7 @@ class KerasDetector(BinaryDetectorMixin, ExportedState, KerasClassifier):
         p = self._predict_raw(X)[:, 0].astype(np.float64)
         return np.column_stack([1.0 - p, p])
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Build a new network and train it on (X, y).
 
@@ -229,9 +231,9 @@ class KerasDetector(BinaryDetectorMixin, ExportedState, KerasClassifier):
         self
             The fitted detector.
         """
-        self._validate_params()
         return super().fit(X, y, sample_weight=sample_weight)
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one more epoch, building the network on the first call.
 
@@ -251,7 +253,6 @@ class KerasDetector(BinaryDetectorMixin, ExportedState, KerasClassifier):
         self
             The detector.
         """
-        self._validate_params()
         return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
 
     # -- model files (skdeepfake.persistence) -------------------------------

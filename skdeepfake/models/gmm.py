@@ -4,7 +4,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.mixture import GaussianMixture
@@ -141,6 +141,7 @@ class GMMClassifier(BinaryDetectorMixin, ClassifierMixin, BaseEstimator):
         self.max_frames = max_frames
         self.random_state = random_state
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Fit one mixture per class on the frames of its recordings.
 
@@ -156,7 +157,6 @@ class GMMClassifier(BinaryDetectorMixin, ClassifierMixin, BaseEstimator):
         self : GMMClassifier
             The fitted classifier.
         """
-        self._validate_params()
         X, y = validate_data(self, X, y, allow_nd=True, dtype=[np.float64, np.float32])
         frames = _frames(X, type(self).__name__)
         self._fit_classes(y)

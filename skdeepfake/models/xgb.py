@@ -3,7 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
@@ -99,6 +99,7 @@ class XGBoostClassifier(BinaryDetectorMixin, ExportedState, ClassifierMixin, Bas
         self.random_state = random_state
         self.xgb_params = xgb_params
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Fit the boosted trees.
 
@@ -118,7 +119,6 @@ class XGBoostClassifier(BinaryDetectorMixin, ExportedState, ClassifierMixin, Bas
         """
         from xgboost import XGBClassifier
 
-        self._validate_params()
         X, y = validate_data(self, X, y, dtype=[np.float32, np.float64], ensure_all_finite="allow-nan")
         encoded = self._fit_classes(y)
         if sample_weight is not None:

@@ -10,7 +10,7 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -207,6 +207,7 @@ class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
 
     # -- fit -------------------------------------------------------------------------
 
+    @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
         """Fit the inner estimator on every window of every recording.
 
@@ -224,7 +225,6 @@ class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         self : WindowedClassifier
             The fitted classifier.
         """
-        self._validate_params()
         _, clips = as_clip_list(X)
         check_same_length(clips, y)
         y = np.asarray(y)
