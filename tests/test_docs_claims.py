@@ -73,3 +73,37 @@ def test_the_quickstarts_read_p_fake_the_robust_way_with_the_default_model(page)
     assert factory in quick, f"{page}'s quickstart does not use the default detector ({factory})"
     assert "spoof_scores(" in quick, f"{page}'s quickstart does not read P(fake) with spoof_scores"
     assert "[:, 1]" not in quick, f"{page}'s quickstart indexes predict_proba's columns"
+
+
+# Helpers that are not a featurizer, model or metric of the field: no paper to cite.
+_NOT_METHODS = {"FrameFeaturizer", "featurize_files", "pool_recording", "fits_only_input_length"}
+# Names that apply a published method (the rest are scorers, scalers and aliases that point to one).
+_PUBLISHED = {
+    "MelSpectrogram", "HandcraftedFeatures", "LFCC", "CQCC", "LinearSubbands", "SpeechEncoder",
+    "DNNClassifier", "CustomCNNClassifier", "LCNNClassifier", "RawNet2Classifier", "AASISTClassifier",
+    "GMMClassifier", "XGBoostClassifier", "BonaFideOneClass", "asvspoof_det_curve", "equal_error_rate",
+    "min_dcf", "cllr", "min_cllr", "bootstrap_interval", "DETCurveDisplay",
+}  # fmt: skip
+
+
+def _public(module_name):
+    import importlib
+    import inspect
+
+    module = importlib.import_module(module_name)
+    for name in module.__all__:
+        obj = getattr(module, name)
+        if (inspect.isclass(obj) or inspect.isfunction(obj)) and name not in _NOT_METHODS:
+            yield name, inspect.getdoc(obj) or ""
+
+
+@pytest.mark.parametrize("module_name", ["skdeepfake.features", "skdeepfake.models", "skdeepfake.metrics"])
+def test_every_featurizer_model_and_metric_says_where_it_comes_from(module_name):
+    """librosa's habit: See Also on each, and References for each that implements a published method."""
+    checked = 0
+    for name, doc in _public(module_name):
+        assert "\nSee Also\n--------" in doc, f"{module_name}.{name} has no See Also section"
+        if name in _PUBLISHED:
+            assert "\nReferences\n----------" in doc, f"{module_name}.{name} cites no reference"
+        checked += 1
+    assert checked >= 6

@@ -130,6 +130,11 @@ class CQCC(FrameFeaturizer):
     cepstral_basis_ : ndarray of shape (n_cqcc, n_bins)
         Uniform resampling followed by the truncated DCT, as one matrix.
 
+    See Also
+    --------
+    LFCC : linear-frequency cepstra.
+    skdeepfake.models.GMMClassifier : the ASVspoof CQCC-GMM baseline's model.
+
     References
     ----------
     .. [1] M. Todisco, H. Delgado and N. Evans, "Constant Q cepstral

@@ -127,6 +127,20 @@ class HandcraftedFeatures(FrameFeaturizer):
     feature_names_out_ : ndarray of str
         Output column names, such as ``mfcc_03_mean``.
 
+    See Also
+    --------
+    LFCC : the anti-spoofing front-end of linear-frequency cepstra.
+    MelSpectrogram : the study's CNN input.
+    skdeepfake.models.DNNClassifier : the study's network for these features.
+
+    References
+    ----------
+    .. [1] Audio Deepfake Detection using Deep Neural Network and Custom Convolutional Neural
+       Networks (the study skdeepfake grew out of).
+    .. [2] S. Davis and P. Mermelstein, "Comparison of parametric representations for monosyllabic
+       word recognition in continuously spoken sentences," IEEE Trans. Acoust., Speech, Signal
+       Process. 28(4), 357-366, 1980 (MFCC).
+
     Examples
     --------
     >>> import numpy as np

@@ -141,6 +141,13 @@ class LFCC(FrameFeaturizer):
     n_rows_ : int
         Features per frame: ``n_lfcc * (n_deltas + 1)``.
 
+    See Also
+    --------
+    CQCC : constant-Q cepstra, the other ASVspoof baseline front-end.
+    LinearSubbands : log energies of linear sub-bands, before the DCT.
+    skdeepfake.models.LCNNClassifier : the ASVspoof 2021 LFCC-LCNN baseline's network.
+    skdeepfake.models.GMMClassifier : the ASVspoof 2019 LFCC-GMM baseline's model.
+
     References
     ----------
     .. [1] M. Sahidullah, T. Kinnunen and C. Hanilçi, "A comparison of

@@ -72,6 +72,13 @@ class MelSpectrogram(FrameFeaturizer):
     skdeepfake.AudioLoader : Makes the fixed-length waveforms this expects.
     HandcraftedFeatures : Summary features for the DNN and XGBoost.
 
+    References
+    ----------
+    .. [1] S. S. Stevens, J. Volkmann and E. B. Newman, "A scale for the measurement of the
+       psychological magnitude pitch," J. Acoust. Soc. Am. 8(3), 185-190, 1937.
+    .. [2] M. Slaney, "Auditory Toolbox, Version 2," Interval Research Corporation, Technical
+       Report 1998-010, 1998 (the mel filters librosa builds by default).
+
     Examples
     --------
     >>> import numpy as np

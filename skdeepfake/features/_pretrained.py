@@ -98,6 +98,23 @@ class SpeechEncoder(ExportedState, FrameFeaturizer):
         In ``fit``, when the weights cannot be found (offline, no cache):
         the message names the model and how to fetch it.
 
+    See Also
+    --------
+    LFCC : a handcrafted front-end that needs no weights.
+    skdeepfake.models.AASISTClassifier : the back-end of Tak et al. (2022).
+
+    References
+    ----------
+    .. [1] A. Baevski, H. Zhou, A. Mohamed and M. Auli, "wav2vec 2.0: A framework for
+       self-supervised learning of speech representations," NeurIPS 33, 2020.
+    .. [2] H. Tak, M. Todisco, X. Wang, J.-w. Jung, J. Yamagishi and N. Evans, "Automatic speaker
+       verification spoofing and deepfake detection using wav2vec 2.0 and data augmentation,"
+       Odyssey 2022.
+    .. [3] X. Wang and J. Yamagishi, "Investigating self-supervised front ends for speech spoofing
+       countermeasures," Odyssey 2022.
+    .. [4] A. Pasad, J.-C. Chou and K. Livescu, "Layer-wise analysis of a self-supervised speech
+       representation model," IEEE ASRU 2021.
+
     Examples
     --------
     >>> import numpy as np

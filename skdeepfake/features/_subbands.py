@@ -72,6 +72,11 @@ class LinearSubbands(FrameFeaturizer):
     filterbank_ : ndarray of shape (n_bands, 1 + n_fft // 2)
         Averaging weights of the bins of each band.
 
+    See Also
+    --------
+    LFCC : the cepstra of these bands.
+    CQCC : constant-Q cepstra.
+
     References
     ----------
     .. [1] H. Tak, J. Patino, A. Nautsch, N. Evans and M. Todisco,

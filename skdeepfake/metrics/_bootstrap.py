@@ -78,6 +78,11 @@ def bootstrap_interval(statistic, *arrays, groups=None, n_resamples=1000, confid
     --------
     equal_error_rate, min_dcf, cllr : statistics to bootstrap.
 
+    References
+    ----------
+    .. [1] B. Efron and R. J. Tibshirani, "An Introduction to the Bootstrap," Chapman & Hall, 1993
+       (the percentile interval).
+
     Examples
     --------
     >>> import numpy as np

@@ -51,6 +51,16 @@ class DETCurveDisplay(_SklearnDetCurveDisplay):
         The EER marker.
     ax_, figure_ : matplotlib Axes and Figure
 
+    See Also
+    --------
+    asvspoof_det_curve : the curve it draws.
+    sklearn.metrics.DetCurveDisplay : scikit-learn's Display this one follows.
+
+    References
+    ----------
+    .. [1] A. Martin, G. Doddington, T. Kamm, M. Ordowski and M. Przybocki, "The DET curve in
+       assessment of detection task performance," Eurospeech 1997.
+
     Examples
     --------
     >>> import matplotlib
@@ -155,6 +165,11 @@ class ScoreHistogramDisplay:
         How the legend names it: ``"EER threshold"`` when the constructors
         chose it, so that it is not read as a tuned operating point.
 
+    See Also
+    --------
+    DETCurveDisplay : the error rates these scores give.
+    equal_error_rate : the threshold it marks.
+
     Examples
     --------
     >>> import matplotlib
@@ -221,6 +236,10 @@ class WindowScoresDisplay:
         Each window's start and end (seconds) and score.
     threshold : float, default=0.5
         Drawn as a horizontal line.
+
+    See Also
+    --------
+    skdeepfake.windows.WindowedClassifier : scores the windows it draws.
 
     Examples
     --------

@@ -33,6 +33,10 @@ _SCORER_DOC = """Scorer for GridSearchCV and cross_validate: minus the {metric}.
     Returns
     -------
     float
+
+    See Also
+    --------
+    {metric} : the metric, from scores.
     """
 
 
@@ -66,6 +70,10 @@ def make_eer_scorer(*, pos_label=None):
     callable
         ``scorer(estimator, X, y)``, for ``scoring=`` of scikit-learn's model
         selection tools.
+
+    See Also
+    --------
+    equal_error_rate : the metric.
 
     Examples
     --------
@@ -105,6 +113,10 @@ def make_min_dcf_scorer(*, pos_label=None, p_spoof=0.05, c_miss=1.0, c_fa=10.0):
     -------
     callable
 
+    See Also
+    --------
+    min_dcf : the metric.
+
     Examples
     --------
     >>> from skdeepfake.metrics import make_min_dcf_scorer
@@ -130,6 +142,10 @@ def make_cllr_scorer(*, pos_label=None):
     Returns
     -------
     callable
+
+    See Also
+    --------
+    cllr : the metric.
 
     Examples
     --------

@@ -65,6 +65,16 @@ def asvspoof_det_curve(y_true, y_score, *, pos_label=None):
     thresholds : ndarray
         Increasing thresholds.
 
+    See Also
+    --------
+    DETCurveDisplay : plots it on normal-deviate axes.
+    equal_error_rate : where the two error rates meet.
+
+    References
+    ----------
+    .. [1] A. Martin, G. Doddington, T. Kamm, M. Ordowski and M. Przybocki, "The DET curve in
+       assessment of detection task performance," Eurospeech 1997.
+
     Examples
     --------
     >>> from skdeepfake.metrics import asvspoof_det_curve
@@ -105,6 +115,10 @@ def det_curve_asvspoof(y_true, y_score, *, pos_label=None):
     Returns
     -------
     fnr, fpr, thresholds : ndarray
+    See Also
+    --------
+    asvspoof_det_curve : the same curve.
+
     """
     warnings.warn(
         "det_curve_asvspoof is deprecated and will be removed in 0.3; use asvspoof_det_curve, "
@@ -142,6 +156,18 @@ def equal_error_rate(y_true, y_score, *, pos_label=None):
         The equal error rate, in [0, 1].
     threshold : float
         Flag clips scoring above it as spoofed to operate at the EER.
+
+    See Also
+    --------
+    min_dcf : the ASVspoof 5 cost.
+    asvspoof_det_curve : the error rates at every threshold.
+    make_eer_scorer : for cross-validation and grid search.
+
+    References
+    ----------
+    .. [1] M. Todisco, X. Wang, V. Vestman, Md. Sahidullah, H. Delgado, A. Nautsch, J. Yamagishi,
+       N. Evans, T. Kinnunen and K. A. Lee, "ASVspoof 2019: Future horizons in spoofed and fake
+       audio detection," Interspeech 2019.
 
     Examples
     --------
@@ -202,6 +228,17 @@ def min_dcf(y_true, y_score, *, pos_label=None, p_spoof=0.05, c_miss=1.0, c_fa=1
     -------
     float
 
+    See Also
+    --------
+    equal_error_rate : the threshold-free error rate.
+    cllr : the cost of the scores as likelihood ratios.
+
+    References
+    ----------
+    .. [1] X. Wang, H. Delgado, H. Tak, J.-w. Jung, H.-j. Shim, M. Todisco, I. Kukanov, X. Liu, Md.
+       Sahidullah, T. Kinnunen, N. Evans, K. A. Lee and J. Yamagishi, "ASVspoof 5: Crowdsourced
+       speech data, deepfakes, and adversarial attacks at scale," ASVspoof 2024 Workshop.
+
     Examples
     --------
     >>> from skdeepfake.metrics import min_dcf
@@ -259,6 +296,16 @@ def cllr(y_true, y_score, *, pos_label=None, scores="probability", eps=1e-12):
     -------
     float
 
+    See Also
+    --------
+    min_cllr : the part of it calibration cannot remove.
+    skdeepfake.calibration.AbstainingDetector : scores calibrated to likelihood ratios.
+
+    References
+    ----------
+    .. [1] N. Brümmer and J. du Preez, "Application-independent evaluation of speaker detection,"
+       Computer Speech & Language 20(2-3), 230-275, 2006.
+
     Examples
     --------
     >>> from skdeepfake.metrics import cllr
@@ -308,6 +355,15 @@ def min_cllr(y_true, y_score, *, pos_label=None):
     -------
     float
         Between 0 (the classes are separated) and 1 (no discrimination).
+
+    See Also
+    --------
+    cllr : the cost of the scores as given.
+
+    References
+    ----------
+    .. [1] N. Brümmer and J. du Preez, "Application-independent evaluation of speaker detection,"
+       Computer Speech & Language 20(2-3), 230-275, 2006.
 
     Examples
     --------

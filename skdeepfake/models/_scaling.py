@@ -24,6 +24,11 @@ class PerFrequencyScaler(TransformerMixin, BaseEstimator):
     mean_ : ndarray of shape (bands, 1, channels)
     scale_ : ndarray of shape (bands, 1, channels)
 
+    See Also
+    --------
+    LCNNClassifier : scales its inputs with it.
+    sklearn.preprocessing.StandardScaler : the same for a table.
+
     Examples
     --------
     >>> import numpy as np

@@ -180,12 +180,23 @@ class CustomCNNClassifier(KerasDetector):
     feature_encoder_ : PerFrequencyScaler
         The fitted per-band standardiser.
 
+    See Also
+    --------
+    skdeepfake.MelSpectrogram : the study's input for this network.
+    DNNClassifier : the study's other network.
+    LCNNClassifier : the ASVspoof 2021 baseline network.
+
     Notes
     -----
     X is ``(n, n_mels, n_frames)`` from :class:`~skdeepfake.MelSpectrogram`,
     or ``(n, height, width, channels)``. Both height and width must be at
     least :func:`min_input_size` (46 for the default four blocks); 2-second
     16 kHz clips give 128 x 63.
+
+    References
+    ----------
+    .. [1] Audio Deepfake Detection using Deep Neural Network and Custom Convolutional Neural
+       Networks (the study skdeepfake grew out of).
 
     Examples
     --------

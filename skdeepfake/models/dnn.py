@@ -72,6 +72,11 @@ class DNNClassifier(KerasDetector):
     skdeepfake.HandcraftedFeatures : The study's inputs for this network.
     skdeepfake.pipelines.make_dnn_pipeline : Audio-to-prediction pipeline.
 
+    References
+    ----------
+    .. [1] Audio Deepfake Detection using Deep Neural Network and Custom Convolutional Neural
+       Networks (the study skdeepfake grew out of).
+
     Examples
     --------
     >>> import numpy as np

@@ -85,6 +85,12 @@ class GMMClassifier(BinaryDetectorMixin, ClassifierMixin, BaseEstimator):
     n_features_in_ : int
         Features per frame.
 
+    See Also
+    --------
+    skdeepfake.LFCC : the LFCC-GMM baseline's front-end.
+    skdeepfake.CQCC : the CQCC-GMM baseline's front-end.
+    BonaFideOneClass : a model of bona fide speech alone.
+
     Notes
     -----
     X is ``(n_recordings, n_features, n_frames)``, the frame output of

@@ -117,6 +117,12 @@ class LCNNClassifier(KerasDetector):
     feature_encoder_ : PerFrequencyScaler
         The fitted per-row standardiser.
 
+    See Also
+    --------
+    skdeepfake.LFCC : the front-end of the LFCC-LCNN baseline.
+    CustomCNNClassifier : the study's CNN.
+    AASISTClassifier : an end-to-end network on the raw waveform.
+
     Notes
     -----
     X is ``(n, n_features, n_frames)``, e.g. from

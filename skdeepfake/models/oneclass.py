@@ -89,6 +89,14 @@ class BonaFideOneClass(BinaryDetectorMixin, ClassifierMixin, BaseEstimator):
     skdeepfake.calibration.AbstainingDetector : calibrate its scores and abstain.
     skdeepfake.models.GMMClassifier : the two-class GMM baseline.
 
+    References
+    ----------
+    .. [1] B. Schölkopf, J. C. Platt, J. Shawe-Taylor, A. J. Smola and R. C. Williamson,
+       "Estimating the support of a high-dimensional distribution," Neural Computation 13(7),
+       1443-1471, 2001.
+    .. [2] Y. Zhang, F. Jiang and Z. Duan, "One-class learning towards synthetic voice spoofing
+       detection," IEEE Signal Processing Letters 28, 937-941, 2021.
+
     Examples
     --------
     >>> import numpy as np

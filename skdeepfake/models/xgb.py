@@ -53,6 +53,15 @@ class XGBoostClassifier(BinaryDetectorMixin, ExportedState, ClassifierMixin, Bas
     feature_importances_ : ndarray of shape (``n_features_in_``,)
         XGBoost's feature importances.
 
+    See Also
+    --------
+    DNNClassifier : the study's network on the same features.
+    skdeepfake.pipelines.make_detector : the default detector is this model on LFCC statistics.
+
+    References
+    ----------
+    .. [1] T. Chen and C. Guestrin, "XGBoost: A scalable tree boosting system," KDD 2016, 785-794.
+
     Examples
     --------
     >>> import numpy as np
