@@ -107,3 +107,25 @@ def test_every_featurizer_model_and_metric_says_where_it_comes_from(module_name)
             assert "\nReferences\n----------" in doc, f"{module_name}.{name} cites no reference"
         checked += 1
     assert checked >= 6
+
+
+def test_one_docstring_sharing_mechanism():
+    """Shared docstring blocks are filled by utils._docstring.Substitution alone, and none is left unfilled."""
+    import inspect
+    import re
+    from pathlib import Path
+
+    import skdeepfake
+    from skdeepfake import models
+
+    package = Path(skdeepfake.__file__).parent
+    others = [
+        str(p.relative_to(package))
+        for p in package.rglob("*.py")
+        if "__init_subclass__" in p.read_text(encoding="utf-8")
+        and ".__doc__" in p.read_text(encoding="utf-8")
+    ]
+    assert others == [], f"docstrings rewritten outside Substitution in {others}"
+    for name in models.__all__:
+        doc = inspect.getdoc(getattr(models, name)) or ""
+        assert not re.search(r"%\(\w+\)s", doc), f"{name}: a shared block was left unfilled"

@@ -44,7 +44,6 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..base import BinaryDetectorMixin
 from ..utils._state import ExportedState
 from . import _backend
-from ._params import KERAS_FIT_PARAMETERS_DOC
 from ._tf import import_keras, quiet_stderr
 
 keras = import_keras()
@@ -69,15 +68,11 @@ class KerasDetector(BinaryDetectorMixin, ExportedState, KerasClassifier):
       standardises X and gives it the network's input shape;
     * ``_check_input_shape(shape)``: raise a ValueError for unusable X.
 
-    The network's output is the probability of ``classes_[1]``. A
-    subclass docstring's ``%(keras_fit_parameters)s`` is replaced by the
-    shared documentation of ``callbacks`` and ``metrics``.
+    The network's output is the probability of ``classes_[1]``. Subclasses
+    share the documentation of ``callbacks`` and ``metrics`` with
+    ``@Substitution(keras_fit_parameters=KERAS_FIT_PARAMETERS_DOC)``
+    (:mod:`skdeepfake.utils._docstring`, the library's one mechanism).
     """
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if cls.__doc__:
-            cls.__doc__ = cls.__doc__.replace("%(keras_fit_parameters)s", KERAS_FIT_PARAMETERS_DOC)
 
     # scikeras reads these settings as attributes. Held on the class, they
     # are fixed choices of this library rather than tunable parameters.

@@ -4,9 +4,10 @@ import numpy as np
 from sklearn.utils._param_validation import StrOptions
 
 from ..utils._bounds import SAMPLE_RATE
+from ..utils._docstring import Substitution
 from ._aasist_layers import ResidualBlock2D, SincFrontEnd, SpectroTemporalGraph
 from ._keras import keras
-from ._params import KERAS_PARAMETER_CONSTRAINTS
+from ._params import KERAS_FIT_PARAMETERS_DOC, KERAS_PARAMETER_CONSTRAINTS
 from ._sinc import TwoClassSigmoid, WaveformDetector, sinc_band_edges
 
 __all__ = ["AASISTClassifier", "AASIST_VARIANTS", "build_aasist"]
@@ -70,6 +71,7 @@ def build_aasist(input_length, variant="AASIST", sr=16000, seeds=None):
     return model
 
 
+@Substitution(keras_fit_parameters=KERAS_FIT_PARAMETERS_DOC)
 class AASISTClassifier(WaveformDetector):
     """AASIST (or AASIST-L): graph attention over spectral and temporal nodes of the raw waveform.
 

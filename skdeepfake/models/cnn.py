@@ -4,8 +4,9 @@ from numbers import Integral, Real
 
 from sklearn.utils._param_validation import Interval, validate_params
 
+from ..utils._docstring import Substitution
 from ._keras import KerasDetector, keras
-from ._params import KERAS_PARAMETER_CONSTRAINTS
+from ._params import KERAS_FIT_PARAMETERS_DOC, KERAS_PARAMETER_CONSTRAINTS
 from ._scaling import PerFrequencyScaler  # re-exported: its documented home before 0.2
 
 __all__ = ["CustomCNNClassifier", "PerFrequencyScaler", "SpecAugment", "min_input_size"]
@@ -111,6 +112,7 @@ def min_input_size(n_blocks=4, kernel_size=3, pool_size=2):
     return size
 
 
+@Substitution(keras_fit_parameters=KERAS_FIT_PARAMETERS_DOC)
 class CustomCNNClassifier(KerasDetector):
     """The study's Custom-CNN: four conv/pool blocks on log-mel spectrograms.
 

@@ -5,12 +5,14 @@ from numbers import Integral, Real
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import Interval
 
+from ..utils._docstring import Substitution
 from ._keras import KerasDetector, keras
-from ._params import KERAS_PARAMETER_CONSTRAINTS
+from ._params import KERAS_FIT_PARAMETERS_DOC, KERAS_PARAMETER_CONSTRAINTS
 
 __all__ = ["DNNClassifier"]
 
 
+@Substitution(keras_fit_parameters=KERAS_FIT_PARAMETERS_DOC)
 class DNNClassifier(KerasDetector):
     """Dense neural network on a feature matrix, as in the study.
 

@@ -4,8 +4,9 @@ from numbers import Integral, Real
 
 from sklearn.utils._param_validation import Interval
 
+from ..utils._docstring import Substitution
 from ._keras import KerasDetector, keras
-from ._params import KERAS_PARAMETER_CONSTRAINTS
+from ._params import KERAS_FIT_PARAMETERS_DOC, KERAS_PARAMETER_CONSTRAINTS
 from ._scaling import PerFrequencyScaler
 
 __all__ = ["LCNNClassifier", "MaxFeatureMap", "LCNN_LAYERS"]
@@ -62,6 +63,7 @@ class MaxFeatureMap(keras.layers.Layer):
         return (*input_shape[:-1], input_shape[-1] // 2)
 
 
+@Substitution(keras_fit_parameters=KERAS_FIT_PARAMETERS_DOC)
 class LCNNClassifier(KerasDetector):
     """Light CNN with max-feature-map activations, on frame-level features.
 

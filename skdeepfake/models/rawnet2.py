@@ -5,8 +5,9 @@ from numbers import Integral
 from sklearn.utils._param_validation import Interval
 
 from ..utils._bounds import SAMPLE_RATE
+from ..utils._docstring import Substitution
 from ._keras import keras
-from ._params import KERAS_PARAMETER_CONSTRAINTS
+from ._params import KERAS_FIT_PARAMETERS_DOC, KERAS_PARAMETER_CONSTRAINTS
 from ._sinc import SincFilterbank, TwoClassSigmoid, WaveformDetector
 
 __all__ = ["RawNet2Classifier", "RawNet2FrontEnd", "FMSResidualBlock", "build_rawnet2"]
@@ -153,6 +154,7 @@ def build_rawnet2(
     return model
 
 
+@Substitution(keras_fit_parameters=KERAS_FIT_PARAMETERS_DOC)
 class RawNet2Classifier(WaveformDetector):
     """RawNet2, the ASVspoof 2021 end-to-end baseline, on the raw waveform.
 
