@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils._param_validation import validate_params
 
-from ..io._decode import MAX_DURATION
+from ..io import MAX_DURATION
 from ._folder import CHECK_CONSTRAINTS, _bunch_from_files, load_audio_folder
 
 __all__ = ["load_for", "load_for_combined", "FOR_VERSIONS", "FOR_SPLITS"]
