@@ -17,6 +17,13 @@ from typing import NamedTuple
 __all__ = ["ModelSpec", "FrontendSpec", "MODELS", "FRONTENDS", "DEFAULT_MODEL"]
 
 
+def _build(spec, params):
+    """An instance of the row's class: the one place a registry row becomes an object."""
+    from importlib import import_module
+
+    return getattr(import_module(spec.module), spec.cls)(**params)
+
+
 class ModelSpec(NamedTuple):
     """How :func:`~skdeepfake.pipelines.make_detector` builds one model."""
 
@@ -41,6 +48,10 @@ class ModelSpec(NamedTuple):
     #: Seconds of each recording it reads by default (None: make_detector's 2 s).
     duration: object = None
 
+    def build(self, **params):
+        """The estimator, built with ``params``."""
+        return _build(self, params)
+
 
 class FrontendSpec(NamedTuple):
     """How :func:`~skdeepfake.pipelines.make_frontend` builds one named front-end."""
@@ -55,6 +66,10 @@ class FrontendSpec(NamedTuple):
     parts: tuple = ()
     #: Whether it needs the optional extra ``skdeepfake[pretrained]`` and downloaded weights.
     pretrained: bool = False
+
+    def build(self, **params):
+        """The featurizer, built with ``params`` (a union is built by make_frontend)."""
+        return _build(self, params)
 
 
 _F = "skdeepfake.features._"

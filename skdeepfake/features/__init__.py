@@ -12,6 +12,10 @@ from ._files import featurize_files
 from ._handcrafted import FEATURE_GROUPS, HandcraftedFeatures
 from ._lfcc import LFCC
 from ._mel import MelSpectrogram
+
+# Re-exported for the pipelines topic, their public home (not in __all__: one documented place).
+from ._named import frontend_grid as frontend_grid
+from ._named import make_frontend as make_frontend
 from ._pooling import pool_recording
 from ._pretrained import SpeechEncoder
 from ._subbands import LinearSubbands

@@ -58,12 +58,6 @@ def frontend_grid(names, *, sr=16000, output="stats", stats=None):
     return [make_frontend(name, sr=sr, output=output, stats=stats) for name in names]
 
 
-def _build(module, cls, **params):
-    from importlib import import_module
-
-    return getattr(import_module(module), cls)(**params)
-
-
 def _named_frontend(name, sr, output, stats):
     spec = FRONTENDS[name]
     if spec.parts:
@@ -74,7 +68,7 @@ def _named_frontend(name, sr, output, stats):
     kwargs = dict(spec.params, sr=sr, output=output)
     if stats is not None:
         kwargs["stats"] = stats
-    return _build(spec.module, spec.cls, **kwargs)
+    return spec.build(**kwargs)
 
 
 @validate_params(
@@ -119,14 +113,9 @@ def make_frontend(features, *, sr=16000, output="stats", stats=None):
         return features
     if isinstance(features, (tuple, list)):
         kwargs = {} if stats is None else {"stats": stats}
-        return _build(
-            "skdeepfake.features",
-            "HandcraftedFeatures",
-            sr=sr,
-            features=tuple(features),
-            output=output,
-            **kwargs,
-        )
+        from ._handcrafted import HandcraftedFeatures
+
+        return HandcraftedFeatures(sr=sr, features=tuple(features), output=output, **kwargs)
     if features not in FRONTENDS:
         raise ValueError(
             f"features={features!r}: unknown front-end; choose from {', '.join(FRONTENDS)}, "

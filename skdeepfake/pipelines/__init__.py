@@ -29,7 +29,7 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import has_fit_parameter
 
-from ..features._named import _build, frontend_grid, make_frontend
+from ..features import frontend_grid, make_frontend
 from ..io import AudioLoader
 from ..registry import DEFAULT_MODEL, FRONTENDS, MODELS
 from ..utils._bounds import SAMPLE_RATE, SECONDS
@@ -213,7 +213,7 @@ def make_detector(
 
         steps.append(("scaler", StandardScaler()))
     params = {**spec.defaults, **model_params}
-    final = _build(spec.module, spec.cls, **params)
+    final = spec.build(**params)
     if "sr" in final.get_params(deep=False) and "sr" not in params:
         final.set_params(sr=sr)  # a network on the waveform designs its filters for the loader's rate
     _check_rate(sr, ("model", final))
