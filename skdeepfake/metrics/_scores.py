@@ -115,10 +115,10 @@ def det_curve_asvspoof(y_true, y_score, *, pos_label=None):
     Returns
     -------
     fnr, fpr, thresholds : ndarray
+
     See Also
     --------
     asvspoof_det_curve : the same curve.
-
     """
     warnings.warn(
         "det_curve_asvspoof is deprecated and will be removed in 0.3; use asvspoof_det_curve, "
@@ -165,8 +165,8 @@ def equal_error_rate(y_true, y_score, *, pos_label=None):
 
     References
     ----------
-    .. [1] M. Todisco, X. Wang, V. Vestman, Md. Sahidullah, H. Delgado, A. Nautsch, J. Yamagishi,
-       N. Evans, T. Kinnunen and K. A. Lee, "ASVspoof 2019: Future horizons in spoofed and fake
+    .. [1] M. Todisco, X. Wang, V. Vestman, Md. Sahidullah, H. Delgado, A. Nautsch, J. Yamagishi, N.
+       Evans, T. Kinnunen and K. A. Lee, "ASVspoof 2019: Future horizons in spoofed and fake
        audio detection," Interspeech 2019.
 
     Examples
