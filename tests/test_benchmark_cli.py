@@ -521,9 +521,11 @@ def test_one_metrics_table_feeds_the_runner_and_the_command_line(speech, monkeyp
     from skdeepfake.benchmark import _results
     from skdeepfake.cli._commands import _summary_table
 
-    table = _results._metric_table()
-    table["average_precision"] = (lambda y, pred, score, pos: average_precision_score(y == pos, score), False)
-    monkeypatch.setattr(_results, "_metric_table", lambda: table)
+    monkeypatch.setitem(
+        _results._METRIC_FUNCTIONS,
+        "average_precision",
+        lambda y, pred, score, pos: average_precision_score(y == pos, score),
+    )
     monkeypatch.setattr(_results, "METRICS", [*_results.METRICS, "average_precision"])
     import skdeepfake.benchmark as benchmark
 

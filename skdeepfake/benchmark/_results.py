@@ -11,42 +11,36 @@ import json
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics import accuracy_score, balanced_accuracy_score, roc_auc_score
+
+from ..metrics import equal_error_rate, min_dcf
 
 __all__ = ["BenchmarkResults", "CrossCorpusResults", "markdown_table"]
 
 
-def _metric_table():
-    """name -> (function of (y, y_pred, p_fake, pos), whether it needs hard labels): the one list."""
-    from sklearn.metrics import accuracy_score, balanced_accuracy_score, roc_auc_score
-
-    from ..metrics import equal_error_rate, min_dcf
-
-    return {
-        "accuracy": (lambda y, pred, score, pos: accuracy_score(y, pred), True),
-        "balanced_accuracy": (lambda y, pred, score, pos: balanced_accuracy_score(y, pred), True),
-        "roc_auc": (lambda y, pred, score, pos: roc_auc_score(np.asarray(y) == pos, score), False),
-        "eer": (lambda y, pred, score, pos: equal_error_rate(y, score, pos_label=pos)[0], False),
-        "min_dcf": (lambda y, pred, score, pos: min_dcf(y, score, pos_label=pos), False),
-    }
-
-
+#: The benchmark's metrics: name -> function of (y, y_pred, p_fake, pos). The one list:
+#: :data:`METRICS`, every results table and the command line's summary follow it.
+_METRIC_FUNCTIONS = {
+    "accuracy": lambda y, pred, score, pos: accuracy_score(y, pred),
+    "balanced_accuracy": lambda y, pred, score, pos: balanced_accuracy_score(y, pred),
+    "roc_auc": lambda y, pred, score, pos: roc_auc_score(np.asarray(y) == pos, score),
+    "eer": lambda y, pred, score, pos: equal_error_rate(y, score, pos_label=pos)[0],
+    "min_dcf": lambda y, pred, score, pos: min_dcf(y, score, pos_label=pos),
+}
 #: Metrics reported per model and split by :func:`~skdeepfake.benchmark.run_benchmark`.
-METRICS = ["accuracy", "balanced_accuracy", "roc_auc", "eer", "min_dcf"]
+METRICS = list(_METRIC_FUNCTIONS)
 #: Those of :data:`METRICS` computed from scores alone (the cross-corpus table reports these).
 SCORE_METRICS = ["eer", "min_dcf"]
 
 
 def compute_metrics(y, p_fake, pos, y_pred=None, names=None):
-    """The benchmark's metrics of one model on one test set, in :data:`METRICS` order.
+    """The benchmark's metrics of one model on one test set (default: all of :data:`METRICS`).
 
-    ``names`` picks some (default: all when ``y_pred`` is given, else those
-    that need only scores). Every table, the command line's included, reads
-    its columns from here, so a metric is added in one place.
+    Every table, the command line's included, reads its columns from here,
+    so a metric is added in one place. ``y_pred`` (hard labels) is needed
+    by accuracy and balanced accuracy only.
     """
-    table = _metric_table()
-    if names is None:
-        names = [m for m in METRICS if y_pred is not None or not table[m][1]]
-    return {m: table[m][0](y, y_pred, p_fake, pos) for m in names}
+    return {m: _METRIC_FUNCTIONS[m](y, y_pred, p_fake, pos) for m in (METRICS if names is None else names)}
 
 
 def markdown_table(df, digits=4):
