@@ -81,13 +81,15 @@ def field(rule, key, path):
 
 
 def to_flac(data):
-    """Decode, mix to mono, resample to 16 kHz, bring within full scale; FLAC bytes and duration."""
+    """Decode, mix to mono, resample to 16 kHz, refuse a too-short clip, bring within full scale; FLAC bytes and duration."""
     audio, sr = sf.read(io.BytesIO(data), dtype="float64", always_2d=True)
     audio = audio.mean(axis=1)
     if audio.size == 0 or not np.isfinite(audio).all():
         raise ValueError("empty or not finite")
     if sr != SR:
         audio = soxr.resample(audio, sr, SR, quality="HQ")
+    if audio.size / SR < MIN_SECONDS:  # refused before it is encoded
+        raise ValueError(f"{audio.size / SR:.2f} s, shorter than {MIN_SECONDS} s")
     peak = np.abs(audio).max()
     if peak > 1.0:
         audio = audio / peak
@@ -110,9 +112,6 @@ def build(mirrors, out, sources):
                 flac, duration = to_flac(git(directory, "cat-file", "blob", f"{commit}:{path}"))
             except Exception as error:  # a bad file is reported with its reason, never dropped silently
                 skipped.append(f"{source['repo']}@{commit[:12]}:{path}: {error}")
-                continue
-            if duration < MIN_SECONDS:
-                skipped.append(f"{source['repo']}:{path}: {duration:.2f} s, shorter than {MIN_SECONDS} s")
                 continue
             digest = hashlib.sha256(flac).hexdigest()
             if digest in seen:
