@@ -183,7 +183,7 @@ def make_fused_detector(
     >>> fused.predict_proba(data.data[:2]).shape
     (2, 2)
     """
-    from .pipelines import _pipeline, detector_parts, make_detector
+    from .pipelines import detector_parts, make_detector, pipeline_of
 
     models = list(models)
     unknown = [m for m in models if m not in MODELS]
@@ -215,4 +215,4 @@ def make_fused_detector(
     stack = StackingClassifier(
         members, final_estimator=_fusion(random_state), cv=cv, stack_method="predict_proba", n_jobs=n_jobs
     )
-    return _pipeline([*head, ("model", stack)], detector_params.get("memory"))
+    return pipeline_of([*head, ("model", stack)], memory=detector_params.get("memory"))

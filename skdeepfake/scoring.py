@@ -22,10 +22,8 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, va
 from sklearn.utils.validation import check_is_fitted
 
 from .calibration import threshold_verdicts, verdicts
-from .features import FrameFeaturizer, pool_recording
-from .features._pooling import CHUNK_SAMPLES
-from .io import MAX_DURATION, AudioBlocks, AudioLoadError
-from .io._decode import signal_note
+from .features import CHUNK_SAMPLES, FrameFeaturizer, pool_recording
+from .io import MAX_DURATION, AudioBlocks, AudioLoadError, signal_note
 from .labels import spoof_column
 from .utils._bounds import SECONDS
 from .windows import AGGREGATES, HOP_SECONDS, WINDOW_SECONDS, WindowedClassifier

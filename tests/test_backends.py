@@ -54,13 +54,13 @@ for name in make:
         # the explanations' gradients, of the same weights on this backend
         x = tf_model.feature_encoder_.transform(data[name][:1]).astype(np.float32)
         split = _last_feature_map(tf_model.model_)
-        dx, feature, dfeature = _backend.gradients(tf_model.model_, x, split)
+        dx, feature, dfeature = _backend.network_gradients(tf_model.model_, x, split)
         out["tf_gradients"][name] = dx.ravel().tolist()
         if split is not None:
             out["tf_gradients"][name + "_map"] = dfeature.ravel().tolist()
     if name == "dnn":  # dz/dx against central differences of the log-odds, on this backend
         x = first.feature_encoder_.transform(data[name][:1]).astype(np.float64)
-        dx = _backend.gradients(first.model_, x, None)[0][0]
+        dx = _backend.network_gradients(first.model_, x, None)[0][0]
         def z(v):
             p = float(keras.ops.convert_to_numpy(first.model_(np.asarray(v, np.float32), training=False))[0, 0])
             return np.log(p) - np.log1p(-p)

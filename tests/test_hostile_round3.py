@@ -9,8 +9,13 @@ import pytest
 
 from skdeepfake.augment import GriffinLimVocoder, LPCVocoder, VocodedCopies
 from skdeepfake.cli import main
-from skdeepfake.datasets import SilentRecordingWarning, load_audio_folder, load_corpus, load_in_the_wild
-from skdeepfake.datasets._folder import files_below
+from skdeepfake.datasets import (
+    SilentRecordingWarning,
+    files_below,
+    load_audio_folder,
+    load_corpus,
+    load_in_the_wild,
+)
 from skdeepfake.explain import occlusion
 from skdeepfake.fusion import make_fused_detector
 from skdeepfake.io import load_audio

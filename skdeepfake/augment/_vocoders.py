@@ -41,8 +41,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_memory
 
-from ..io import MAX_SAMPLE_MAGNITUDE
-from ..io._decode import signal_note
+from ..io import MAX_SAMPLE_MAGNITUDE, signal_note
 from ..labels import spoof_label
 from ..utils._bounds import FRAME, SAMPLE_RATE
 from ._sampler import BaseWaveformSampler, _same_length

@@ -121,7 +121,7 @@ def _check_groups_spec(spec, root):
     """
     from pathlib import Path
 
-    from ..datasets._folder import files_below, manifest_columns
+    from ..datasets import files_below, manifest_columns
 
     if spec is None:
         return
@@ -227,7 +227,7 @@ def _audio_files(paths):
     ``unlisted`` holds ``(path, reason)`` for what cannot even be looked at
     (a name longer than the system allows, a folder that cannot be read).
     """
-    from ..datasets._folder import files_below
+    from ..datasets import files_below
 
     files, unlisted = [], []
     for path in paths:

@@ -35,8 +35,7 @@ def cmd_explain(args):
 
     from ..calibration import verdicts
     from ..explain import RelevanceDisplay, occlusion
-    from ..io import load_audio
-    from ..io._decode import signal_note
+    from ..io import load_audio, signal_note
     from ..scoring import input_rate, min_recording_duration
     from ._data import load_cli_model
     from ._outputs import write_file_atomically

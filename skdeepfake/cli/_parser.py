@@ -93,7 +93,7 @@ def _window(text):
 
 
 def _trustable(text):
-    from ..persistence._trust import check_trustable
+    from ..persistence import check_trustable
 
     try:
         check_trustable([text], what="--trust")

@@ -8,7 +8,7 @@ splits), ``attack`` (the spoofing system, ``"-"`` for bona fide) and
 
 from ._asvspoof import load_asvspoof5, load_asvspoof2019, load_asvspoof2021
 from ._corpora import load_in_the_wild, load_mlaad, load_wavefake
-from ._folder import TARGET_NAMES, load_audio_folder
+from ._folder import TARGET_NAMES, files_below, load_audio_folder, manifest_columns
 from ._for import FOR_SPLITS, FOR_VERSIONS, load_for, load_for_combined
 from ._protocol import ProtocolError
 from ._screen import SilentRecordingWarning
@@ -17,6 +17,8 @@ from ._synthetic import make_synthetic_speech
 
 __all__ = [
     "load_audio_folder",
+    "files_below",
+    "manifest_columns",
     "load_for",
     "load_for_combined",
     "make_synthetic_speech",

@@ -133,12 +133,44 @@ def _manifest(root, filenames):
     return table.reindex([str(Path(f).resolve()) for f in filenames]).reset_index(drop=True)
 
 
+@validate_params({"root": [str, os.PathLike]}, prefer_skip_nested_validation=True)
 def manifest_columns(root):
-    """The column names of ``root/manifest.csv`` (None without one), read without reading its rows.
+    """The column names of ``root/manifest.csv``, read without reading its rows.
 
-    Raises a ValueError naming the file when a column is named twice or
-    there is no ``file`` column, so that a run can refuse a bad ``--groups``
+    A run can then refuse a bad ``--groups`` (a column the manifest lacks)
     before any audio is decoded.
+
+    Parameters
+    ----------
+    root : str or pathlib.Path
+        A folder in the layout of :func:`load_audio_folder`.
+
+    Returns
+    -------
+    list of str or None
+        The header's names, stripped; None when the folder has no manifest.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, when it is not a regular file, cannot be read as
+        CSV, names a column twice, or has no ``file`` column.
+
+    See Also
+    --------
+    load_audio_folder : reads the manifest's rows with the audio.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from skdeepfake.datasets import manifest_columns
+    >>> root = tempfile.mkdtemp()
+    >>> manifest_columns(root) is None
+    True
+    >>> with open(os.path.join(root, "manifest.csv"), "w") as f:
+    ...     _ = f.write("file,speaker\\nreal/a.wav,p225\\n")
+    >>> manifest_columns(root)
+    ['file', 'speaker']
     """
     import csv
 
@@ -161,14 +193,46 @@ def manifest_columns(root):
     return header
 
 
+@validate_params({"folder": [str, os.PathLike], "unlisted": [list, None]}, prefer_skip_nested_validation=True)
 def files_below(folder, unlisted=None):
-    """Sorted entries at any depth below ``folder`` that are not folders, hidden names (``.*``) left out.
+    """Every entry at any depth below ``folder`` that is not a folder, sorted, hidden names left out.
 
-    Links that lead nowhere or in a loop, pipes and other special files are
-    listed too, so that whoever reads them reports them rather than losing
-    them. A folder that cannot be read (a path longer than the system
-    allows, no permission) is appended to ``unlisted`` as ``(path,
-    reason)``, and the rest is listed; without ``unlisted`` it raises.
+    This is how the loaders and the command line list a folder of
+    recordings. Links that lead nowhere or in a loop, pipes and other
+    special files are listed too, so that whoever reads them reports them
+    rather than losing them.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+    unlisted : list or None, default=None
+        Where a sub-folder that cannot be read (a path longer than the
+        system allows, no permission) is appended as ``(path, reason)``,
+        the rest being listed. None: such a folder raises.
+
+    Returns
+    -------
+    list of pathlib.Path
+
+    Raises
+    ------
+    OSError
+        When a folder cannot be read and ``unlisted`` is None.
+
+    See Also
+    --------
+    load_audio_folder : lists ``real/`` and ``fake/`` with it, then screens each file.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from skdeepfake.datasets import files_below
+    >>> root = tempfile.mkdtemp()
+    >>> os.makedirs(os.path.join(root, "a", "b"))
+    >>> for name in ("a/b/x.wav", "a/y.flac", "a/.hidden.wav"):
+    ...     open(os.path.join(root, name), "w").close()
+    >>> [p.relative_to(root).as_posix() for p in files_below(root)]
+    ['a/b/x.wav', 'a/y.flac']
     """
     folder = Path(folder)
     found = []

@@ -16,8 +16,7 @@ import warnings
 import numpy as np
 from joblib import Parallel, delayed
 
-from ..io import MAX_DURATION
-from ..io._decode import inspect_audio
+from ..io import MAX_DURATION, inspect_audio
 
 __all__ = ["screen_files", "screen_corpus", "warn_notes", "SilentRecordingWarning"]
 

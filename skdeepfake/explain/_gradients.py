@@ -24,7 +24,7 @@ rows: mel bands (with their centre frequencies) for the CNN on log-mel,
 cepstral coefficients for the LCNN on LFCC (a cepstral axis is not a
 frequency axis), named features for the DNN; its columns are frames, with
 their times. The gradients are computed by the Keras backend in use
-(TensorFlow, JAX or PyTorch; ``skdeepfake.models._backend``).
+(TensorFlow, JAX or PyTorch; :func:`skdeepfake.models.network_gradients`).
 """
 
 import numpy as np
@@ -127,8 +127,7 @@ def gradient_map(estimator, x, method="input_x_gradient", sr=None):
     ((128, 63), (128,))
     """
     from ..labels import spoof_column
-    from ..models import _backend
-    from ..models._keras import KerasDetector
+    from ..models import KerasDetector, network_gradients
     from ..scoring import input_rate
 
     model = estimator[-1]
@@ -153,7 +152,7 @@ def gradient_map(estimator, x, method="input_x_gradient", sr=None):
             f"{method} needs a network with a 2-D feature map (CNN, LCNN, AASIST); "
             f"{type(model).__name__} has none. Use method='input_x_gradient'."
         )
-    dx, feature, dfeature = _backend.gradients(network, net_input, split)
+    dx, feature, dfeature = network_gradients(network, net_input, split)
     # The network's sigmoid is P(classes_[1]); its log-odds are those of "fake" only when "fake"
     # sorts second. With labels such as "real"/"fake" ("fake" first) every gradient changes sign.
     if spoof_column(model.classes_) == 0:

@@ -16,7 +16,7 @@ from ._mel import MelSpectrogram
 # Re-exported for the pipelines topic, their public home (not in __all__: one documented place).
 from ._named import frontend_grid as frontend_grid
 from ._named import make_frontend as make_frontend
-from ._pooling import pool_recording
+from ._pooling import CHUNK_SAMPLES, pool_recording
 from ._pretrained import SpeechEncoder
 from ._subbands import LinearSubbands
 
@@ -30,6 +30,7 @@ __all__ = [
     "FrameFeaturizer",
     "featurize_files",
     "pool_recording",
+    "CHUNK_SAMPLES",
     "fits_only_input_length",
     "FEATURE_GROUPS",
     "STATISTICS",

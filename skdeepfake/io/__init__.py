@@ -18,7 +18,9 @@ from ._decode import (
     AudioBlocks,
     AudioLoadError,
     _load_audio,
+    inspect_audio,
     load_audio,
+    signal_note,
 )
 
 __all__ = [
@@ -26,6 +28,8 @@ __all__ = [
     "AudioLoadError",
     "AudioBlocks",
     "load_audio",
+    "inspect_audio",
+    "signal_note",
     "fix_length",
     "SAMPLE_RATE_RANGE",
     "MAX_DURATION",

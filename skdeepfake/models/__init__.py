@@ -14,6 +14,9 @@ from .xgb import XGBoostClassifier
 
 # The Keras models, from the registry: module -> class, imported on first use.
 _KERAS = {spec.module.rsplit(".", 1)[1]: [spec.cls] for spec in MODELS.values() if spec.keras}
+# Their base class, for writing a Keras detector of one's own (and for telling one apart).
+_KERAS["_keras"] = ["KerasDetector"]
+_KERAS["_backend"] = ["network_gradients"]
 
 __all__ = [
     *(c for classes in _KERAS.values() for c in classes),

@@ -18,7 +18,7 @@ from ._tf import import_keras
 
 keras = import_keras()
 
-__all__ = ["backend", "predict_function", "seeded"]
+__all__ = ["backend", "predict_function", "seeded", "network_gradients"]
 
 _COMPILED = weakref.WeakKeyDictionary()  # fitted keras.Model -> its predict function
 
@@ -128,13 +128,37 @@ def _backend_seed(seed):
         yield
 
 
-def gradients(model, x, split):
-    """Gradients of a Sequential network's log-odds, for the explanations.
+def network_gradients(model, x, split=None):
+    """Gradients of a Keras network's log-odds with respect to its input and one layer's output.
 
-    ``model``'s last layer is a sigmoid unit. Returns ``(dz/dx, A, dz/dA)``
-    where ``z`` is the log-odds of the output, ``x`` the network input and
-    ``A`` the output of layer ``split`` (``None`` for no such layer), each
-    per sample, as NumPy arrays. One branch per backend, as above.
+    The explanations (:func:`~skdeepfake.explain.gradient_map`) are built
+    from them. With :math:`z` the log-odds of the network's sigmoid output,
+    :math:`x` its input and :math:`A` the output of layer ``split``, it
+    returns :math:`\\partial z / \\partial x`, :math:`A` and
+    :math:`\\partial z / \\partial A`, each per sample, computed with the
+    active Keras backend's own differentiation (TensorFlow's
+    ``GradientTape``, ``jax.grad`` or PyTorch's autograd).
+
+    Parameters
+    ----------
+    model : keras.Sequential
+        A fitted detector's network (``model_`` of a
+        :class:`KerasDetector`), ending in one sigmoid unit.
+    x : array-like of shape (n_samples, ...)
+        The network's input (after the detector's ``feature_encoder_``).
+    split : int or None, default=None
+        Index of the layer whose output and gradient are returned too; None
+        for none.
+
+    Returns
+    -------
+    (ndarray, ndarray or None, ndarray or None)
+        ``(dz/dx, A, dz/dA)`` as NumPy arrays; the last two are None without
+        ``split``.
+
+    See Also
+    --------
+    skdeepfake.explain.gradient_map : saliency and Grad-CAM maps from them.
     """
     x = np.asarray(x, dtype=np.float32)
     return _GRADIENTS[backend()](model, x, split)

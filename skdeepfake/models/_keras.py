@@ -72,6 +72,12 @@ class KerasDetector(BinaryDetectorMixin, ExportedState, KerasClassifier):
     share the documentation of ``callbacks`` and ``metrics`` with
     ``@Substitution(keras_fit_parameters=KERAS_FIT_PARAMETERS_DOC)``
     (:mod:`skdeepfake.utils._docstring`, the library's one mechanism).
+
+    See Also
+    --------
+    scikeras.wrappers.KerasClassifier : the wrapper it builds on (scikeras 0.13).
+    DNNClassifier, CustomCNNClassifier : two of its subclasses, the study's networks.
+    network_gradients : gradients of a fitted network, for explanations.
     """
 
     # scikeras reads these settings as attributes. Held on the class, they

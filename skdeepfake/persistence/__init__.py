@@ -43,11 +43,13 @@ raises :class:`ModelFileError`.
 
 from ._checks import FORMAT_VERSION, MAX_MODEL_BYTES, ModelFileError
 from ._model_file import TRUSTED_CLASSES, is_trusted_type, load_model, save_model
+from ._trust import check_trustable
 
 __all__ = [
     "save_model",
     "load_model",
     "is_trusted_type",
+    "check_trustable",
     "TRUSTED_CLASSES",
     "ModelFileError",
     "FORMAT_VERSION",

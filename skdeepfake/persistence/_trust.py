@@ -29,6 +29,7 @@ from functools import lru_cache
 from importlib import import_module
 
 import numpy as np
+from sklearn.utils._param_validation import validate_params
 
 from ..registry import FRONTENDS, MODELS
 
@@ -141,6 +142,7 @@ def trusted_types():
     return names
 
 
+@validate_params({"names": [list, tuple], "what": [str]}, prefer_skip_nested_validation=True)
 def check_trustable(names, what="trusted"):
     """Refuse, before anything is loaded, any name a caller may not trust.
 
@@ -162,6 +164,21 @@ def check_trustable(names, what="trusted"):
         from another package; a class that acts when garbage-collected; or a
         class that is neither an estimator nor the data of one (trees,
         boosting's predictors, losses).
+
+    See Also
+    --------
+    load_model : checks its ``trusted`` names with this before opening the file.
+    is_trusted_type : the classes a model file may hold without being trusted.
+
+    Examples
+    --------
+    >>> from skdeepfake.persistence import check_trustable
+    >>> check_trustable(["sklearn.ensemble._forest.RandomForestClassifier"])
+    >>> try:
+    ...     check_trustable(["os.system"], what="--trust")
+    ... except ValueError as err:
+    ...     print(str(err)[:31])
+    --trust: 'os.system' is outside
     """
     for name in names:
         problem = _untrustable(name)

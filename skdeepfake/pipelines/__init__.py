@@ -19,7 +19,6 @@ AASIST) read the loader's waveform and have no ``features`` step.
 
 from numbers import Integral
 
-from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -33,7 +32,7 @@ from ..features import frontend_grid, make_frontend
 from ..io import AudioLoader
 from ..registry import DEFAULT_MODEL, FRONTENDS, MODELS
 from ..utils._bounds import SAMPLE_RATE, SECONDS
-from ._parts import DetectorParts, detector_parts, is_sampler
+from ._parts import DetectorParts, detector_parts, is_sampler, pipeline_of
 
 # One factory per registry row (module __getattr__ below makes those not written out here).
 __all__ = [
@@ -46,6 +45,7 @@ __all__ = [
     "detector_parts",
     "DetectorParts",
     "is_sampler",
+    "pipeline_of",
 ]
 
 
@@ -243,12 +243,12 @@ def make_detector(
         n_jobs=n_jobs,
     )
     if mode != "windows":
-        return _pipeline([("loader", loader), *steps], memory)
+        return pipeline_of([("loader", loader), *steps], memory=memory)
     from ..windows import WindowedClassifier
 
     final = steps[-1][1]
     return WindowedClassifier(
-        _pipeline(steps, memory),
+        pipeline_of(steps, memory=memory),
         window=duration,
         hop=duration / 2 if hop is None else hop,
         sr=sr,
@@ -256,15 +256,6 @@ def make_detector(
         weighting="recording" if has_fit_parameter(final, "sample_weight") else "window",
         random_state=random_state,
     )
-
-
-def _pipeline(steps, memory):
-    """scikit-learn's Pipeline, or imbalanced-learn's when a step is a sampler."""
-    if any(hasattr(step, "fit_resample") for _, step in steps):
-        from imblearn.pipeline import Pipeline as SamplingPipeline
-
-        return SamplingPipeline(steps, memory=memory)
-    return Pipeline(steps, memory=memory)
 
 
 _FACTORY_DOC = """{summary}

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import HasMethods, validate_params
 
-__all__ = ["DetectorParts", "detector_parts", "is_sampler"]
+__all__ = ["DetectorParts", "detector_parts", "is_sampler", "pipeline_of"]
 
 
 @validate_params({"step": "no_validation"}, prefer_skip_nested_validation=True)
@@ -41,6 +41,45 @@ def is_sampler(step):
     (True, False)
     """
     return hasattr(step, "fit_resample")
+
+
+@validate_params({"steps": [list], "memory": "no_validation"}, prefer_skip_nested_validation=True)
+def pipeline_of(steps, *, memory=None):
+    """scikit-learn's :class:`~sklearn.pipeline.Pipeline` of ``steps``, or imbalanced-learn's when one is a sampler.
+
+    scikit-learn's Pipeline refuses a step with ``fit_resample``;
+    imbalanced-learn's runs it in fit only (:func:`is_sampler`). Every
+    detector skdeepfake assembles is built here.
+
+    Parameters
+    ----------
+    steps : list of (str, estimator)
+    memory : str, joblib.Memory or None, default=None
+        As the Pipeline's ``memory``.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline or imblearn.pipeline.Pipeline
+
+    See Also
+    --------
+    make_detector : assembles a detector's steps and builds it here.
+
+    Examples
+    --------
+    >>> from skdeepfake.augment import Augmenter, RawBoost
+    >>> from skdeepfake.features import LFCC
+    >>> from skdeepfake.pipelines import pipeline_of
+    >>> type(pipeline_of([("features", LFCC())])).__module__
+    'sklearn.pipeline'
+    >>> type(pipeline_of([("augment", Augmenter(RawBoost())), ("features", LFCC())])).__module__
+    'imblearn.pipeline'
+    """
+    if any(is_sampler(step) for _, step in steps):
+        from imblearn.pipeline import Pipeline as SamplingPipeline
+
+        return SamplingPipeline(steps, memory=memory)
+    return Pipeline(steps, memory=memory)
 
 
 class DetectorParts(NamedTuple):

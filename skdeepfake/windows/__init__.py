@@ -16,8 +16,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ..base import BinaryDetectorMixin
-from ..io import MAX_DURATION
-from ..io._decode import _load_audio
+from ..io import MAX_DURATION, AudioBlocks
 from ..labels import spoof_column, spoof_label, spoof_scores
 from ..utils._bounds import SAMPLE_RATE, SECONDS
 from ..utils._validation import as_clip_list, check_same_length
@@ -178,7 +177,9 @@ class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
 
     def _recording(self, kind, clip):
         if kind == "paths":
-            return _load_audio(clip, self.sr, self.max_duration)[0]
+            # AudioBlocks, not load_audio: its checks without validating arguments once per file.
+            with AudioBlocks(clip, self.sr, max_duration=self.max_duration) as blocks:
+                return blocks.read_all()
         return np.asarray(clip, dtype=np.float32)
 
     def _validate_params(self):

@@ -14,7 +14,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import has_fit_parameter
 
-from ..io import _fix_length
+from ..io import fix_length
 from ..utils._bounds import MAX_SECONDS, SAMPLE_RATE
 from ..utils._validation import as_clip_list
 
@@ -170,7 +170,8 @@ def _run_front(front, windows, owners, labels, fitted, rngs):
 
 def _cut(y, bounds, n_window):
     """The windows of ``y`` as a 2-D array; a short recording is repeat-padded."""
-    windows = [_fix_length(y[s:e], n_window, "start", "repeat", None) for s, e in bounds]
+    # Only a recording shorter than a window gives a short one; fix_length validates, so only then.
+    windows = [y[s:e] if e - s == n_window else fix_length(y[s:e], n_window) for s, e in bounds]
     return np.stack(windows).astype(np.float32, copy=False)
 
 
