@@ -109,3 +109,31 @@ def test_the_displays_module_moved_with_a_deprecation():
     assert proc.returncode != 0
     assert "skdeepfake.displays is deprecated" in proc.stderr
     from skdeepfake.metrics import DETCurveDisplay  # the new home  # noqa: F401
+
+
+def test_topics_import_each_others_public_names_only():
+    """A module reaches into another topic's private module or name nowhere (utils and _version are shared)."""
+    import ast
+    from pathlib import Path
+
+    import skdeepfake
+
+    package = Path(skdeepfake.__file__).parent
+    shared = {"utils", "_version"}
+    reaching = []
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(package).with_suffix("").parts
+        topic = parts[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or node.level == 0:
+                continue
+            # The imported module as a path inside the package (a package's __init__ counts as a part).
+            target = list(parts[: len(parts) - node.level]) + (node.module.split(".") if node.module else [])
+            if not target or target[0] == topic or target[0] in shared:
+                continue
+            names = [a.name for a in node.names]
+            private_module = any(p.startswith("_") for p in target[1:])
+            private_name = [n for n in names if n.startswith("_") and n != "__version__"]
+            if private_module or private_name:
+                reaching.append(f"{path.relative_to(package)}:{node.lineno}: {'.'.join(target)} {names}")
+    assert not reaching, "imports of another topic's private module or name:\n" + "\n".join(reaching)
