@@ -179,3 +179,77 @@ def test_scores_that_point_the_wrong_way_out_of_fold_are_no_evidence():
     assert np.corrcoef(oof[:, 1], y)[0, 1] < 0
     assert detector.calibration_ == (0.0, 0.0)
     assert (detector.verdict(X).label == "uncertain").all()
+
+
+def test_balance_by_groups_weighs_each_source_the_same_within_its_class():
+    """Transcribes the weighting: a 60-clip source of real speech counts as much as a 5-clip one."""
+    from skdeepfake.calibration._domain import balanced_weights
+
+    is_fake = np.r_[np.zeros(65, bool), np.ones(30, bool)]
+    groups = np.r_[["big"] * 60, ["small"] * 5, ["f1"] * 10, ["f2"] * 20]
+    w = balanced_weights(is_fake, groups)
+    sums = {g: w[groups == g].sum() for g in ("big", "small", "f1", "f2")}
+    assert sums["big"] == pytest.approx(sums["small"]), sums
+    assert sums["f1"] == pytest.approx(sums["f2"]), sums
+    assert sums["big"] + sums["small"] == pytest.approx(sums["f1"] + sums["f2"]), sums
+    assert w.sum() == pytest.approx(len(w))
+
+    # The calibration is the weighted logistic regression of the out-of-fold log-odds.
+    X, y = _blobs(n=60, seed=4)
+    g = np.r_[np.repeat(["a", "b", "c"], [40, 10, 10]), np.repeat(["d", "e"], [50, 10])]
+    detector = AbstainingDetector(LogisticRegression(), balance="groups").fit(X, y, groups=g)
+    s = log_odds(
+        cross_val_predict(
+            LogisticRegression(), X, y, cv=LeaveOneGroupOut(), groups=g, method="predict_proba"
+        )[:, 1]
+    )
+    reference = LogisticRegression(C=1e4).fit(s[:, None], y, sample_weight=balanced_weights(y == 1, g))
+    assert detector.calibration_ == pytest.approx((reference.coef_[0, 0], reference.intercept_[0]), rel=1e-6)
+    with pytest.raises(ValueError, match="balance='groups'.*needs groups"):
+        AbstainingDetector(LogisticRegression(), balance="groups").fit(X, y)
+
+
+def test_a_domain_transformer_decides_what_out_of_domain_means():
+    """The one-class model sees the domain transformer's rows only, out of fold as in fit."""
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+    from skdeepfake.calibration._domain import gaussian, mahalanobis
+
+    X, y = _blobs(n=60, seed=1)
+    first_two = FunctionTransformer(lambda A: A[:, :2])
+    detector = AbstainingDetector(LogisticRegression(), domain=first_two).fit(X, y)
+    far_in_ignored = np.array([[0.5, 0.5, 40.0, 40.0]])
+    far_in_domain = np.array([[40.0, 40.0, 0.5, 0.5]])
+    assert detector.distance(far_in_ignored)[0] < detector.ood_threshold_
+    assert detector.distance(far_in_domain)[0] > detector.ood_threshold_
+    assert detector.verdict(far_in_domain).reason[0].startswith("out of domain")
+
+    # A domain transformer that learns from its rows is fitted on each fold's training rows.
+    fitted = AbstainingDetector(LogisticRegression(), cv=3, domain=StandardScaler(), random_state=2).fit(X, y)
+    folds = StratifiedKFold(3, shuffle=True, random_state=2).split(X, y)
+    expected = np.empty(len(y))
+    for train, test in folds:
+        scaler = StandardScaler().fit(X[train])
+        expected[test] = mahalanobis(scaler.transform(X[test]), gaussian(scaler.transform(X[train])))
+    np.testing.assert_allclose(fitted.oof_distance_, expected, rtol=1e-10)
+
+
+def test_a_frozen_detector_is_calibrated_and_kept_as_it_was():
+    """A classifier fitted elsewhere (FrozenEstimator): only the calibration and the domain are learnt."""
+    from sklearn.frozen import FrozenEstimator
+
+    X, y = _blobs(n=60, seed=2)
+    other = np.r_[0:30, 60:90]  # the data it was fitted on; the rest calibrates it
+    rest = np.setdiff1d(np.arange(len(y)), other)
+    elsewhere = LogisticRegression(C=0.01).fit(X[other], y[other])
+    coef = elsewhere.coef_.copy()
+    detector = AbstainingDetector(FrozenEstimator(elsewhere), cv=4).fit(X[rest], y[rest])
+    np.testing.assert_array_equal(elsewhere.coef_, coef)
+    # Every out-of-fold score is the frozen classifier's own score.
+    s = log_odds(elsewhere.predict_proba(X[rest])[:, 1])
+    a, b = detector.calibration_
+    assert a > 0
+    np.testing.assert_allclose(detector.oof_llr_, a * s + b, rtol=1e-10)
+    np.testing.assert_allclose(
+        detector.llr(X), a * log_odds(elsewhere.predict_proba(X)[:, 1]) + b, rtol=1e-10
+    )

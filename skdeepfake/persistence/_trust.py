@@ -75,6 +75,7 @@ TRUSTED_CLASSES = {
     ("skdeepfake.windows", "WindowedClassifier"): "whole-recording detectors in windows",
     ("skdeepfake.fusion", "LogOdds"): "the members' log-odds in a fused detector",
     ("skdeepfake.calibration", "AbstainingDetector"): "calibrated detectors that can say uncertain",
+    ("sklearn.frozen", "FrozenEstimator"): "a network fitted elsewhere, calibrated as it is",
     ("skdeepfake.augment._sampler", "Augmenter"): "augmentation in fit (its chain is stored as data)",
     ("skdeepfake.augment._vocoders", "VocodedCopies"): "vocoded copies of bona fide recordings in fit",
     ("skdeepfake.augment._vocoders", "GriffinLimVocoder"): "a vocoder of VocodedCopies",

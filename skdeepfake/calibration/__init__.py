@@ -55,15 +55,16 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
-from sklearn.covariance import LedoitWolf
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, StratifiedKFold, cross_val_predict
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import HasMethods, Interval, validate_params
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .base import BinaryDetectorMixin
-from .labels import log_odds, proba_columns, spoof_column, spoof_scores
+from ..base import BinaryDetectorMixin
+from ..features import fits_only_input_length
+from ..labels import log_odds, proba_columns, spoof_column, spoof_scores
+from ._domain import balanced_weights, calibrate, gaussian, mahalanobis, sigmoid
+from ._verdicts import threshold_verdicts, verdicts
 
 __all__ = ["AbstainingDetector", "verdicts", "threshold_verdicts", "VERDICTS", "MAX_GROUP_FOLDS"]
 
@@ -87,21 +88,6 @@ def _splitter(cv, groups, random_state):
     return LeaveOneGroupOut() if n_groups <= MAX_GROUP_FOLDS else GroupKFold(MAX_GROUP_FOLDS)
 
 
-def _gaussian(X):
-    """A one-class Gaussian model of feature rows: means and scales, then Ledoit-Wolf on the standardised rows."""
-    mean, scale = X.mean(axis=0), X.std(axis=0)
-    scale[scale == 0] = 1.0
-    cov = LedoitWolf().fit((X - mean) / scale)
-    return mean, scale, cov.location_, cov.precision_
-
-
-def _mahalanobis(X, domain):
-    """Each row's Mahalanobis distance to a :func:`_gaussian` model."""
-    mean, scale, location, precision = domain
-    Z = (X - mean) / scale - location
-    return np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", Z, precision, Z), 0.0))
-
-
 class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     """Calibrate a detector's score to a log-likelihood ratio and abstain where it cannot know.
 
@@ -111,7 +97,10 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
     ----------
     estimator : classifier with ``predict_proba``
         Fitted on feature rows (e.g. :class:`~skdeepfake.models.XGBoostClassifier`
-        after LFCC statistics).
+        after LFCC statistics). A classifier fitted elsewhere and wrapped in
+        :class:`sklearn.frozen.FrozenEstimator` is kept as it is: only its
+        calibration and domain are fitted (the shipped detector is AASIST-L
+        so).
     cv : int, default=5
         Stratified folds of the out-of-fold scores the calibration and the
         domain threshold are fitted on. When ``fit`` gets ``groups``, the
@@ -128,6 +117,16 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         Recordings farther from the training data than this quantile of the
         held-out training recordings' distances are ``"uncertain"``: out of
         the detector's domain. 1.0 switches the check off.
+    domain : transformer or None, default=None
+        Computes, from ``X``, the rows of the one-class domain model (e.g.
+        :class:`~skdeepfake.features.LFCC` statistics of waveform rows).
+        None: ``X`` itself, which suits feature rows of a few hundred
+        columns, not waveforms.
+    balance : {"classes", "groups"}, default="classes"
+        How the calibration weighs the training recordings: both classes
+        the same; with ``"groups"``, also each group (source) the same
+        within its class, so that a few large sources do not decide what a
+        score is worth. ``"groups"`` needs ``groups`` in ``fit``.
     random_state : int, RandomState instance or None, default=0
         Seeds the stratified folds.
 
@@ -147,8 +146,11 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
     oof_distance_ : ndarray of shape (n_samples,)
         Each training recording's distance to the others, out of fold.
     domain_ : tuple of ndarray
-        The one-class model of the training rows: feature means and scales,
-        and the location and precision of the standardised rows.
+        The one-class model of the training rows (of ``domain``'s rows when
+        given): feature means and scales, and the location and precision of
+        the standardised rows.
+    domain_transformer_ : transformer or None
+        ``domain`` fitted on all the data.
     n_features_in_ : int
 
     See Also
@@ -179,15 +181,30 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         "prior": [Interval(Real, 0, 1, closed="neither")],
         "band": [Interval(Real, 0, 100, closed="both")],
         "ood_quantile": [Interval(Real, 0.5, 1, closed="both")],
+        "domain": [HasMethods(["fit", "transform"]), None],
+        "balance": [StrOptions({"classes", "groups"})],
         "random_state": ["random_state"],
     }
 
-    def __init__(self, estimator, *, cv=5, prior=0.5, band=1.0, ood_quantile=0.99, random_state=0):
+    def __init__(
+        self,
+        estimator,
+        *,
+        cv=5,
+        prior=0.5,
+        band=1.0,
+        ood_quantile=0.99,
+        domain=None,
+        balance="classes",
+        random_state=0,
+    ):
         self.estimator = estimator
         self.cv = cv
         self.prior = prior
         self.band = band
         self.ood_quantile = ood_quantile
+        self.domain = domain
+        self.balance = balance
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -216,6 +233,8 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
             groups = np.asarray(groups)
             if len(groups) != len(y):
                 raise ValueError(f"groups has {len(groups)} entries for {len(y)} samples.")
+        elif self.balance == "groups":
+            raise ValueError("balance='groups' weighs each group the same: fit needs groups.")
         n_min = int(min(is_fake.sum(), (~is_fake).sum()))
         cv = min(self.cv, n_min) if groups is None else self.cv
         if cv < 2:
@@ -224,18 +243,37 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         folds = list(splitter.split(X, y, groups))
         oof = cross_val_predict(clone(self.estimator), X, y, cv=folds, method="predict_proba")[:, column]
         s = log_odds(oof)
-        self.calibration_ = _calibrate(s, is_fake)
+        weights = balanced_weights(is_fake, groups if self.balance == "groups" else None)
+        self.calibration_ = calibrate(s, is_fake, weights)
         self.oof_llr_ = self._llr_of(s)
-        distance = np.empty(len(y))
-        for train, test in folds:
-            distance[test] = _mahalanobis(X[test], _gaussian(X[train]))
-        self.oof_distance_ = distance
+        self.oof_distance_ = self._held_out_distances(X, y, folds)
         self.ood_threshold_ = float(
-            np.inf if self.ood_quantile >= 1 else np.quantile(distance, self.ood_quantile)
+            np.inf if self.ood_quantile >= 1 else np.quantile(self.oof_distance_, self.ood_quantile)
         )
         self.estimator_ = clone(self.estimator).fit(X, y)
-        self.domain_ = _gaussian(X)  # plain arrays, so that a model file holds data only
+        self.domain_transformer_ = None if self.domain is None else clone(self.domain).fit(X, y)
+        D = X if self.domain is None else self.domain_transformer_.transform(X)
+        self.domain_ = gaussian(np.asarray(D, dtype=np.float64))  # plain arrays: a model file holds data only
         return self
+
+    def _held_out_distances(self, X, y, folds):
+        """Each row's distance to the domain model of the other folds' rows."""
+        distance = np.empty(len(y))
+        if self.domain is None:
+            rows = X
+        elif fits_only_input_length(self.domain):  # the same rows whichever fold it is fitted on
+            rows = np.asarray(clone(self.domain).fit(X[:1]).transform(X), dtype=np.float64)
+        else:
+            rows = None
+        for train, test in folds:
+            if rows is None:
+                fitted = clone(self.domain).fit(X[train], y[train])
+                inside, outside = fitted.transform(X[train]), fitted.transform(X[test])
+                domain = gaussian(np.asarray(inside, dtype=np.float64))
+                distance[test] = mahalanobis(np.asarray(outside, dtype=np.float64), domain)
+            else:
+                distance[test] = mahalanobis(rows[test], gaussian(rows[train]))
+        return distance
 
     def _llr_of(self, s):
         a, b = self.calibration_
@@ -243,7 +281,7 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
 
     def _posterior(self, llr):
         """P(fake | x) at ``prior``: the LLR plus the prior's log-odds, through the logistic."""
-        return _sigmoid(llr + log_odds(np.array([self.prior]))[0])
+        return sigmoid(llr + log_odds(np.array([self.prior]))[0])
 
     def _features(self, X):
         check_is_fitted(self)
@@ -302,7 +340,10 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         -------
         ndarray of shape (n_samples,)
         """
-        return _mahalanobis(self._features(X), self.domain_)
+        X = self._features(X)
+        if self.domain_transformer_ is not None:
+            X = np.asarray(self.domain_transformer_.transform(X), dtype=np.float64)
+        return mahalanobis(X, self.domain_)
 
     def verdict(self, X):
         """Each row's label, ``"real"``, ``"fake"`` or ``"uncertain"``, with the reason.
@@ -333,109 +374,3 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
                 label[i] = "uncertain"
                 reason[i] = f"weak evidence: LLR {llr[i]:+.2f} within +-{self.band:g}"
         return Bunch(p_fake=p_fake, llr=llr, distance=distance, label=label, reason=reason)
-
-
-def _calibrate(s, is_fake):
-    """``(a, b)`` of LLR = a * s + b by balanced logistic regression, with ``a >= 0``.
-
-    A negative slope would mean that the out-of-fold scores point the wrong
-    way (held-out sources scored worse than chance, as happens when a
-    detector has learned its corpora rather than the artefact); flipping
-    them would be trusting the mistake. The evidence is then taken as none:
-    ``a = 0``, and ``b`` the balanced log-odds, 0.
-    """
-    calibrator = LogisticRegression(C=1e4, class_weight="balanced").fit(s[:, None], is_fake)
-    a, b = float(calibrator.coef_[0, 0]), float(calibrator.intercept_[0])
-    if a <= 0:
-        return 0.0, 0.0
-    return a, b
-
-
-def _sigmoid(z):
-    return 0.5 * (1 + np.tanh(0.5 * z))  # no overflow for large |z|
-
-
-@validate_params(
-    {
-        "model": [HasMethods(["predict_proba"])],
-        "X": "no_validation",
-        "threshold": [Interval(Real, 0, 1, closed="both"), None],
-    },
-    prefer_skip_nested_validation=True,
-)
-def verdicts(model, X, threshold=None):
-    """Each recording's label (``"real"``, ``"fake"`` or ``"uncertain"``) and reason, from any fitted detector.
-
-    A detector ending in an :class:`AbstainingDetector` (a pipeline's last
-    step, or the detector itself) gives its own verdicts; any other is
-    labelled by ``threshold`` on P(fake) and never abstains.
-
-    Parameters
-    ----------
-    model : fitted detector
-    X : its input (file paths, waveforms or feature rows)
-    threshold : float or None, default=None
-        Label as fake when P(fake) >= threshold (0.5 when None). Given
-        explicitly, it replaces an abstaining detector's own decision
-        between real and fake; the detector still abstains.
-
-    Returns
-    -------
-    Bunch
-        ``p_fake``, ``label`` and ``reason``, arrays of shape (n_samples,).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn.linear_model import LogisticRegression
-    >>> from skdeepfake.calibration import verdicts
-    >>> X, y = np.array([[0.0], [1.0], [0.2], [0.8]]), np.array([0, 1, 0, 1])
-    >>> verdicts(LogisticRegression().fit(X, y), X).label.tolist()
-    ['real', 'fake', 'real', 'fake']
-    """
-    last, head = _last_step(model)
-    if isinstance(last, AbstainingDetector):
-        Xt = X if head is None else head.transform(X)
-        found = last.verdict(Xt)
-        if threshold is not None:
-            decided = found.label != "uncertain"
-            found.label[decided] = np.where(found.p_fake[decided] >= threshold, "fake", "real")
-        return Bunch(p_fake=found.p_fake, label=found.label, reason=found.reason)
-    return threshold_verdicts(spoof_scores(model, X)[0], threshold)
-
-
-@validate_params(
-    {"p_fake": ["array-like"], "threshold": [Interval(Real, 0, 1, closed="both"), None]},
-    prefer_skip_nested_validation=True,
-)
-def threshold_verdicts(p_fake, threshold=None):
-    """Verdicts of scores that cannot abstain: "fake" at P(fake) >= threshold (0.5 when None), else "real".
-
-    Parameters
-    ----------
-    p_fake : array-like of shape (n_samples,)
-    threshold : float or None, default=None
-
-    Returns
-    -------
-    Bunch
-        ``p_fake``, ``label`` and ``reason`` (all None), as :func:`verdicts`.
-
-    Examples
-    --------
-    >>> from skdeepfake.calibration import threshold_verdicts
-    >>> threshold_verdicts([0.2, 0.7], threshold=0.6).label.tolist()
-    ['real', 'fake']
-    """
-    p_fake = np.asarray(p_fake, dtype=np.float64)
-    cut = 0.5 if threshold is None else threshold
-    label = np.where(p_fake >= cut, "fake", "real").astype(object)
-    return Bunch(p_fake=p_fake, label=label, reason=np.full(len(p_fake), None, dtype=object))
-
-
-def _last_step(model):
-    """(final estimator, the steps before it as a pipeline or None)."""
-    steps = getattr(model, "steps", None)
-    if steps:
-        return steps[-1][1], model[:-1]
-    return model, None

@@ -1,0 +1,98 @@
+"""Each recording's verdict, "real", "fake" or "uncertain", from any fitted detector."""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.utils import Bunch
+from sklearn.utils._param_validation import HasMethods, Interval, validate_params
+
+from ..labels import spoof_scores
+
+__all__ = ["verdicts", "threshold_verdicts"]
+
+
+@validate_params(
+    {
+        "model": [HasMethods(["predict_proba"])],
+        "X": "no_validation",
+        "threshold": [Interval(Real, 0, 1, closed="both"), None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def verdicts(model, X, threshold=None):
+    """Each recording's label (``"real"``, ``"fake"`` or ``"uncertain"``) and reason, from any fitted detector.
+
+    A detector ending in an :class:`AbstainingDetector` (a pipeline's last
+    step, or the detector itself; any estimator with a ``verdict`` method)
+    gives its own verdicts; any other is
+    labelled by ``threshold`` on P(fake) and never abstains.
+
+    Parameters
+    ----------
+    model : fitted detector
+    X : its input (file paths, waveforms or feature rows)
+    threshold : float or None, default=None
+        Label as fake when P(fake) >= threshold (0.5 when None). Given
+        explicitly, it replaces an abstaining detector's own decision
+        between real and fake; the detector still abstains.
+
+    Returns
+    -------
+    Bunch
+        ``p_fake``, ``label`` and ``reason``, arrays of shape (n_samples,).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skdeepfake.calibration import verdicts
+    >>> X, y = np.array([[0.0], [1.0], [0.2], [0.8]]), np.array([0, 1, 0, 1])
+    >>> verdicts(LogisticRegression().fit(X, y), X).label.tolist()
+    ['real', 'fake', 'real', 'fake']
+    """
+    last, head = _last_step(model)
+    if callable(getattr(last, "verdict", None)):
+        Xt = X if head is None else head.transform(X)
+        found = last.verdict(Xt)
+        if threshold is not None:
+            decided = found.label != "uncertain"
+            found.label[decided] = np.where(found.p_fake[decided] >= threshold, "fake", "real")
+        return Bunch(p_fake=found.p_fake, label=found.label, reason=found.reason)
+    return threshold_verdicts(spoof_scores(model, X)[0], threshold)
+
+
+@validate_params(
+    {"p_fake": ["array-like"], "threshold": [Interval(Real, 0, 1, closed="both"), None]},
+    prefer_skip_nested_validation=True,
+)
+def threshold_verdicts(p_fake, threshold=None):
+    """Verdicts of scores that cannot abstain: "fake" at P(fake) >= threshold (0.5 when None), else "real".
+
+    Parameters
+    ----------
+    p_fake : array-like of shape (n_samples,)
+    threshold : float or None, default=None
+
+    Returns
+    -------
+    Bunch
+        ``p_fake``, ``label`` and ``reason`` (all None), as :func:`verdicts`.
+
+    Examples
+    --------
+    >>> from skdeepfake.calibration import threshold_verdicts
+    >>> threshold_verdicts([0.2, 0.7], threshold=0.6).label.tolist()
+    ['real', 'fake']
+    """
+    p_fake = np.asarray(p_fake, dtype=np.float64)
+    cut = 0.5 if threshold is None else threshold
+    label = np.where(p_fake >= cut, "fake", "real").astype(object)
+    return Bunch(p_fake=p_fake, label=label, reason=np.full(len(p_fake), None, dtype=object))
+
+
+def _last_step(model):
+    """(final estimator, the steps before it as a pipeline or None)."""
+    steps = getattr(model, "steps", None)
+    if steps:
+        return steps[-1][1], model[:-1]
+    return model, None
