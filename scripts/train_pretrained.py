@@ -1,41 +1,60 @@
-"""Fit the pretrained detector on the shared real corpora and write it into the package.
+"""Fit the default detector's calibration and domain on the development corpus and write it into the package.
 
-    python scripts/train_pretrained.py [--data ../shared/data]
+    python scripts/train_pretrained.py --corpus ../shared/data/dev-corpus
 
-Fits :func:`skdeepfake.pretrained.detector_pipeline` on every clip of
-``dev-speech`` and ``vocoder-samples`` and saves it to
-``skdeepfake/pretrained/detector.skdf``; prints the clip counts and the
-file's size and SHA-256, which ``MODEL_CARD.md`` quotes (a test checks that
-it does). Its leave-one-corpus-out figures come from
-``benchmarks/bench_generalisation.py`` (the XGBoost default's row).
+``--corpus`` is the folder ``scripts/build_dev_corpus.py`` builds from
+``benchmarks/corpus/`` (its manifest's ``corpus`` column names each clip's
+source). :func:`skdeepfake.pretrained.detector_pipeline` is the published
+AASIST-L network held fixed inside an
+:class:`~skdeepfake.calibration.AbstainingDetector`; what is fitted here is
+its calibration, leaving each source out (``groups``) with every source and
+class weighed the same, and its out-of-domain model. Band-limited clips
+(:func:`skdeepfake.pretrained.band_limited`: nothing above 4 kHz) are left
+out of both, so that such recordings lie out of its domain: the network calls
+real ones fake. The counts and the file's size and SHA-256, which
+``MODEL_CARD.md`` quotes (a test checks that it does), are printed. The card's
+figures come from ``benchmarks/bench_abstention.py`` on the same corpus.
 """
 
 import argparse
 import hashlib
+import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "benchmarks"))
-
-from _common import dev_corpora  # noqa: E402
-
-from skdeepfake.persistence import save_model  # noqa: E402
-from skdeepfake.pretrained import MODEL_FILE, detector_pipeline  # noqa: E402
 
 
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
+    parser.add_argument("--corpus", type=Path, default=HERE.parent.parent / "shared" / "data" / "dev-corpus")
     args = parser.parse_args()
-    files, y, corpora = dev_corpora(args.data)
+    os.environ["SKDF_DEV_CORPUS"] = str(args.corpus)
+
+    from _common import dev_corpora
+
+    from skdeepfake.persistence import save_model
+    from skdeepfake.pretrained import MODEL_FILE, band_limited, detector_pipeline
+
+    files, y, corpora = dev_corpora()
+    detector = detector_pipeline()
+    waveforms = detector[0].fit_transform(files)
+    narrow = band_limited(waveforms, sr=detector[0].sr)
     print(
-        f"{len(y)} clips ({int(y.sum())} fake, {int(len(y) - y.sum())} real) from {len(set(corpora))} corpora"
+        f"{len(y)} clips ({int(y.sum())} fake, {int(len(y) - y.sum())} real) from {len(set(corpora))} "
+        f"sources; {int(narrow.sum())} band-limited left out: {dict(Counter(corpora[narrow]))}"
     )
-    # Calibrated leaving whole corpora out: what its scores are worth on a corpus it has not seen.
-    detector = detector_pipeline().fit(files, y, model__groups=corpora)
+    keep = ~narrow
+    # Calibrated leaving whole sources out: what its scores are worth on a source it has not seen.
+    detector[-1].fit(waveforms[keep], y[keep], groups=corpora[keep])
+    a, b = detector[-1].calibration_
+    print(
+        f"calibration: LLR = {a:.3f} x log-odds {b:+.3f}; out of domain beyond {detector[-1].ood_threshold_:.1f}"
+    )
     save_model(detector, MODEL_FILE)
     digest = hashlib.sha256(MODEL_FILE.read_bytes()).hexdigest()
     print(f"{MODEL_FILE}: {MODEL_FILE.stat().st_size:,} bytes, sha256 {digest}")

@@ -495,15 +495,15 @@ def test_cli_whole_recording_train_benchmark_and_predict(tmp_path, capsys):
 
 
 def test_cli_train_default_is_the_pooled_lfcc_xgboost_detector_and_predicts(corpus, tmp_path, capsys):
-    from skdeepfake.pretrained import detector_pipeline
+    from skdeepfake.pipelines import make_detector
 
     model = tmp_path / "default.skdf"
     assert main(["train", "--data", str(corpus), "--out", str(model)]) == 0
     assert "corrupt.wav" in capsys.readouterr().err  # listed by the CLI, not warned
     loaded = load_model(model)
     assert loaded.named_steps["loader"].duration is None  # pooled over whole recordings
-    # the pretrained detector's configuration, seeded by --seed (0)
-    assert repr(loaded.named_steps["features"]) == repr(detector_pipeline().named_steps["features"])
+    # the factory's default, seeded by --seed (0)
+    assert repr(loaded.named_steps["features"]) == repr(make_detector("xgb").named_steps["features"])
     assert type(loaded.named_steps["model"]).__name__ == "XGBoostClassifier"
     assert loaded.classes_.tolist() == [0, 1]  # trained on 0/1: column 1 is P(fake)
     capsys.readouterr()

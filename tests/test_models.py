@@ -313,6 +313,7 @@ def test_importing_skdeepfake_does_not_load_tensorflow():
 
 
 def test_without_tensorflow_the_tabular_detectors_work_and_networks_name_the_extra(tmp_path):
+    """Also the shipped detectors, which are networks: predict without --model names the extra."""
     # A user who installed skdeepfake without the [tensorflow] extra: the
     # import is blocked, as if the package were absent.
     import soundfile as sf
@@ -330,7 +331,11 @@ for name in ("gmm", "linear", "xgb", "oneclass"):
     p = make_detector(name, random_state=0).fit(data.data, data.target)
     assert p.predict_proba(data.data).shape == (24, 2), name
 from skdeepfake.cli import main
-assert main(["predict", {str(clip)!r}]) == 0
+from skdeepfake.persistence import save_model
+save_model(make_detector("xgb", random_state=0).fit(data.data, data.target), {str(tmp_path / "xgb.skdf")!r})
+assert main(["predict", "--model", {str(tmp_path / "xgb.skdf")!r}, {str(clip)!r}]) == 0
+# The shipped detectors are networks: the command says what to install, in one line.
+assert main(["predict", {str(clip)!r}]) == 2
 try:
     make_detector("dnn", epochs=1).fit(data.data, data.target)
 except ImportError as error:
@@ -340,6 +345,11 @@ else:
 """
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-3000:]
+    said = [line for line in proc.stderr.splitlines() if line.startswith("skdeepfake predict: error:")]
+    assert len(said) == 1, proc.stderr
+    assert "holds a network" in said[0], said
+    assert "skdeepfake[tensorflow]" in said[0], said
+    assert "Traceback" not in proc.stderr
 
 
 class _EpochCounter(keras.callbacks.Callback):

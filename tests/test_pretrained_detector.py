@@ -56,13 +56,34 @@ def test_a_missing_file_is_named(monkeypatch, tmp_path):
         load_detector()
 
 
-def test_loading_it_imports_no_tensorflow():
+def test_its_package_and_card_import_no_tensorflow():
+    """The detector is a network (it needs TensorFlow to load), but naming and checking it does not."""
     code = (
-        "import sys; from skdeepfake.pretrained import load_detector; load_detector(); "
-        "print('tensorflow' in sys.modules)"
+        "import sys; from skdeepfake.pretrained import model_file_digest, detector_files; "
+        "model_file_digest(); detector_files(); print('tensorflow' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_it_is_aasist_l_held_fixed_and_calibrated_on_sources_weighed_alike(detector):
+    """The documented recipe: the published network unchanged, a calibration that found evidence, a domain."""
+    from sklearn.frozen import FrozenEstimator
+
+    from skdeepfake.calibration import AbstainingDetector
+    from skdeepfake.features import LFCC, LinearSubbands
+
+    model = detector[-1]
+    assert isinstance(model, AbstainingDetector) and model.balance == "groups"
+    assert isinstance(model.estimator_, FrozenEstimator)
+    parts = [type(step) for _, step in model.domain_transformer_.transformer_list]
+    assert parts == [LFCC, LinearSubbands]
+    published = load_detector("aasist-l")
+    x = np.random.default_rng(0).normal(scale=0.1, size=(2, 64600)).astype(np.float32)
+    np.testing.assert_allclose(model.estimator_.predict_proba(x), published[-1].predict_proba(x), rtol=1e-5)
+    a, b = model.calibration_
+    assert a > 0, "a calibration slope of 0 would make every verdict 'uncertain'"
+    assert np.isfinite(model.ood_threshold_)
 
 
 def test_predict_and_explain_without_a_model_use_it_and_say_so(speech, tmp_path, capsys, detector):

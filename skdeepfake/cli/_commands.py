@@ -299,6 +299,10 @@ def cmd_predict(args):
     return 0 if scored else 1
 
 
+#: The packages of the extras: a missing one is an expected failure, whose message says what to install.
+_EXTRAS = ("tensorflow", "torch", "transformers", "dask")
+
+
 def main(argv=None):
     """Entry point of the ``skdeepfake`` console script."""
     parser = build_parser()
@@ -317,6 +321,11 @@ def main(argv=None):
         say(f"skdeepfake {args.command}: interrupted")
         return 130
     except (ValueError, OSError) as err:  # expected failures: one line, no traceback
+        say(f"skdeepfake {args.command}: error: {err}")
+        return 2
+    except ImportError as err:  # an extra not installed: the message names it
+        if err.name is not None and err.name.split(".")[0] not in _EXTRAS:
+            raise
         say(f"skdeepfake {args.command}: error: {err}")
         return 2
 

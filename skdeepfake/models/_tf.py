@@ -15,9 +15,9 @@ import sys
 
 __all__ = ["import_keras", "quiet_stderr", "NETWORK_EXTRA"]
 
-#: What a user installs for the neural detectors. TensorFlow is an extra,
-#: as in scikeras (``scikeras[tensorflow]``): the tabular detectors and the
-#: shipped one do not need its 2 GB.
+#: What a user installs for the neural detectors and the shipped ones (networks
+#: too). TensorFlow is an extra, as in scikeras (``scikeras[tensorflow]``): the
+#: tabular detectors do not need its 2 GB.
 NETWORK_EXTRA = "pip install 'skdeepfake[tensorflow]'"
 
 
@@ -26,9 +26,11 @@ def _require_tensorflow():
     # network needs it, not only the TensorFlow backend.
     if importlib.util.find_spec("tensorflow") is None:
         raise ImportError(
-            "The neural detectors (DNN, CNN, LCNN and the other Keras models) need TensorFlow, "
-            f"which is not installed: {NETWORK_EXTRA}. The GMM, linear, XGBoost and one-class "
-            "detectors and the shipped detector work without it."
+            "The neural detectors (DNN, CNN, LCNN, AASIST and the other Keras models, and so the "
+            f"shipped detectors) need TensorFlow, which is not installed: {NETWORK_EXTRA}. The GMM, "
+            "linear, XGBoost and one-class detectors work without it (skdeepfake train; then "
+            "predict --model FILE).",
+            name="tensorflow",
         )
 
 

@@ -204,6 +204,9 @@ def load_model(path, trusted=None):
         skdeepfake reads.
     ValueError
         If ``trusted`` names anything but a trustable class.
+    ImportError
+        If the file holds a network (a Keras detector, or a shipped detector)
+        and TensorFlow is not installed; the message says what to install.
 
     Examples
     --------
@@ -276,6 +279,10 @@ def _load_skops(data, path, trusted):
         raise ModelFileError(f"{path}: holds {', '.join(refused)}; {how}. Refused unloaded.")
     try:
         return sio.loads(data, trusted=sorted({name for _, name in pairs}))
+    except ImportError as err:
+        if err.name == "tensorflow":  # a network's file without the extra: its message says what to install
+            raise ImportError(f"{path}: holds a network. {err}", name=err.name) from err
+        raise ModelFileError(f"{path}: the model could not be rebuilt (ImportError: {err}).") from err
     except Exception as err:  # a schema that passed the checks but does not rebuild
         raise ModelFileError(
             f"{path}: the model could not be rebuilt ({type(err).__name__}: {err})."

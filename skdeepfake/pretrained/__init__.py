@@ -4,39 +4,43 @@
 ``"aasist"`` / ``"aasist-l"``, the published AASIST and AASIST-L weights
 (Jung et al., 2022; trained on ASVspoof 2019 LA, MIT licence, NAVER Corp.)
 converted to :class:`~skdeepfake.models.AASISTClassifier`: field-standard
-reference points and fusion members, at chance on recordings unlike
-ASVspoof 2019 (read their model cards). Each file is checked against the
-size and SHA-256 its model card quotes before it is loaded.
+reference points and fusion members, uncalibrated (read their model cards).
+Each file is checked against the size and SHA-256 its model card quotes
+before it is loaded. All three are networks and need TensorFlow.
 
-:func:`load_detector` returns it: :func:`detector_pipeline` (XGBoost on
-LFCC statistics over the whole recording, inside an
-:class:`~skdeepfake.calibration.AbstainingDetector`) fitted on the two real
-corpora the project may redistribute, 386 clips of 7 corpora (LJSpeech,
-VCTK, Thorsten, CMU ARCTIC through NSF vocoders, Tacotron 2 / Centaur,
-WaveFake vocoders), calibrated leaving each corpus out. The file is
-checked against the size and SHA-256 its model card quotes, then loaded as
-any model file is, through :func:`~skdeepfake.persistence.load_model` and
-its trust policy. ``skdeepfake predict FILE`` and ``skdeepfake explain
-FILE`` use it when no ``--model`` is given.
+:func:`load_detector` returns it. The default, :func:`detector_pipeline`,
+is the AASIST-L network held fixed inside an
+:class:`~skdeepfake.calibration.AbstainingDetector` calibrated on the
+development corpus (1,759 clips of 22 sources, ``benchmarks/corpus/``),
+each source left out in turn and weighed like the others: leaving each
+source out, AASIST-L's scores ranked fakes above real recordings better than
+every configuration trained on that corpus (``benchmarks/corpus/SOURCE.md``).
+Its score is a log-likelihood ratio, and it says ``"uncertain"`` (with the
+reason) where the evidence is weak or the recording lies outside what it
+was calibrated on: band-limited (telephone, 8-kHz) recordings, which the
+network calls fake, are among them. ``skdeepfake predict FILE`` and
+``skdeepfake explain FILE`` use it when no ``--model`` is given.
 
-It is weak, and says so: leaving a corpus out, its scores carried little
-evidence, so on recordings unlike its training data it answers
-``"uncertain"`` (with the reason) rather than calling real speakers fake.
-Read :data:`MODEL_CARD` before relying on a verdict, and train on data like
-yours where you can (``skdeepfake train``).
+It is cautious, and says so: it abstains on most recordings unlike the
+corpus and catches a minority of fakes. Read :data:`MODEL_CARD` before
+relying on a verdict, and train on data like yours where you can
+(``skdeepfake train``).
 """
 
 import hashlib
 import re
+from numbers import Integral, Real
 from pathlib import Path
 
-from sklearn.utils._param_validation import StrOptions, validate_params
+import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ._convert import convert_aasist_checkpoint, convert_rawnet2_checkpoint
 
 __all__ = [
     "load_detector",
     "detector_pipeline",
+    "band_limited",
     "model_file_digest",
     "detector_files",
     "convert_aasist_checkpoint",
@@ -57,7 +61,11 @@ MODEL_CARD = _HERE / "MODEL_CARD.md"
 #: The shipped detectors by name: model file and model card (in this folder),
 #: and the ``make_detector`` arguments of their configuration.
 DETECTORS = {
-    "default": ("detector.skdf", "MODEL_CARD.md", {"model": "xgb", "abstain": True, "random_state": 0}),
+    "default": (
+        "detector.skdf",
+        "MODEL_CARD.md",
+        {"scorer": "aasist-l", "balance": "groups", "random_state": 0},
+    ),
     "aasist": ("aasist.skdf", "MODEL_CARD_AASIST.md", {"model": "aasist", "variant": "AASIST"}),
     "aasist-l": ("aasist-l.skdf", "MODEL_CARD_AASIST-L.md", {"model": "aasist", "variant": "AASIST-L"}),
 }
@@ -96,20 +104,21 @@ def detector_files(name="default"):
 
 @validate_params(_NAME, prefer_skip_nested_validation=True)
 def detector_pipeline(name="default"):
-    """The unfitted configuration of a shipped detector.
+    """The configuration of a shipped detector, before it is fitted.
 
     For ``"aasist"`` and ``"aasist-l"``: ``make_detector("aasist",
     variant=...)``, the reference's first 64,600 samples, repeat-padded.
-    For the default:
 
-    ``make_detector("xgb", abstain=True, random_state=0)``: the XGBoost
-    factory's defaults (LFCC statistics over the whole recording) inside an
-    :class:`~skdeepfake.calibration.AbstainingDetector`, so that its score
-    is a calibrated log-likelihood ratio and it says ``"uncertain"`` for
-    recordings unlike its training data or with weak evidence.
-    ``scripts/train_pretrained.py`` fits it with ``model__groups`` set to
-    each clip's corpus, so that the calibration learns what its scores are
-    worth on corpora it has not seen; fit it on your own data the same way.
+    For the default: the published AASIST-L network (:func:`load_detector`
+    ``("aasist-l")``), held fixed in a :class:`sklearn.frozen.FrozenEstimator`
+    behind its own loader, inside an
+    :class:`~skdeepfake.calibration.AbstainingDetector` whose calibration
+    (each source and class weighed the same, ``balance="groups"``) and
+    out-of-domain model (LFCC and linear sub-band energy statistics of the
+    same 4-s excerpt) are what is left to fit. ``scripts/train_pretrained.py`` fits them on the
+    development corpus with each clip's source as its group; fit it on your
+    own data the same way (``fit(files, y, model__groups=sources)``). It
+    needs TensorFlow, as every network does.
 
     Parameters
     ----------
@@ -123,14 +132,77 @@ def detector_pipeline(name="default"):
     Examples
     --------
     >>> from skdeepfake.pretrained import detector_pipeline
-    >>> [name for name, _ in detector_pipeline().steps]
-    ['loader', 'features', 'model']
     >>> [name for name, _ in detector_pipeline("aasist-l").steps]
     ['loader', 'model']
     """
-    from ..pipelines import make_detector
+    params = dict(DETECTORS[name][2])
+    scorer = params.pop("scorer", None)
+    if scorer is None:
+        from ..pipelines import make_detector
 
-    return make_detector(**DETECTORS[name][2])
+        return make_detector(**params)
+    from sklearn.base import clone
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.pipeline import FeatureUnion
+
+    from ..calibration import AbstainingDetector
+    from ..features import LFCC, LinearSubbands
+    from ..pipelines import pipeline_of
+
+    network = load_detector(scorer)
+    # Cepstra describe the spectral envelope; sub-band energies say outright which bands are empty.
+    domain = FeatureUnion([("lfcc", LFCC(output="stats")), ("subbands", LinearSubbands(output="stats"))])
+    model = AbstainingDetector(FrozenEstimator(network[-1]), domain=domain, **params)
+    return pipeline_of([("loader", clone(network[0])), ("model", model)])
+
+
+@validate_params(
+    {
+        "X": ["array-like"],
+        "sr": [Interval(Integral, 1, None, closed="left")],
+        "cutoff": [Interval(Real, 0, None, closed="neither")],
+        "floor_db": [Interval(Real, None, 0, closed="right")],
+    },
+    prefer_skip_nested_validation=True,
+)
+def band_limited(X, sr=16000, cutoff=4000.0, floor_db=-50.0):
+    """Which waveforms hold (almost) nothing above ``cutoff`` Hz: telephone or 8-kHz recordings.
+
+    A recording is band-limited when the energy of its spectrum above
+    ``cutoff`` is below ``floor_db`` decibels of its energy above 100 Hz
+    (one FFT of the whole waveform). AASIST-L was trained on full-band
+    16-kHz speech and calls band-limited real speech fake, so the default
+    detector is calibrated without such recordings; its out-of-domain model
+    then marks them ``"uncertain"``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_times)
+        Waveforms at ``sr``.
+    sr : int, default=16000
+    cutoff : float, default=4000.0
+        Hz; 4 kHz is the band edge of 8-kHz (telephone) audio.
+    floor_db : float, default=-50.0
+
+    Returns
+    -------
+    ndarray of bool, shape (n_samples,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepfake.pretrained import band_limited
+    >>> t = np.arange(16000) / 16000
+    >>> band_limited(np.array([np.sin(2 * np.pi * 440 * t), np.sin(2 * np.pi * 440 * t) + 0.1 * np.sin(2 * np.pi * 6000 * t)]))
+    array([ True, False])
+    """
+    X = np.atleast_2d(np.asarray(X, dtype=np.float64))
+    power = np.abs(np.fft.rfft(X, axis=1)) ** 2
+    freq = np.fft.rfftfreq(X.shape[1], 1 / sr)
+    above = power[:, freq > cutoff].sum(axis=1)
+    total = power[:, freq > 100].sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return ~(10 * np.log10(above / total) >= floor_db)  # silence counts as band-limited
 
 
 @validate_params(_NAME, prefer_skip_nested_validation=True)
