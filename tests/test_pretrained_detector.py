@@ -74,7 +74,8 @@ def test_it_is_aasist_l_held_fixed_and_calibrated_on_sources_weighed_alike(detec
     from skdeepfake.features import LFCC, LinearSubbands
 
     model = detector[-1]
-    assert isinstance(model, AbstainingDetector) and model.balance == "groups"
+    assert isinstance(model, AbstainingDetector), model
+    assert model.balance == "groups", model.balance
     assert isinstance(model.estimator_, FrozenEstimator)
     parts = [type(step) for _, step in model.domain_transformer_.transformer_list]
     assert parts == [LFCC, LinearSubbands]
