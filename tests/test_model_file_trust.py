@@ -14,6 +14,7 @@ import pytest
 import skops.io as sio
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import RandomForestClassifier, StackingClassifier, VotingClassifier
+from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import Pipeline
@@ -65,7 +66,7 @@ def data():
     return np.asarray(speech.data), speech.target
 
 
-UNFITTED = {"rawnet2", "aasist"}
+UNFITTED = {"rawnet2", "aasist", "frozen"}
 
 
 def _compositions():
@@ -93,6 +94,10 @@ def _compositions():
         ),
         "calibrated sigmoid": CalibratedClassifierCV(xgb(), cv=2),
         "abstaining": make_detector("xgb", abstain=True, n_estimators=3, random_state=0),
+        # The shipped detector's recipe: a network fitted elsewhere, held fixed and calibrated.
+        "frozen": make_detector("aasist", variant="AASIST-L", abstain=True, **small).set_params(
+            model__estimator=FrozenEstimator(make_detector("aasist", variant="AASIST-L", **small)[-1])
+        ),
         "calibrated isotonic": CalibratedClassifierCV(xgb(), cv=2, method="isotonic"),
         "stacked": StackingClassifier(
             [("xgb", xgb()), ("linear", make_linear_pipeline())], final_estimator=LogisticRegression(), cv=2

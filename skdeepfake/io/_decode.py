@@ -414,8 +414,8 @@ def inspect_audio(path, *, max_duration=MAX_DURATION, min_duration=None):
     >>> sf.write(os.path.join(folder, "silence.wav"), np.zeros(8000), 8000)
     >>> inspect_audio(os.path.join(folder, "silence.wav"))
     (None, 'digital silence: its score says nothing about speech')
-    >>> inspect_audio(os.path.join(folder, "silence.wav"), min_duration=2.0)[0]
-    'too short: 1.000 s; the detector\'s front-end needs at least 2.000 s'
+    >>> print(inspect_audio(os.path.join(folder, "silence.wav"), min_duration=2.0)[0])
+    too short: 1.000 s; the detector's front-end needs at least 2.000 s
     >>> inspect_audio(os.path.join(folder, "missing.wav"))[0]
     'file does not exist.'
     """
