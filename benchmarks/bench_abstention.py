@@ -42,7 +42,7 @@ from skdeepfake.calibration import AbstainingDetector
 from skdeepfake.labels import log_odds
 from skdeepfake.metrics import bootstrap_interval, equal_error_rate
 from skdeepfake.pipelines import make_detector
-from skdeepfake.pretrained import band_limited, detector_pipeline, load_detector
+from skdeepfake.pretrained import band_limited, detector_pipeline
 
 HERE = Path(__file__).resolve().parent
 
@@ -66,28 +66,20 @@ def _rest(X):
     return np.asarray(X)[:, 1:]
 
 
-def _recipe():
-    """What the cached rows depend on: both recipes' front-ends, as their reprs say."""
-    return repr(make_detector("xgb", abstain=True, random_state=0)[:-1]) + repr(
-        detector_pipeline()[-1].domain
-    )
-
-
-def _features(files, cache):
+def _features(files, cache, previous, shipped):
     """(previous recipe's LFCC statistics, the network's log-odds, its domain rows, band-limited), cached."""
+    recipe = repr(previous[:-1]) + repr(shipped[-1].domain)  # what the cached rows depend on
     if cache.is_file():
         saved = np.load(cache, allow_pickle=False)
         if (
             "recipe" in saved
             and saved["files"].tolist() == [str(f) for f in files]
-            and str(saved["recipe"]) == _recipe()
+            and str(saved["recipe"]) == recipe
         ):
             return saved["lfcc"], saved["s"], saved["domain"], saved["narrow"]
-    previous = make_detector("xgb", abstain=True, random_state=0)
-    lfcc = np.asarray(previous[:-1].fit_transform(files), dtype=np.float64)
-    shipped = detector_pipeline()
-    waveforms = shipped[0].fit_transform(files)
-    network = load_detector("aasist-l")[-1]
+    lfcc = np.asarray(clone(previous[:-1]).fit_transform(files), dtype=np.float64)
+    waveforms = clone(shipped[0]).fit_transform(files)
+    network = shipped[-1].estimator  # the published AASIST-L, held fixed
     s = log_odds(network.predict_proba(waveforms)[:, 1])
     domain = np.asarray(clone(shipped[-1].domain).fit(waveforms[:1]).transform(waveforms), dtype=np.float64)
     narrow = band_limited(waveforms, sr=shipped[0].sr)
@@ -95,7 +87,7 @@ def _features(files, cache):
     np.savez(
         cache,
         files=np.asarray([str(f) for f in files]),
-        recipe=_recipe(),
+        recipe=recipe,
         lfcc=lfcc,
         s=s,
         domain=domain,
@@ -180,21 +172,20 @@ def main():
     print(
         f"{len(y)} clips ({int((y == 0).sum())} real) of {len(set(corpora))} sources, each left out in turn"
     )
-    lfcc, s, domain, narrow = _features(files, args.cache)
+    previous, shipped = make_detector("xgb", abstain=True, random_state=0), detector_pipeline()
+    lfcc, s, domain, narrow = _features(files, args.cache, previous, shipped)
 
-    previous = make_detector("xgb", abstain=True, random_state=0)[-1]
     if args.skip_previous:
         before = None
     else:
         before = summary(
             "previous: XGBoost on LFCC statistics, calibrated, abstaining",
             y,
-            *loso(y, corpora, lambda: clone(previous), lfcc),
+            *loso(y, corpora, lambda: clone(previous[-1]), lfcc),
             corpora,
         )
 
-    shipped = detector_pipeline()[-1]
-    params = {k: v for k, v in shipped.get_params(deep=False).items() if k not in ("estimator", "domain")}
+    params = {k: v for k, v in shipped[-1].get_params(deep=False).items() if k not in ("estimator", "domain")}
 
     def make():
         return AbstainingDetector(_Scores(), domain=FunctionTransformer(_rest), **params)

@@ -246,27 +246,33 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         weights = balanced_weights(is_fake, groups if self.balance == "groups" else None)
         self.calibration_ = calibrate(s, is_fake, weights)
         self.oof_llr_ = self._llr_of(s)
-        self.oof_distance_ = self._held_out_distances(X, y, folds)
+        self.estimator_ = clone(self.estimator).fit(X, y)
+        self.domain_transformer_ = None if self.domain is None else clone(self.domain).fit(X, y)
+        rows = self._domain_rows(X)
+        self.oof_distance_ = self._held_out_distances(X, y, folds, rows)
         self.ood_threshold_ = float(
             np.inf if self.ood_quantile >= 1 else np.quantile(self.oof_distance_, self.ood_quantile)
         )
-        self.estimator_ = clone(self.estimator).fit(X, y)
-        self.domain_transformer_ = None if self.domain is None else clone(self.domain).fit(X, y)
-        D = X if self.domain is None else self.domain_transformer_.transform(X)
-        self.domain_ = gaussian(np.asarray(D, dtype=np.float64))  # plain arrays: a model file holds data only
+        self.domain_ = gaussian(rows)  # plain arrays: a model file holds data only
         return self
 
-    def _held_out_distances(self, X, y, folds):
-        """Each row's distance to the domain model of the other folds' rows."""
+    def _domain_rows(self, X):
+        """The rows of the one-class domain model: X itself, or ``domain_transformer_``'s."""
+        if self.domain_transformer_ is None:
+            return X
+        return np.asarray(self.domain_transformer_.transform(X), dtype=np.float64)
+
+    def _held_out_distances(self, X, y, folds, rows):
+        """Each row's distance to the domain model of the other folds' rows.
+
+        ``rows`` (all the data's domain rows) serve every fold unless the
+        domain transformer learns from its rows beyond their length: it is
+        then refitted on each fold's training rows.
+        """
         distance = np.empty(len(y))
-        if self.domain is None:
-            rows = X
-        elif fits_only_input_length(self.domain):  # the same rows whichever fold it is fitted on
-            rows = np.asarray(clone(self.domain).fit(X[:1]).transform(X), dtype=np.float64)
-        else:
-            rows = None
+        per_fold = self.domain is not None and not fits_only_input_length(self.domain)
         for train, test in folds:
-            if rows is None:
+            if per_fold:
                 fitted = clone(self.domain).fit(X[train], y[train])
                 inside, outside = fitted.transform(X[train]), fitted.transform(X[test])
                 domain = gaussian(np.asarray(inside, dtype=np.float64))
@@ -298,7 +304,9 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         -------
         ndarray of shape (n_samples,)
         """
-        X = self._features(X)
+        return self._llr_of_rows(self._features(X))
+
+    def _llr_of_rows(self, X):
         p, _ = spoof_scores(self.estimator_, X)
         return self._llr_of(log_odds(p))
 
@@ -340,10 +348,7 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         -------
         ndarray of shape (n_samples,)
         """
-        X = self._features(X)
-        if self.domain_transformer_ is not None:
-            X = np.asarray(self.domain_transformer_.transform(X), dtype=np.float64)
-        return mahalanobis(X, self.domain_)
+        return mahalanobis(self._domain_rows(self._features(X)), self.domain_)
 
     def verdict(self, X):
         """Each row's label, ``"real"``, ``"fake"`` or ``"uncertain"``, with the reason.
@@ -359,7 +364,8 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
             ``label`` and ``reason`` (None where the label is not
             ``"uncertain"``), arrays of shape (n_samples,).
         """
-        llr, distance = self.llr(X), self.distance(X)
+        X = self._features(X)  # validated once: it may be a batch of waveforms
+        llr, distance = self._llr_of_rows(X), mahalanobis(self._domain_rows(X), self.domain_)
         p_fake = self._posterior(llr)
         label = np.where(p_fake >= 0.5, "fake", "real").astype(object)
         reason = np.full(len(llr), None, dtype=object)
