@@ -11,6 +11,8 @@ DOCS_STAMP := $(VENV)/.docs-stamp
 # Two test processes: the CI machines and most laptops have two cores or more.
 # Tests of one file stay in one process (some share fitted models).
 PYTEST_JOBS ?= 2
+# uv where it installs, else pip (scripts/install.sh says why and what it passes on).
+INSTALL = sh scripts/install.sh $(VENV)
 
 .PHONY: demo test bench docs dev venv clean
 
@@ -20,18 +22,18 @@ $(PY):
 
 # The demo trains the DNN and CNN too, so it installs the TensorFlow extra.
 $(BASE_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[tensorflow]"
+	$(INSTALL) -e ".[tensorflow]"
 	touch $(BASE_STAMP)
 
 $(TEST_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(INSTALL) -e ".[test]"
 	touch $(BASE_STAMP) $(TEST_STAMP)
 
 venv: $(BASE_STAMP)
 
 ## dev: one install of the test and docs extras (what CI and contributors need; one resolve, not two)
 dev: | $(PY)
-	$(PY) -m pip install --quiet -e ".[test,docs]"
+	$(INSTALL) -e ".[test,docs]"
 	touch $(BASE_STAMP) $(TEST_STAMP) $(DOCS_STAMP)
 
 ## demo: compare the linear, XGBoost, DNN and CNN detectors on built-in synthetic speech
@@ -49,7 +51,7 @@ bench: $(BASE_STAMP)
 	$(PY) benchmarks/run_all.py
 
 $(DOCS_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[tensorflow,docs]"
+	$(INSTALL) -e ".[tensorflow,docs]"
 	touch $(BASE_STAMP) $(DOCS_STAMP)
 
 ## docs: HTML documentation with the example gallery (two examples at a time), warnings as errors
