@@ -54,6 +54,7 @@ References
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
 from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, StratifiedKFold, cross_val_predict
 from sklearn.utils import Bunch
@@ -63,7 +64,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..base import BinaryDetectorMixin
 from ..features import fits_only_input_length
 from ..labels import log_odds, proba_columns, spoof_column, spoof_scores
-from ._domain import balanced_weights, calibrate, gaussian, mahalanobis, sigmoid
+from ._domain import balanced_weights, calibrate, gaussian, mahalanobis
 from ._verdicts import threshold_verdicts, verdicts
 
 __all__ = ["AbstainingDetector", "verdicts", "threshold_verdicts", "VERDICTS", "MAX_GROUP_FOLDS"]
@@ -287,7 +288,7 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
 
     def _posterior(self, llr):
         """P(fake | x) at ``prior``: the LLR plus the prior's log-odds, through the logistic."""
-        return sigmoid(llr + log_odds(np.array([self.prior]))[0])
+        return expit(llr + log_odds(np.array([self.prior]))[0])
 
     def _features(self, X):
         check_is_fitted(self)

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.covariance import LedoitWolf
 from sklearn.linear_model import LogisticRegression
 
-__all__ = ["gaussian", "mahalanobis", "calibrate", "sigmoid", "balanced_weights"]
+__all__ = ["gaussian", "mahalanobis", "calibrate", "balanced_weights"]
 
 
 def gaussian(X):
@@ -57,7 +57,3 @@ def calibrate(s, is_fake, sample_weight):
     if a <= 0:
         return 0.0, 0.0
     return a, b
-
-
-def sigmoid(z):
-    return 0.5 * (1 + np.tanh(0.5 * z))  # no overflow for large |z|

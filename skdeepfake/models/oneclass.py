@@ -40,6 +40,7 @@ References
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.mixture import GaussianMixture
 from sklearn.svm import OneClassSVM
@@ -172,4 +173,4 @@ class BonaFideOneClass(BinaryDetectorMixin, ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         z = np.arcsinh((self.center_ - self._raw(X)) / self.scale_)  # no ties at 1.0 far from real speech
-        return proba_columns(0.5 * (1 + np.tanh(0.5 * z)), self.classes_)
+        return proba_columns(expit(z), self.classes_)
