@@ -419,10 +419,13 @@ def test_cli_train_then_predict_long_stereo_44k_and_bad_files(corpus, tmp_path, 
     assert any(r[0] == str(flac) for r in rows)
 
 
-def test_cli_train_and_predict_round_trip_with_a_keras_model(corpus, tmp_path, capsys):
+@pytest.mark.parametrize("objective", ["cross-entropy", "oc-softmax"])
+def test_cli_train_and_predict_round_trip_with_a_keras_model(objective, corpus, tmp_path, capsys):
     model = tmp_path / "dnn.skdf"
-    assert main(["train", "--data", str(corpus), "--model", "dnn", "--epochs", "3", "--out", str(model)]) == 0
+    command = ["train", "--data", str(corpus), "--model", "dnn", "--epochs", "3", "--objective", objective]
+    assert main([*command, "--out", str(model)]) == 0
     assert "corrupt.wav" in capsys.readouterr().err  # listed by the CLI, not warned
+    assert load_model(model).named_steps["model"].objective == objective
     clip = sorted((corpus / "real").glob("*.wav"))[0]
     capsys.readouterr()
     assert main(["predict", "--model", str(model), str(clip)]) == 0

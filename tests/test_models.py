@@ -90,6 +90,7 @@ def test_parameters_are_explicit_and_tunable():
             "class_weight",
             "random_state",
             "verbose",
+            "objective",
             "callbacks",
             "metrics",
         ]

@@ -20,7 +20,9 @@ def _pipelines(models, args):
 
     pipelines = {}
     for name in models:
-        params = dict(epochs=args.epochs, learning_rate=args.learning_rate) if name in NEURAL else {}
+        params = {}
+        if name in NEURAL:
+            params = dict(epochs=args.epochs, learning_rate=args.learning_rate, objective=args.objective)
         if args.augment:
             params["augment"] = _augmenter(args)
         pipelines[name] = make_detector(
@@ -156,7 +158,7 @@ def cmd_benchmark(args):
     }[args.input]
     networks = [m for m in args.models if m in NEURAL]
     training = (
-        f"; {', '.join(networks)}: {args.epochs} epochs, learning rate {args.learning_rate:g}"
+        f"; {', '.join(networks)}: {args.epochs} epochs, learning rate {args.learning_rate:g}, {args.objective}"
         if networks
         else ""
     )

@@ -130,6 +130,13 @@ def _parents():
         default=1e-4,
         help="Adam learning rate of the neural models (default: 1e-4, the study's)",
     )
+    training.add_argument(
+        "--objective",
+        choices=["cross-entropy", "oc-softmax"],
+        default="cross-entropy",
+        help="what the neural models minimise: binary cross-entropy, or the one-class softmax "
+        "of Zhang et al. 2021, which gathers bona fide speech (default: cross-entropy)",
+    )
     training.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     training.add_argument(
         "--input",

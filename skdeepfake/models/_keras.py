@@ -42,8 +42,10 @@ from sklearn.utils._tags import ClassifierTags
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..base import BinaryDetectorMixin
+from ..labels import spoof_column
 from ..utils._state import ExportedState
 from . import _backend
+from ._ocsoftmax import OCSoftmaxLoss, with_oc_softmax
 from ._tf import import_keras, quiet_stderr
 
 keras = import_keras()
@@ -60,10 +62,12 @@ class KerasDetector(BinaryDetectorMixin, ExportedState, KerasClassifier):
     Subclasses define ``__init__`` with explicit parameters (which must
     include ``learning_rate``, ``epochs``, ``batch_size``,
     ``validation_split``, ``early_stopping``, ``patience``, ``class_weight``,
-    ``random_state`` and ``verbose``), and implement
+    ``random_state``, ``verbose`` and ``objective``), and implement
 
     * ``_build_network(input_shape, seeds)``: the uncompiled Keras model,
-      ending in one sigmoid unit; ``seeds`` is an iterator of layer seeds;
+      ending in one sigmoid unit (or a ``Dense`` layer and what makes one
+      unit of it: ``objective="oc-softmax"`` replaces that last ``Dense``
+      layer and what follows); ``seeds`` is an iterator of layer seeds;
     * ``_make_input_encoder()``: an unfitted scikit-learn transformer that
       standardises X and gives it the network's input shape;
     * ``_check_input_shape(shape)``: raise a ValueError for unusable X.
@@ -99,13 +103,18 @@ class KerasDetector(BinaryDetectorMixin, ExportedState, KerasClassifier):
     def _keras_build_fn(self, meta):
         seeds = _layer_seeds(self.random_state)
         model = self._build_network(meta["X_shape_"][1:], seeds)
+        loss = "binary_crossentropy"
+        if self.objective == "oc-softmax":
+            fake_column = spoof_column(self.classes_)
+            model = with_oc_softmax(model, fake_column, next(seeds))
+            loss = OCSoftmaxLoss(fake_column)
         optimizer = keras.optimizers.Adam(learning_rate=self.learning_rate)
         if getattr(self, "mixed_precision", False):
             # float16 gradients underflow without loss scaling.
             optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
         model.compile(
             optimizer=optimizer,
-            loss="binary_crossentropy",
+            loss=loss,
             metrics=_fresh_metrics(self.metrics),
             # True on an instance: no traced train step (tracing a large network costs more
             # than a handful of eager steps; tests set it for their one-batch fits).

@@ -181,6 +181,7 @@ class AASISTClassifier(WaveformDetector):
         class_weight=None,
         random_state=None,
         verbose=0,
+        objective="cross-entropy",
         callbacks=None,
         metrics=None,
     ):
@@ -195,6 +196,7 @@ class AASISTClassifier(WaveformDetector):
         self.class_weight = class_weight
         self.random_state = random_state
         self.verbose = verbose
+        self.objective = objective
         self.callbacks = callbacks
         self.metrics = metrics
 

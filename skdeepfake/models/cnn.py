@@ -242,6 +242,7 @@ class CustomCNNClassifier(KerasDetector):
         class_weight=None,
         random_state=None,
         verbose=0,
+        objective="cross-entropy",
         callbacks=None,
         metrics=None,
     ):
@@ -261,6 +262,7 @@ class CustomCNNClassifier(KerasDetector):
         self.class_weight = class_weight
         self.random_state = random_state
         self.verbose = verbose
+        self.objective = objective
         self.callbacks = callbacks
         self.metrics = metrics
 

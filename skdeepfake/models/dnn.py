@@ -110,6 +110,7 @@ class DNNClassifier(KerasDetector):
         class_weight=None,
         random_state=None,
         verbose=0,
+        objective="cross-entropy",
         callbacks=None,
         metrics=None,
     ):
@@ -124,6 +125,7 @@ class DNNClassifier(KerasDetector):
         self.class_weight = class_weight
         self.random_state = random_state
         self.verbose = verbose
+        self.objective = objective
         self.callbacks = callbacks
         self.metrics = metrics
 

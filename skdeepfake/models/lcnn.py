@@ -170,6 +170,7 @@ class LCNNClassifier(KerasDetector):
         class_weight=None,
         random_state=None,
         verbose=0,
+        objective="cross-entropy",
         callbacks=None,
         metrics=None,
     ):
@@ -184,6 +185,7 @@ class LCNNClassifier(KerasDetector):
         self.class_weight = class_weight
         self.random_state = random_state
         self.verbose = verbose
+        self.objective = objective
         self.callbacks = callbacks
         self.metrics = metrics
 

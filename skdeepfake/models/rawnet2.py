@@ -270,6 +270,7 @@ class RawNet2Classifier(WaveformDetector):
         class_weight=None,
         random_state=None,
         verbose=0,
+        objective="cross-entropy",
         callbacks=None,
         metrics=None,
     ):
@@ -289,6 +290,7 @@ class RawNet2Classifier(WaveformDetector):
         self.class_weight = class_weight
         self.random_state = random_state
         self.verbose = verbose
+        self.objective = objective
         self.callbacks = callbacks
         self.metrics = metrics
 
