@@ -12,7 +12,9 @@ on the same folds:
 * **shipped**: :func:`skdeepfake.pretrained.detector_pipeline`, the published
   AASIST-L network held fixed, its calibration (each source and class
   weighed the same) and out-of-domain model fitted, band-limited clips left
-  out of that fit as ``scripts/train_pretrained.py`` does.
+  out of that fit as ``scripts/train_pretrained.py`` does, and recordings
+  shorter than its ``min_duration`` ``"uncertain"`` as
+  :func:`skdeepfake.calibration.verdicts` makes them.
 
 Neither recipe's front-end learns from the data, so each is run once over
 all clips (the network's scores and the LFCC statistics, cached in
@@ -32,13 +34,15 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+import soundfile as sf
 from _common import dev_corpora, report
 from bench_generalisation import mean_eer
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.model_selection import LeaveOneGroupOut
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils import Bunch
 
-from skdeepfake.calibration import AbstainingDetector
+from skdeepfake.calibration import AbstainingDetector, abstain_if_short
 from skdeepfake.labels import log_odds
 from skdeepfake.metrics import bootstrap_interval, equal_error_rate
 from skdeepfake.pipelines import make_detector
@@ -190,10 +194,20 @@ def main():
     def make():
         return AbstainingDetector(_Scores(), domain=FunctionTransformer(_rest), **params)
 
+    labels, p_fake, reasons = loso(y, corpora, make, np.c_[s, domain], keep=~narrow)
+    if params.get("min_duration") is not None:  # as verdicts() applies it to the recordings themselves
+        durations = np.array([sf.info(str(f)).duration for f in files])
+        found = abstain_if_short(
+            Bunch(p_fake=p_fake, label=labels, reason=reasons), durations, params["min_duration"]
+        )
+        labels, reasons = found.label, found.reason
     after = summary(
-        "shipped: AASIST-L held fixed, calibrated (sources weighed alike), abstaining; band-limited clips out of its fit",
+        "shipped: AASIST-L held fixed, calibrated (sources weighed alike), abstaining; band-limited clips out of "
+        f"its fit; under {params.get('min_duration')} s uncertain",
         y,
-        *loso(y, corpora, make, np.c_[s, domain], keep=~narrow),
+        labels,
+        p_fake,
+        reasons,
         corpora,
     )
     if before is not None:

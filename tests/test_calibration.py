@@ -1,5 +1,6 @@
 """A detector that is calibrated and can say "uncertain": calibration, abstention, labels, files, CLI."""
 
+import copy
 import json
 
 import numpy as np
@@ -253,3 +254,35 @@ def test_a_frozen_detector_is_calibrated_and_kept_as_it_was():
     np.testing.assert_allclose(
         detector.llr(X), a * log_odds(elsewhere.predict_proba(X)[:, 1]) + b, rtol=1e-10
     )
+
+
+def test_recordings_shorter_than_min_duration_are_uncertain_with_the_reason(
+    abstaining, speech, tmp_path, capsys
+):
+    detector = copy.deepcopy(abstaining).set_params(model__min_duration=1.5)
+    whole, short = speech.data[61], speech.data[61][: SR // 2]
+    assert len(whole) / SR >= 1.5
+    unguarded = verdicts(abstaining, [whole, short])
+    found = verdicts(detector, [whole, short])
+    assert found.label[0] == unguarded.label[0]
+    assert found.reason[0] == unguarded.reason[0]
+    assert found.label[1] == "uncertain"
+    assert found.reason[1] == "too short: 0.50 s of audio, under the 1.5 s this detector judges"
+    np.testing.assert_array_equal(found.p_fake, unguarded.p_fake)  # the score is kept, the verdict withheld
+    # the same from files, their durations read from the headers
+    files = [str(write_audio(tmp_path / "whole.wav", whole)), str(write_audio(tmp_path / "short.wav", short))]
+    assert verdicts(detector, files).label.tolist() == found.label.tolist()
+    # and from the command line
+    path = tmp_path / "m.skdf"
+    save_model(detector, path)
+    assert main(["predict", "--model", str(path), "--format", "json", files[1]]) == 0
+    record = json.loads(capsys.readouterr().out.strip())
+    assert record["label"] == "uncertain"
+    assert record["reason"].startswith("too short: 0.50 s")
+
+
+def test_min_duration_needs_the_recordings_not_rows_of_fixed_length():
+    X, y = _blobs()
+    detector = AbstainingDetector(LogisticRegression(), min_duration=10.0).fit(X, y)
+    # feature rows carry no duration: verdicts are the detector's own
+    assert verdicts(detector, X[:5]).label.tolist() == detector.verdict(X[:5]).label.tolist()

@@ -65,9 +65,16 @@ from ..base import BinaryDetectorMixin
 from ..features import fits_only_input_length
 from ..labels import log_odds, proba_columns, spoof_column, spoof_scores
 from ._domain import balanced_weights, calibrate, gaussian, mahalanobis
-from ._verdicts import threshold_verdicts, verdicts
+from ._verdicts import abstain_if_short, threshold_verdicts, verdicts
 
-__all__ = ["AbstainingDetector", "verdicts", "threshold_verdicts", "VERDICTS", "MAX_GROUP_FOLDS"]
+__all__ = [
+    "AbstainingDetector",
+    "verdicts",
+    "threshold_verdicts",
+    "abstain_if_short",
+    "VERDICTS",
+    "MAX_GROUP_FOLDS",
+]
 
 #: The labels a verdict can take.
 VERDICTS = ("real", "fake", "uncertain")
@@ -130,6 +137,14 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         score is worth. ``"groups"`` needs ``groups`` in ``fit``.
     random_state : int, RandomState instance or None, default=0
         Seeds the stratified folds.
+    min_duration : float or None, default=None
+        Seconds: a recording shorter than this is ``"uncertain"`` (too
+        short to judge), whatever its score. For a detector of a fixed-length
+        input (a pipeline whose loader repeats a short recording to that
+        length), what it would judge is mostly repetition. It is applied by
+        :func:`verdicts` (and so by ``skdeepfake predict``), which sees the
+        recordings before the loader pads them; ``fit`` and ``verdict`` on
+        feature rows do not use it.
 
     Attributes
     ----------
@@ -185,6 +200,7 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         "domain": [HasMethods(["fit", "transform"]), None],
         "balance": [StrOptions({"classes", "groups"})],
         "random_state": ["random_state"],
+        "min_duration": [Interval(Real, 0, None, closed="neither"), None],
     }
 
     def __init__(
@@ -198,6 +214,7 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         domain=None,
         balance="classes",
         random_state=0,
+        min_duration=None,
     ):
         self.estimator = estimator
         self.cv = cv
@@ -207,6 +224,7 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         self.domain = domain
         self.balance = balance
         self.random_state = random_state
+        self.min_duration = min_duration
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, groups=None):

@@ -1,5 +1,6 @@
 """Each recording's verdict, "real", "fake" or "uncertain", from any fitted detector."""
 
+import os
 from numbers import Real
 
 import numpy as np
@@ -8,7 +9,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, validate_param
 
 from ..labels import spoof_scores
 
-__all__ = ["verdicts", "threshold_verdicts"]
+__all__ = ["verdicts", "threshold_verdicts", "abstain_if_short"]
 
 
 @validate_params(
@@ -25,7 +26,10 @@ def verdicts(model, X, threshold=None):
     A detector ending in an :class:`AbstainingDetector` (a pipeline's last
     step, or the detector itself; any estimator with a ``verdict`` method)
     gives its own verdicts; any other is
-    labelled by ``threshold`` on P(fake) and never abstains.
+    labelled by ``threshold`` on P(fake) and never abstains. When the
+    abstaining step has a ``min_duration`` and ``X`` holds recordings (file
+    paths or waveforms at the pipeline loader's ``sr``), shorter recordings
+    are ``"uncertain"`` too (:func:`abstain_if_short`).
 
     Parameters
     ----------
@@ -57,7 +61,10 @@ def verdicts(model, X, threshold=None):
         if threshold is not None:
             decided = found.label != "uncertain"
             found.label[decided] = np.where(found.p_fake[decided] >= threshold, "fake", "real")
-        return Bunch(p_fake=found.p_fake, label=found.label, reason=found.reason)
+        found = Bunch(p_fake=found.p_fake, label=found.label, reason=found.reason)
+        if getattr(last, "min_duration", None) is not None and head is not None:
+            found = abstain_if_short(found, _durations(X, getattr(head[0], "sr", None)), last.min_duration)
+        return found
     return threshold_verdicts(spoof_scores(model, X)[0], threshold)
 
 
@@ -96,3 +103,71 @@ def _last_step(model):
     if steps:
         return steps[-1][1], model[:-1]
     return model, None
+
+
+@validate_params(
+    {
+        "found": [Bunch],
+        "durations": ["array-like"],
+        "min_duration": [Interval(Real, 0, None, closed="neither")],
+    },
+    prefer_skip_nested_validation=True,
+)
+def abstain_if_short(found, durations, min_duration):
+    """Verdicts with every recording shorter than ``min_duration`` seconds made ``"uncertain"``.
+
+    The rule of :class:`AbstainingDetector`'s ``min_duration``, in one
+    place: :func:`verdicts` applies it, and so can a benchmark that has the
+    verdicts and the durations apart. A NaN duration (unknown) is left as it is.
+
+    Parameters
+    ----------
+    found : Bunch
+        ``p_fake``, ``label`` and ``reason``, as :func:`verdicts` returns.
+    durations : array-like of shape (n_samples,)
+        Seconds of audio in each recording.
+    min_duration : float
+
+    Returns
+    -------
+    Bunch
+        The same fields, labels and reasons replaced where too short.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdeepfake.calibration import abstain_if_short, threshold_verdicts
+    >>> found = abstain_if_short(threshold_verdicts([0.9, 0.9]), [0.8, 3.0], min_duration=2.0)
+    >>> found.label.tolist()
+    ['uncertain', 'fake']
+    >>> found.reason[0]
+    'too short: 0.80 s of audio, under the 2 s this detector judges'
+    """
+    durations = np.asarray(durations, dtype=np.float64)
+    label, reason = found.label.copy(), found.reason.copy()
+    for i in np.flatnonzero(durations < min_duration):
+        label[i] = "uncertain"
+        reason[i] = (
+            f"too short: {durations[i]:.2f} s of audio, under the {min_duration:g} s this detector judges"
+        )
+    return Bunch(p_fake=found.p_fake, label=label, reason=reason)
+
+
+def _durations(X, sr):
+    """Seconds of each recording: waveforms at ``sr``, or files (from their headers); NaN where unknown."""
+    import soundfile as sf
+
+    out = []
+    for x in X if isinstance(X, (list, tuple)) or getattr(X, "ndim", 0) == 1 else ():
+        if isinstance(x, (str, os.PathLike)):
+            try:
+                out.append(sf.info(os.fspath(x)).duration)
+            except (RuntimeError, sf.LibsndfileError):
+                out.append(np.nan)
+        elif sr is not None and np.ndim(x) == 1:
+            out.append(len(x) / sr)
+        else:
+            out.append(np.nan)
+    if len(out) != len(X):  # a 2-D array of fixed-length rows: no recording lengths to see
+        return np.full(len(X), np.nan)
+    return np.asarray(out)
