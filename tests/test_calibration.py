@@ -1,6 +1,7 @@
 """A detector that is calibrated and can say "uncertain": calibration, abstention, labels, files, CLI."""
 
 import copy
+import inspect
 import json
 
 import numpy as np
@@ -286,3 +287,24 @@ def test_min_duration_needs_the_recordings_not_rows_of_fixed_length():
     detector = AbstainingDetector(LogisticRegression(), min_duration=10.0).fit(X, y)
     # feature rows carry no duration: verdicts are the detector's own
     assert verdicts(detector, X[:5]).label.tolist() == detector.verdict(X[:5]).label.tolist()
+
+
+def test_a_file_written_before_a_parameter_was_added_loads_with_its_default(tmp_path, monkeypatch):
+    """A model file lacks the parameters its class gained since: they take their defaults, as on construction."""
+    X, y = _blobs()
+    detector = AbstainingDetector(LogisticRegression()).fit(X, y)
+    save_model(detector, tmp_path / "old.skdf")
+    original = AbstainingDetector.__init__
+
+    def newer_init(self, estimator, *, added_later=7, **params):  # the class as a later version has it
+        original(self, estimator, **params)
+        self.added_later = added_later
+
+    newer_init.__signature__ = inspect.Signature(
+        [*inspect.signature(original).parameters.values()]
+        + [inspect.Parameter("added_later", inspect.Parameter.KEYWORD_ONLY, default=7)]
+    )
+    monkeypatch.setattr(AbstainingDetector, "__init__", newer_init)
+    loaded = load_model(tmp_path / "old.skdf")
+    assert loaded.get_params(deep=False)["added_later"] == 7
+    np.testing.assert_array_equal(loaded.predict_proba(X), detector.predict_proba(X))

@@ -70,8 +70,13 @@ def check_sizes(zf, declared, path):
         )
 
 
-def estimators(model):
-    """The model and every estimator nested in its parameters or fitted attributes."""
+def estimators(model, fill_new_parameters=False):
+    """The model and every estimator nested in its parameters or fitted attributes.
+
+    With ``fill_new_parameters``, a constructor parameter an estimator lacks
+    (added to its class after the file was written) is set to its default
+    on the way: a new parameter's default keeps the behaviour it had.
+    """
     from sklearn.base import BaseEstimator
 
     seen, stack = [], [model]
@@ -80,6 +85,8 @@ def estimators(model):
         if not isinstance(est, BaseEstimator) or any(est is s for s in seen):
             continue
         seen.append(est)
+        if fill_new_parameters:
+            _fill_new_parameters(est)
         for value in list(est.get_params(deep=False).values()) + list(vars(est).values()):
             if isinstance(value, np.ndarray) and value.dtype == object:  # e.g. boosted trees
                 value = list(value.ravel())
@@ -89,14 +96,22 @@ def estimators(model):
     return seen
 
 
+def _fill_new_parameters(est):
+    import inspect
+
+    for name, parameter in inspect.signature(type(est).__init__).parameters.items():
+        if name != "self" and parameter.default is not parameter.empty and name not in vars(est):
+            setattr(est, name, parameter.default)
+
+
 def check_model(model, path):
-    """A loaded model's parameters are valid and it is a fitted two-class detector."""
+    """A loaded model's parameters are valid (one added since the file was written takes its default) and it is a fitted two-class detector."""
     from sklearn.utils._param_validation import InvalidParameterError
     from sklearn.utils.validation import check_is_fitted
 
     from ..labels import spoof_label
 
-    for est in estimators(model):
+    for est in estimators(model, fill_new_parameters=True):
         if hasattr(est, "_parameter_constraints"):
             try:
                 est._validate_params()  # the classes' own parameter constraints are the schema
