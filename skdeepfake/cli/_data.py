@@ -259,8 +259,8 @@ def load_cli_model(args):
     file, card = detector_files(name)
     if name == "default":
         say(
-            f"model: skdeepfake's pretrained detector ({file.name}), AASIST-L calibrated on 22 sources; "
-            f"it says 'uncertain' where its evidence is weak, and misses most fakes: read {card} "
+            f"model: skdeepfake's pretrained detector ({file.name}), AASIST-L calibrated on 25 sources; "
+            f"it says 'uncertain' where its evidence is weak or a recording is under 2 s, and misses most fakes: read {card} "
             "(or pass --model)"
         )
     else:
