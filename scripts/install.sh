@@ -32,5 +32,7 @@ for file in $(pip_setting constraint); do
     [ -f "$file" ] && options="$options --constraint $file"
 done
 # $options is word-split on purpose: paths from pip's settings hold no spaces there either.
+# --compile-bytecode as pip does: where PYTHONDONTWRITEBYTECODE is set (CI machines), nothing else
+# writes the .pyc files, and every process would compile TensorFlow's sources again on import.
 # shellcheck disable=SC2086
-exec "$venv/bin/uv" pip install --quiet --python "$py" $options "$@"
+exec "$venv/bin/uv" pip install --quiet --compile-bytecode --python "$py" $options "$@"
