@@ -226,7 +226,11 @@ class _Plan:
                 sr=loader.sr,
                 aggregate=aggregate or "mean",
             )
-        self.by_windows = not self.pooled or aggregate is not None
+        # A detector that can abstain is asked for its own verdict on each recording (its loader takes
+        # the excerpt it judges): averaging its windows' P(fake) would drop the abstention.
+        last = model.steps[-1][1] if hasattr(model, "steps") else model
+        whole = self.pooled or callable(getattr(last, "verdict", None))
+        self.by_windows = not whole or aggregate is not None
         self.front, self.rest = _pooled_front(model) if self.pooled else (None, None)
         self.min_samples = _min_samples(self.front) if self.front else 1
 

@@ -308,3 +308,17 @@ def test_a_file_written_before_a_parameter_was_added_loads_with_its_default(tmp_
     loaded = load_model(tmp_path / "old.skdf")
     assert loaded.get_params(deep=False)["added_later"] == 7
     np.testing.assert_array_equal(loaded.predict_proba(X), detector.predict_proba(X))
+
+
+def test_a_fixed_length_abstaining_detector_gives_files_its_own_verdict(speech, tmp_path):
+    """Its loader takes the excerpt it judges; averaging window scores would lose the abstention."""
+    detector = make_detector("linear", abstain=True, whole_recording=False, random_state=0)
+    detector.fit(speech.data[:60], speech.target[:60])
+    detector.set_params(model__band=50.0)  # every verdict weak evidence: only the detector itself says so
+    recordings = [np.tile(x, 3) for x in speech.data[60:63]]  # longer than its 2-s input
+    files = [str(write_audio(tmp_path / f"{i}.wav", x)) for i, x in enumerate(recordings)]
+    rows = list(score_files(detector, files))
+    expected = verdicts(detector, files)
+    assert [r.label for r in rows] == ["uncertain"] * 3
+    assert [r.reason for r in rows] == expected.reason.tolist()
+    np.testing.assert_allclose([r.p_fake for r in rows], expected.p_fake, rtol=1e-6)
