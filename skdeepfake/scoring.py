@@ -21,7 +21,7 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
-from .calibration import threshold_verdicts, verdicts
+from .calibration import can_abstain, threshold_verdicts, verdicts
 from .features import CHUNK_SAMPLES, FrameFeaturizer, pool_recording
 from .io import MAX_DURATION, AudioBlocks, AudioLoadError, signal_note
 from .labels import spoof_column
@@ -228,9 +228,7 @@ class _Plan:
             )
         # A detector that can abstain is asked for its own verdict on each recording (its loader takes
         # the excerpt it judges): averaging its windows' P(fake) would drop the abstention.
-        last = model.steps[-1][1] if hasattr(model, "steps") else model
-        whole = self.pooled or callable(getattr(last, "verdict", None))
-        self.by_windows = not whole or aggregate is not None
+        self.by_windows = not (self.pooled or can_abstain(model)) or aggregate is not None
         self.front, self.rest = _pooled_front(model) if self.pooled else (None, None)
         self.min_samples = _min_samples(self.front) if self.front else 1
 

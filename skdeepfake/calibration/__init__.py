@@ -65,13 +65,14 @@ from ..base import BinaryDetectorMixin
 from ..features import fits_only_input_length
 from ..labels import log_odds, proba_columns, spoof_column, spoof_scores
 from ._domain import balanced_weights, calibrate, gaussian, mahalanobis
-from ._verdicts import abstain_if_short, threshold_verdicts, verdicts
+from ._verdicts import abstain_if_short, can_abstain, threshold_verdicts, verdicts
 
 __all__ = [
     "AbstainingDetector",
     "verdicts",
     "threshold_verdicts",
     "abstain_if_short",
+    "can_abstain",
     "VERDICTS",
     "MAX_GROUP_FOLDS",
 ]

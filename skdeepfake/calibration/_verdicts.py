@@ -7,9 +7,10 @@ import numpy as np
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 
+from ..io import AudioBlocks, AudioLoadError
 from ..labels import spoof_scores
 
-__all__ = ["verdicts", "threshold_verdicts", "abstain_if_short"]
+__all__ = ["verdicts", "threshold_verdicts", "abstain_if_short", "can_abstain"]
 
 
 @validate_params(
@@ -55,7 +56,7 @@ def verdicts(model, X, threshold=None):
     ['real', 'fake', 'real', 'fake']
     """
     last, head = _last_step(model)
-    if callable(getattr(last, "verdict", None)):
+    if can_abstain(model):
         Xt = X if head is None else head.transform(X)
         found = last.verdict(Xt)
         if threshold is not None:
@@ -95,6 +96,32 @@ def threshold_verdicts(p_fake, threshold=None):
     cut = 0.5 if threshold is None else threshold
     label = np.where(p_fake >= cut, "fake", "real").astype(object)
     return Bunch(p_fake=p_fake, label=label, reason=np.full(len(p_fake), None, dtype=object))
+
+
+@validate_params({"model": [HasMethods(["predict_proba"])]}, prefer_skip_nested_validation=True)
+def can_abstain(model):
+    """Whether ``model`` gives its own verdicts, ``"uncertain"`` included, rather than a threshold's.
+
+    True when it, or a pipeline's last step, has a ``verdict`` method (an
+    :class:`AbstainingDetector`): :func:`verdicts` then asks it, and scoring
+    judges each recording whole with it instead of averaging windows.
+
+    Parameters
+    ----------
+    model : fitted detector
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skdeepfake.calibration import AbstainingDetector, can_abstain
+    >>> can_abstain(LogisticRegression()), can_abstain(AbstainingDetector(LogisticRegression()))
+    (False, True)
+    """
+    return callable(getattr(_last_step(model)[0], "verdict", None))
 
 
 def _last_step(model):
@@ -155,19 +182,18 @@ def abstain_if_short(found, durations, min_duration):
 
 def _durations(X, sr):
     """Seconds of each recording: waveforms at ``sr``, or files (from their headers); NaN where unknown."""
-    import soundfile as sf
+    if not (isinstance(X, (list, tuple)) or getattr(X, "ndim", 0) == 1):
+        return np.full(len(X), np.nan)  # a 2-D array of fixed-length rows: no recording lengths to see
+    return np.array([_duration(x, sr) for x in X])
 
-    out = []
-    for x in X if isinstance(X, (list, tuple)) or getattr(X, "ndim", 0) == 1 else ():
-        if isinstance(x, (str, os.PathLike)):
-            try:
-                out.append(sf.info(os.fspath(x)).duration)
-            except (RuntimeError, sf.LibsndfileError):
-                out.append(np.nan)
-        elif sr is not None and np.ndim(x) == 1:
-            out.append(len(x) / sr)
-        else:
-            out.append(np.nan)
-    if len(out) != len(X):  # a 2-D array of fixed-length rows: no recording lengths to see
-        return np.full(len(X), np.nan)
-    return np.asarray(out)
+
+def _duration(x, sr):
+    if isinstance(x, (str, os.PathLike)):
+        try:  # the header only, through io's checks of what a file may be
+            with AudioBlocks(x) as blocks:
+                return blocks.n_read / blocks.orig_sr
+        except AudioLoadError:
+            return np.nan
+    if sr is not None and np.ndim(x) == 1:
+        return len(x) / sr
+    return np.nan
