@@ -37,6 +37,7 @@ import numpy as np
 import soundfile as sf
 from _common import dev_corpora, report
 from bench_generalisation import mean_eer
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.model_selection import LeaveOneGroupOut
 from sklearn.preprocessing import FunctionTransformer
@@ -59,7 +60,7 @@ class _Scores(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X):
-        p = 1 / (1 + np.exp(-np.asarray(X)[:, 0]))
+        p = expit(np.asarray(X)[:, 0])
         return np.c_[1 - p, p]
 
     def predict(self, X):

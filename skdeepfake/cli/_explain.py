@@ -102,6 +102,6 @@ def cmd_explain(args):
 
 
 def _p_fake(result):
-    import numpy as np
+    from scipy.special import expit
 
-    return result.score if result.target == "p_fake" else float(1 / (1 + np.exp(-result.score)))
+    return result.score if result.target == "p_fake" else float(expit(result.score))
