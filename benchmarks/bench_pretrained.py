@@ -30,7 +30,7 @@ from bench_generalisation import _header, _row, gains
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import LeaveOneGroupOut
 
-from skdeepfake.calibration._domain import balanced_weights, calibrate
+from skdeepfake.calibration import linear_calibration
 from skdeepfake.labels import log_odds
 from skdeepfake.metrics import bootstrap_interval
 from skdeepfake.pipelines import make_detector
@@ -58,7 +58,7 @@ def calibrated_labels(y, out, corpora, band=1.0):
     s = log_odds(np.clip(out, 1e-6, 1 - 1e-6))
     llr = np.empty(len(y))
     for train, test in LeaveOneGroupOut().split(s, y, corpora):
-        a, b = calibrate(s[train], y[train] == 1, balanced_weights(y[train] == 1))
+        a, b = linear_calibration(s[train], y[train] == 1)
         llr[test] = a * s[test] + b
     return np.where(np.abs(llr) < band, "uncertain", np.where(llr > 0, "fake", "real"))
 

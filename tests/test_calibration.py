@@ -211,6 +211,28 @@ def test_balance_by_groups_weighs_each_source_the_same_within_its_class():
         AbstainingDetector(LogisticRegression(), balance="groups").fit(X, y)
 
 
+def test_linear_calibration_is_the_public_owner_of_the_llr_fit():
+    """Scores that point the right way give a > 0 and the balanced logistic fit; the wrong way give no evidence."""
+    from skdeepfake.calibration import linear_calibration
+    from skdeepfake.calibration._domain import balanced_weights
+
+    rng = np.random.default_rng(0)
+    is_fake = np.r_[np.zeros(80, bool), np.ones(20, bool)]
+    s = rng.normal(size=100) + 2.0 * is_fake
+    reference = LogisticRegression(C=1e4).fit(s[:, None], is_fake, sample_weight=balanced_weights(is_fake))
+    a, b = linear_calibration(s, is_fake)
+    assert a == pytest.approx(reference.coef_[0, 0], rel=1e-6), (a, reference.coef_)
+    assert b == pytest.approx(reference.intercept_[0], rel=1e-6), (b, reference.intercept_)
+    assert a > 0, a
+    assert linear_calibration(-s, is_fake) == (0.0, 0.0)
+    with pytest.raises(ValueError, match="both spoofed and bona fide"):
+        linear_calibration(s, np.ones(100, bool))
+    with pytest.raises(ValueError, match="finite"):
+        linear_calibration(np.r_[s[:-1], np.inf], is_fake)
+    with pytest.raises(ValueError, match="groups has 3 entries"):
+        linear_calibration(s, is_fake, groups=["a", "b", "c"])
+
+
 def test_a_domain_transformer_decides_what_out_of_domain_means():
     """The one-class model sees the domain transformer's rows only, out of fold as in fit."""
     from sklearn.preprocessing import FunctionTransformer, StandardScaler

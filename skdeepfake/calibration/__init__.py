@@ -64,7 +64,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..base import BinaryDetectorMixin
 from ..features import fits_only_input_length
 from ..labels import log_odds, proba_columns, spoof_column, spoof_scores
-from ._domain import balanced_weights, calibrate, gaussian, mahalanobis
+from ._domain import gaussian, linear_calibration, mahalanobis
 from ._verdicts import abstain_if_short, can_abstain, threshold_verdicts, verdicts
 
 __all__ = [
@@ -73,6 +73,7 @@ __all__ = [
     "threshold_verdicts",
     "abstain_if_short",
     "can_abstain",
+    "linear_calibration",
     "VERDICTS",
     "MAX_GROUP_FOLDS",
 ]
@@ -263,8 +264,7 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         folds = list(splitter.split(X, y, groups))
         oof = cross_val_predict(clone(self.estimator), X, y, cv=folds, method="predict_proba")[:, column]
         s = log_odds(oof)
-        weights = balanced_weights(is_fake, groups if self.balance == "groups" else None)
-        self.calibration_ = calibrate(s, is_fake, weights)
+        self.calibration_ = linear_calibration(s, is_fake, groups if self.balance == "groups" else None)
         self.oof_llr_ = self._llr_of(s)
         self.estimator_ = clone(self.estimator).fit(X, y)
         self.domain_transformer_ = None if self.domain is None else clone(self.domain).fit(X, y)

@@ -3,8 +3,9 @@
 import numpy as np
 from sklearn.covariance import LedoitWolf
 from sklearn.linear_model import LogisticRegression
+from sklearn.utils._param_validation import validate_params
 
-__all__ = ["gaussian", "mahalanobis", "calibrate", "balanced_weights"]
+__all__ = ["gaussian", "mahalanobis", "linear_calibration", "balanced_weights"]
 
 
 def gaussian(X):
@@ -41,18 +42,63 @@ def balanced_weights(is_fake, groups=None):
     return weights * len(is_fake) / weights.sum()
 
 
-def calibrate(s, is_fake, sample_weight):
-    """``(a, b)`` of LLR = a * s + b by weighted logistic regression, with ``a >= 0``.
+@validate_params(
+    {"scores": ["array-like"], "is_fake": ["array-like"], "groups": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
+def linear_calibration(scores, is_fake, groups=None):
+    r"""The linear calibration of log-odds scores to a log-likelihood ratio.
 
-    ``sample_weight`` balances the classes (:func:`balanced_weights`), so
-    that the intercept describes the evidence, not the training data's class
-    balance. A negative slope would mean that the out-of-fold scores point
-    the wrong way (held-out sources scored worse than chance, as happens
-    when a detector has learned its corpora rather than the artefact);
-    flipping them would be trusting the mistake. The evidence is then taken
-    as none: ``a = 0`` and ``b = 0``.
+    Fits :math:`\mathrm{LLR}(x) = a\,s(x) + b` by weighted logistic
+    regression (Brümmer & du Preez, 2006) with :math:`a \ge 0`. The weights
+    make both classes weigh the same (scikit-learn's
+    ``class_weight="balanced"``), and, with ``groups``, each group the same
+    within its class, so that the intercept describes the evidence, not the
+    training data's class balance nor its largest sources.
+
+    A negative slope would mean that the scores point the wrong way (held-out
+    sources scored worse than chance, as happens when a detector has learned
+    its corpora rather than the artefact); flipping them would be trusting
+    the mistake. The evidence is then taken as none: ``a = 0`` and ``b = 0``.
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_samples,)
+        Log-odds of "fake" (:func:`skdeepfake.labels.log_odds` of P(fake)),
+        best out of fold.
+    is_fake : array-like of shape (n_samples,)
+        True for spoofed recordings.
+    groups : array-like of shape (n_samples,) or None, default=None
+        The source of each recording.
+
+    Returns
+    -------
+    a, b : float
+        Slope and offset of the LLR (natural log).
+
+    See Also
+    --------
+    AbstainingDetector : fits this calibration on out-of-fold scores.
+
+    References
+    ----------
+    .. [1] N. Brümmer and J. du Preez, "Application-independent evaluation of
+       speaker detection", Computer Speech & Language 20(2-3), 2006.
     """
-    calibrator = LogisticRegression(C=1e4).fit(s[:, None], is_fake, sample_weight=sample_weight)
+    s = np.asarray(scores, dtype=np.float64).ravel()
+    is_fake = np.asarray(is_fake).astype(bool).ravel()
+    if len(s) != len(is_fake):
+        raise ValueError(f"scores has {len(s)} entries and is_fake {len(is_fake)}; they must match.")
+    if not np.isfinite(s).all():
+        raise ValueError("scores must be finite log-odds; clip P(fake) before taking log-odds.")
+    if is_fake.all() or not is_fake.any():
+        raise ValueError("is_fake must hold both spoofed and bona fide recordings.")
+    if groups is not None:
+        groups = np.asarray(groups).ravel()
+        if len(groups) != len(s):
+            raise ValueError(f"groups has {len(groups)} entries for {len(s)} scores.")
+    weights = balanced_weights(is_fake, groups)
+    calibrator = LogisticRegression(C=1e4).fit(s[:, None], is_fake, sample_weight=weights)
     a, b = float(calibrator.coef_[0, 0]), float(calibrator.intercept_[0])
     if a <= 0:
         return 0.0, 0.0
