@@ -127,6 +127,23 @@ def test_decoding_streams_and_mixes_down_block_by_block(tmp_path):
         list(blocks)
 
 
+@pytest.mark.parametrize(
+    "rate, channels, subtype", [(16000, 1, "PCM_16"), (44100, 2, "FLOAT"), (22050, 1, "PCM_24")]
+)
+def test_a_one_block_file_is_read_as_the_blocks_read_it(tmp_path, rate, channels, subtype):
+    """read_all's short path (one read, no buffer) gives the samples the block iteration gives."""
+    path = tmp_path / "clip.wav"
+    rng = np.random.default_rng(rate)
+    sf.write(path, (0.2 * rng.standard_normal((rate, channels))).astype(np.float32), rate, subtype=subtype)
+    for first in (None, 0.5):
+        with AudioBlocks(path, 16000, first=first) as blocks:
+            assert blocks.n_read <= blocks._block_frames(), "the file must take the one-block path"
+            whole = blocks.read_all()
+        iterated = np.concatenate(list(AudioBlocks(path, 16000, first=first)))
+        np.testing.assert_array_equal(whole, iterated)
+        assert whole.dtype == np.float32 and whole.flags.c_contiguous, (whole.dtype, whole.flags)
+
+
 def test_absurd_float_samples_are_refused_by_name(tmp_path):
     path = tmp_path / "loud.wav"
     sf.write(path, np.full(16000, 3e38, dtype=np.float32), 16000, subtype="FLOAT")

@@ -258,3 +258,26 @@ def test_fix_length_properties(clip, n_out, crop, pad):
         )
     else:
         np.testing.assert_array_equal(out[len(clip) :], 0)
+
+
+def test_parameters_set_after_a_transform_are_checked_again(monkeypatch):
+    """transform validates once per parameter set: an unchanged loader is not re-checked, a changed one is."""
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    loader = AudioLoader(duration=0.5)
+    X = np.zeros((2, SR), dtype=np.float32)
+    calls = []
+    original = AudioLoader._validate_params
+    monkeypatch.setattr(AudioLoader, "_validate_params", lambda self: calls.append(1) or original(self))
+    loader.transform(X)
+    loader.transform(X)
+    assert len(calls) == 1, f"validated {len(calls)} times for one parameter set"
+    loader.set_params(crop="nowhere")
+    with pytest.raises(InvalidParameterError, match="crop"):
+        loader.transform(X)
+    loader.crop = "center"
+    assert loader.transform(X).shape == (2, SR // 2)
+    assert len(calls) == 3, calls
+    loader.max_duration = -1.0
+    with pytest.raises(InvalidParameterError, match="max_duration"):
+        loader.fit(X)

@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from ..labels import warn_if_spoof_first
 from ..utils._bounds import SAMPLE_RATE, SECONDS
 from ..utils._parallel import map_batches
-from ..utils._validation import as_clip_list, check_same_length
+from ..utils._validation import as_clip_list, check_same_length, validate_params_if_changed
 from ._decode import (
     MAX_DURATION,
     MAX_SAMPLE_MAGNITUDE,
@@ -18,10 +18,9 @@ from ._decode import (
     AudioBlocks,
     AudioLoadError,
     _load_audio,
-    inspect_audio,
     load_audio,
-    signal_note,
 )
+from ._inspect import inspect_audio, signal_note
 
 __all__ = [
     "AudioLoader",
@@ -209,7 +208,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         self.verbose = verbose
 
     def _validate_all(self):
-        self._validate_params()
+        validate_params_if_changed(self)
         if self.duration is not None and self.n_samples_out < 1:
             raise ValueError(
                 f"duration={self.duration!r} s is shorter than one sample at sr={self.sr}; "

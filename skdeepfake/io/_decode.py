@@ -12,7 +12,6 @@ import os
 import re
 import stat
 from contextlib import contextmanager
-from numbers import Real
 
 import numpy as np
 import soundfile as sf
@@ -26,9 +25,6 @@ __all__ = [
     "AudioBlocks",
     "load_audio",
     "check_regular_file",
-    "unreadable_reason",
-    "inspect_audio",
-    "signal_note",
     "SAMPLE_RATE_RANGE",
     "MAX_DURATION",
     "MAX_SAMPLE_MAGNITUDE",
@@ -252,6 +248,8 @@ class AudioBlocks:
                 f"more than the {MAX_WAVEFORM_BYTES / 2**30:.0f} GiB a recording may; lower max_duration "
                 "(--max-duration) or score it in windows."
             )
+        if self.n_read <= self._block_frames():
+            return self._read_one_block()
         y = np.empty(self.n_out, dtype=np.float32)
         filled = 0
         for block in self:
@@ -268,21 +266,50 @@ class AudioBlocks:
         finally:
             self.close()
 
+    def _block_frames(self):
+        return max(4096, _BLOCK_BYTES // (4 * self._file.channels))
+
+    def _resampler(self):
+        if self.sr == self.orig_sr:
+            return None
+        return soxr.ResampleStream(self.orig_sr, self.sr, 1, dtype="float32", quality="HQ")
+
+    def _mono(self, data):
+        mono = data.mean(axis=1, dtype=np.float32) if data.shape[1] > 1 else data[:, 0]
+        if self.subtype not in _INTEGER_PCM:
+            _check_values(self.path, mono)
+        return mono
+
+    def _read_one_block(self):
+        # A file that fits one block (most clips) is read without the
+        # generator and the buffer it fills: the same samples, computed as
+        # _blocks computes its single block, without the per-file overhead
+        # that made one-file latency slower than a plain read.
+        if self._file is None:
+            raise ValueError(f"{self.path}: AudioBlocks can be iterated once.")
+        try:
+            with self._errors():
+                data = _read_float32(self._file, self.subtype, self.n_read)
+                mono = self._mono(data)
+                resampler = self._resampler()
+                if resampler is not None:
+                    mono = resampler.resample_chunk(mono, last=True)
+                self._check_end(len(mono))
+        finally:
+            self.close()
+        return np.ascontiguousarray(mono)
+
     def _blocks(self):
-        f, path = self._file, self.path
-        block = max(4096, _BLOCK_BYTES // (4 * f.channels))
-        resampler = None
-        if self.sr != self.orig_sr:
-            resampler = soxr.ResampleStream(self.orig_sr, self.sr, 1, dtype="float32", quality="HQ")
+        f = self._file
+        block = self._block_frames()
+        resampler = self._resampler()
         n_samples, left = 0, self.n_read
         while left > 0:
             data = _read_float32(f, self.subtype, min(block, left))
             if len(data) == 0:
                 break  # the file ended before its header said
             left -= len(data)
-            mono = data.mean(axis=1, dtype=np.float32) if data.shape[1] > 1 else data[:, 0]
-            if self.subtype not in _INTEGER_PCM:
-                _check_values(path, mono)
+            mono = self._mono(data)
             if resampler is not None:
                 mono = resampler.resample_chunk(mono, last=left <= 0)
             n_samples += len(mono)
@@ -291,6 +318,10 @@ class AudioBlocks:
             tail = resampler.resample_chunk(np.zeros(0, np.float32), last=True)
             n_samples += len(tail)
             yield tail
+        self._check_end(n_samples)
+
+    def _check_end(self, n_samples):
+        f, path = self._file, self.path
         # libsndfile quietly shortens a WAV/AIFF whose data chunk runs past the
         # end of the file; its log records the size the header declared.
         cut = _TRUNCATED.search(f.extra_info)
@@ -356,126 +387,3 @@ def _read_float32(f, subtype, n_frames):
         raw = f.read(out=np.empty((n_frames, f.channels), dtype=np.int16))
         return np.multiply(raw, np.float32(2.0**-15), dtype=np.float32)
     return f.read(n_frames, dtype="float32", always_2d=True)
-
-
-def unreadable_reason(path, *, max_duration=MAX_DURATION, min_duration=None):
-    """Why ``path`` cannot be used as audio (the AudioLoadError's reason), or None.
-
-    The file is decoded block by block and nothing is kept, so that checking
-    a long file costs one block of memory. ``min_duration`` (seconds) also
-    refuses recordings too short for a model's front-end.
-    """
-    return inspect_audio(path, max_duration=max_duration, min_duration=min_duration)[0]
-
-
-@validate_params(
-    {
-        "path": [str, os.PathLike],
-        "max_duration": [SECONDS, None],
-        "min_duration": [SECONDS, None],
-    },
-    prefer_skip_nested_validation=True,
-)
-def inspect_audio(path, *, max_duration=MAX_DURATION, min_duration=None):
-    """Why a file cannot be used as audio, and a warning about its signal.
-
-    The file is decoded block by block with the checks of
-    :func:`load_audio`, and nothing is kept: checking a long file costs one
-    block of memory. The loaders screen every file with it before reading
-    (:func:`~skdeepfake.datasets.load_audio_folder`), so that a bad file is
-    reported with its reason rather than ending the run.
-
-    Parameters
-    ----------
-    path : str or pathlib.Path
-    max_duration : float or None, default=MAX_DURATION
-        Longer recordings are refused (seconds); None: no limit.
-    min_duration : float or None, default=None
-        Shorter recordings are refused too (seconds): too short for a
-        model's front-end.
-
-    Returns
-    -------
-    (str or None, str or None)
-        ``(reason, note)``: why ``path`` cannot be used (None when it can),
-        and :func:`signal_note`'s warning about its samples (None when
-        there is nothing to say, or when it cannot be used).
-
-    See Also
-    --------
-    load_audio : read the samples, with the same checks.
-    signal_note : the warning, from the lowest and highest sample.
-
-    Examples
-    --------
-    >>> import numpy as np, soundfile as sf, tempfile, os
-    >>> from skdeepfake.io import inspect_audio
-    >>> folder = tempfile.mkdtemp()
-    >>> sf.write(os.path.join(folder, "silence.wav"), np.zeros(8000), 8000)
-    >>> inspect_audio(os.path.join(folder, "silence.wav"))
-    (None, 'digital silence: its score says nothing about speech')
-    >>> print(inspect_audio(os.path.join(folder, "silence.wav"), min_duration=2.0)[0])
-    too short: 1.000 s; the detector's front-end needs at least 2.000 s
-    >>> inspect_audio(os.path.join(folder, "missing.wav"))[0]
-    'file does not exist.'
-    """
-    low, high = np.inf, -np.inf
-    try:
-        n = 0
-        with AudioBlocks(path, max_duration=max_duration) as blocks:
-            for block in blocks:
-                n += len(block)
-                if len(block):
-                    low, high = min(low, float(block.min())), max(high, float(block.max()))
-        if min_duration is not None and n < min_duration * blocks.sr:
-            return (
-                f"too short: {n / blocks.sr:.3f} s; the detector's front-end needs at least "
-                f"{min_duration:.3f} s"
-            ), None
-    except AudioLoadError as err:
-        text = str(err)
-        prefix = f"{path}: "
-        return (text[len(prefix) :] if text.startswith(prefix) else text), None
-    return None, signal_note(low, high)
-
-
-#: Peak below which a recording counts as silent (-90 dBFS).
-SILENCE_PEAK = 10 ** (-90 / 20)
-
-
-@validate_params({"low": [Real], "high": [Real]}, prefer_skip_nested_validation=True)
-def signal_note(low, high):
-    """A warning about a recording whose samples lie in ``[low, high]``, or None.
-
-    A detector can score digital silence, a constant (DC) signal or a
-    recording below -90 dBFS (a stereo file whose channels cancel is silent
-    once mixed down), but its score then says nothing about speech: the
-    scoring functions and the command line print this note beside it.
-
-    Parameters
-    ----------
-    low, high : float
-        The lowest and the highest sample.
-
-    Returns
-    -------
-    str or None
-
-    See Also
-    --------
-    inspect_audio : the note of a file, and why it cannot be used.
-
-    Examples
-    --------
-    >>> from skdeepfake.io import signal_note
-    >>> signal_note(0.0, 0.0), signal_note(-0.5, 0.5)
-    ('digital silence: its score says nothing about speech', None)
-    """
-    peak = max(abs(low), abs(high))
-    if peak == 0:
-        return "digital silence: its score says nothing about speech"
-    if high - low < 1e-6:
-        return "a constant (DC) signal: its score says nothing about speech"
-    if peak < SILENCE_PEAK:
-        return "silent (peak below -90 dBFS): its score says nothing about speech"
-    return None

@@ -8,6 +8,8 @@ X for raw audio is one of
 """
 
 import os
+import weakref
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -130,3 +132,30 @@ def check_same_length(X, y):
         raise ValueError(
             f"X and y have different lengths: X has {len(X)} clips, y has {_num_samples(y)} labels."
         )
+
+
+@cache
+def _param_names(cls):
+    return tuple(cls._get_param_names())
+
+
+# The parameter values each estimator last passed _validate_params with, by identity.
+_VALIDATED = weakref.WeakKeyDictionary()
+
+
+def validate_params_if_changed(estimator):
+    """``estimator._validate_params()``, skipped when no parameter was set since it last passed.
+
+    For estimators that check their parameters on every call, not only in
+    ``fit`` (a transformer that may be used unfitted; a model whose window may
+    be set after fit): scikit-learn's check reads the constructor's signature
+    each time, which costs as much as decoding a short file. A parameter
+    counts as changed when its attribute holds another object than the one
+    validated, so any ``set_params`` or assignment is checked again.
+    """
+    values = tuple(getattr(estimator, name) for name in _param_names(type(estimator)))
+    last = _VALIDATED.get(estimator)
+    if last is not None and len(last) == len(values) and all(a is b for a, b in zip(last, values)):
+        return
+    estimator._validate_params()
+    _VALIDATED[estimator] = values

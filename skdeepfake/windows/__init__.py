@@ -19,7 +19,7 @@ from ..base import BinaryDetectorMixin
 from ..io import MAX_DURATION, AudioBlocks
 from ..labels import spoof_column, spoof_label, spoof_scores
 from ..utils._bounds import SAMPLE_RATE, SECONDS
-from ..utils._validation import as_clip_list, check_same_length
+from ..utils._validation import as_clip_list, check_same_length, validate_params_if_changed
 from ._windowing import (
     _BATCH_BYTES,
     AGGREGATES,
@@ -277,7 +277,7 @@ class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
             :func:`skdeepfake.labels.spoof_column`).
         """
         check_is_fitted(self)
-        self._validate_params()  # window and hop may have been set since fit
+        validate_params_if_changed(self)  # window and hop may have been set since fit
         X = _at_rate(X, sr, self.sr)
         owners, bounds, scores = [], [], []
         for batch_owners, batch_bounds, windows in self._iter_batches(X):
@@ -314,7 +314,7 @@ class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
             As :meth:`predict_windows`, for one recording (``recording`` 0).
         """
         check_is_fitted(self)
-        self._validate_params()
+        validate_params_if_changed(self)
         step = max(int(round(self.hop * self.sr)), 1)
         bounds, scores = [], []
         for part, windows in stream_batches(blocks, self._n_window, step, self._batch_limit):
