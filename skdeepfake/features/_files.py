@@ -120,7 +120,10 @@ def featurize_files(X, featurizer, *, loader=None, batch_size=64, n_jobs=None, v
             continue
         if out is None:
             out = np.empty((len(clips), *features.shape[1:]), dtype=features.dtype)
-        out[np.flatnonzero(usable[batch]) + batch.start] = features
+        kept = usable[batch]
+        # A slice when the whole batch was usable: a fancy-indexed write copies
+        # the batch's features again, in the thread that collects them.
+        out[batch if kept.all() else np.flatnonzero(kept) + batch.start] = features
     if errors == "raise":
         return out
     index = np.flatnonzero(usable)
