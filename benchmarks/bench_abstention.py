@@ -128,6 +128,41 @@ def _rate(cls, label, per_source):
     return statistic
 
 
+def shipped_loso(y, corpora, X, keep, durations, params):
+    """The shipped recipe's verdicts leaving each source out, short recordings abstained as predict does."""
+
+    def make():
+        return AbstainingDetector(_Scores(), domain=FunctionTransformer(_rest), **params)
+
+    labels, p_fake, reasons = loso(y, corpora, make, X, keep=keep)
+    if params.get("min_duration") is not None:  # as verdicts() applies it to the recordings themselves
+        found = abstain_if_short(
+            Bunch(p_fake=p_fake, label=labels, reason=reasons), durations, params["min_duration"]
+        )
+        labels, reasons = found.label, found.reason
+    return labels, p_fake, reasons
+
+
+def band_sweep(y, corpora, X, keep, durations, params, bands):
+    """What the width of the uncertainty band trades: false alarms against abstentions, per source."""
+    print(
+        "\nThe uncertainty band (|LLR| < band is 'uncertain'), leave one source out, mean over sources "
+        "[90% interval]; all abstained pooled"
+    )
+    print(
+        f"  {'band':>5s} {'real called fake':>24s} {'real abstained':>24s} {'fakes caught':>24s} {'all abst.':>9s}"
+    )
+    for band in bands:
+        labels, _, _ = shipped_loso(y, corpora, X, keep, durations, {**params, "band": band})
+        cells = []
+        for cls, label in ((0, "fake"), (0, "uncertain"), (1, "fake")):
+            ci = bootstrap_interval(_rate(cls, label, True), y, labels, corpora, groups=corpora)
+            cells.append(f"{ci.estimate:6.3f} [{ci.low:.3f}, {ci.high:.3f}]")
+        print(
+            f"  {band:5.2f} {cells[0]:>24s} {cells[1]:>24s} {cells[2]:>24s} {np.mean(labels == 'uncertain'):9.3f}"
+        )
+
+
 def summary(name, y, labels, p_fake, reasons, corpora):
     print(f"\n{name}\n  {'':22s} {'pooled over clips':26s} mean over sources")
     out = {}
@@ -172,6 +207,9 @@ def main():
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--cache", type=Path, default=HERE / ".cache" / "bench_abstention.npz")
     parser.add_argument("--skip-previous", action="store_true", help="the shipped recipe's rows only")
+    parser.add_argument(
+        "--bands", type=float, nargs="*", default=[], help="also sweep the shipped recipe's uncertainty band"
+    )
     args = parser.parse_args()
     files, y, corpora = dev_corpora(args.data)
     print(
@@ -191,17 +229,8 @@ def main():
         )
 
     params = {k: v for k, v in shipped[-1].get_params(deep=False).items() if k not in ("estimator", "domain")}
-
-    def make():
-        return AbstainingDetector(_Scores(), domain=FunctionTransformer(_rest), **params)
-
-    labels, p_fake, reasons = loso(y, corpora, make, np.c_[s, domain], keep=~narrow)
-    if params.get("min_duration") is not None:  # as verdicts() applies it to the recordings themselves
-        durations = np.array([sf.info(str(f)).duration for f in files])
-        found = abstain_if_short(
-            Bunch(p_fake=p_fake, label=labels, reason=reasons), durations, params["min_duration"]
-        )
-        labels, reasons = found.label, found.reason
+    durations = np.array([sf.info(str(f)).duration for f in files])
+    labels, p_fake, reasons = shipped_loso(y, corpora, np.c_[s, domain], ~narrow, durations, params)
     after = summary(
         "shipped: AASIST-L held fixed, calibrated (sources weighed alike), abstaining; band-limited clips out of "
         f"its fit; under {params.get('min_duration')} s uncertain",
@@ -211,6 +240,8 @@ def main():
         reasons,
         corpora,
     )
+    if args.bands:
+        band_sweep(y, corpora, np.c_[s, domain], ~narrow, durations, params, args.bands)
     if before is not None:
         report(
             "fakes caught, leave one source out, mean over sources (shipped / previous)",

@@ -46,19 +46,20 @@ excludes zero, and not at a loss in-corpus beyond its interval.
 import argparse
 import time
 
+import joblib
 import numpy as np
 from _common import dev_corpora, report
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold, cross_val_predict
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skdeepfake.features import DEFAULT_STATS, LFCC
 from skdeepfake.fusion import make_fused_detector
 from skdeepfake.io import AudioLoader
 from skdeepfake.metrics import bootstrap_interval, equal_error_rate
-from skdeepfake.pipelines import MODELS, make_detector, make_frontend
+from skdeepfake.pipelines import MODELS, detector_parts, make_detector, make_frontend
 
 FRONTENDS = ["lfcc", "lfcc-2019", "lfcc-2021", "cqcc", "cqcc-2021", "subbands", "mfcc", "handcrafted"]
 UNIONS = {
@@ -164,14 +165,41 @@ def frontends(waves, y, corpora):
         _row(name, y, out[:, 1], inside[:, 1], corpora, time.perf_counter() - start)
 
 
-def _scores(detector, files, y, splits):
+def _scores(detector, files, y, splits, cache=None):
+    """Each test fold's P(fake) from ``detector`` fitted on the rest.
+
+    A detector whose loader and front-end learn nothing but the input length
+    (:func:`~skdeepfake.pipelines.detector_parts`, no sampler among them)
+    gives the same scores when the front-end runs once over every file and
+    only the rest of the pipeline is refitted per fold: ``cache`` (a dict)
+    keeps those features, keyed by the front-end's parameters, so that
+    detectors and fold schemes sharing a front-end share its computation.
+    """
+    split = _front_and_rest(detector)
+    if split is not None and cache is not None:
+        front, rest = split
+        key = joblib.hash(front)
+        if key not in cache:
+            cache[key] = front.fit(files[:1]).transform(files)
+        files, detector = cache[key], rest
     out = np.empty(len(y))
     for train, test in splits:
         out[test] = clone(detector).fit(files[train], y[train]).predict_proba(files[test])[:, 1]
     return out
 
 
-def factories(files, y, corpora, models, unions=True):
+def _front_and_rest(detector):
+    """(loader + front-end, the steps after them) of a plain detector Pipeline, or None."""
+    parts = detector_parts(detector)
+    if parts.pipeline is not detector or parts.loader is None or not parts.featurizers:
+        return None
+    if len(parts.front) != len(parts.featurizers):  # a sampler changes the training rows
+        return None
+    n = 1 + len(parts.front)
+    return Pipeline(detector.steps[:n]), Pipeline(detector.steps[n:])
+
+
+def factories(files, y, corpora, models, unions=True, cached_only=False):
     """Part 2: every factory with its defaults, from the files (in-corpus EER for the quick ones)."""
     print("\nPart 2: the factories' defaults (make_detector(model, random_state=0)), from the files")
     _header(corpora)
@@ -192,12 +220,14 @@ def factories(files, y, corpora, models, unions=True):
     for model in ({"linear", "xgb"} & set(models)) if unions else ():  # the union was better in-corpus
         union = make_detector(model, features="lfcc+cqcc+subbands+mfcc", random_state=0)
         detectors[f"{model}, union lfcc+cqcc+subbands+mfcc"] = (union, False)
-    means, scores = {}, {}
+    if cached_only:  # fusions and window-by-window detectors refeaturise every file in every fold
+        detectors = {name: d for name, d in detectors.items() if _front_and_rest(d[0]) is not None}
+    means, scores, cache = {}, {}, {}
     folds = StratifiedKFold(5, shuffle=True, random_state=0)
     for name, (detector, network) in detectors.items():
         start = time.perf_counter()
-        out = _scores(detector, files, y, LeaveOneGroupOut().split(files, y, corpora))
-        inside = None if network else _scores(detector, files, y, folds.split(files, y))
+        out = _scores(detector, files, y, LeaveOneGroupOut().split(files, y, corpora), cache)
+        inside = None if network else _scores(detector, files, y, folds.split(files, y), cache)
         means[name] = _row(name, y, out, inside, corpora, time.perf_counter() - start)
         scores[name] = (out, inside)
     if "xgb (default)" in scores:
@@ -233,6 +263,12 @@ def main():
     parser.add_argument("--skip-frontends", action="store_true")
     parser.add_argument("--skip-unions", action="store_true", help="no union front-end rows in Part 2")
     parser.add_argument(
+        "--cached-only",
+        action="store_true",
+        help="Part 2 without the detectors whose front-end cannot run once for all folds (fusions, "
+        "window-by-window and network detectors): for corpora of thousands of clips",
+    )
+    parser.add_argument(
         "--vocoders",
         nargs="*",
         default=["lpc"],
@@ -246,7 +282,9 @@ def main():
     )
     if not args.skip_frontends:
         frontends(AudioLoader(duration=None).fit_transform(files), y, corpora)
-    means = factories(files, y, corpora, args.models, unions=not args.skip_unions)
+    means = factories(
+        files, y, corpora, args.models, unions=not args.skip_unions, cached_only=args.cached_only
+    )
     if args.vocoders:
         import tempfile
 
