@@ -12,9 +12,9 @@ on the same folds:
 * **shipped**: :func:`skdeepfake.pretrained.detector_pipeline`, the published
   AASIST-L network held fixed, its calibration (each source and class
   weighed the same) and out-of-domain model fitted, band-limited clips left
-  out of that fit as ``scripts/train_pretrained.py`` does, and recordings
-  shorter than its ``min_duration`` ``"uncertain"`` as
-  :func:`skdeepfake.calibration.verdicts` makes them.
+  out of that fit as ``scripts/train_pretrained.py`` does, and those clips
+  (its ``min_bandwidth``) and recordings shorter than its ``min_duration``
+  ``"uncertain"`` as :func:`skdeepfake.calibration.verdicts` makes them.
 
 Neither recipe's front-end learns from the data, so each is run once over
 all clips (the network's scores and the LFCC statistics, cached in
@@ -43,11 +43,12 @@ from sklearn.model_selection import LeaveOneGroupOut
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import Bunch
 
-from skdeepfake.calibration import AbstainingDetector, abstain_if_short
+from skdeepfake.calibration import AbstainingDetector, abstain_if_band_limited, abstain_if_short
+from skdeepfake.io import band_limited
 from skdeepfake.labels import log_odds
 from skdeepfake.metrics import bootstrap_interval, equal_error_rate
 from skdeepfake.pipelines import make_detector
-from skdeepfake.pretrained import band_limited, detector_pipeline
+from skdeepfake.pretrained import detector_pipeline
 
 HERE = Path(__file__).resolve().parent
 
@@ -73,7 +74,10 @@ def _rest(X):
 
 def _features(files, cache, previous, shipped):
     """(previous recipe's LFCC statistics, the network's log-odds, its domain rows, band-limited), cached."""
-    recipe = repr(previous[:-1]) + repr(shipped[-1].domain)  # what the cached rows depend on
+    cutoff = shipped[-1].min_bandwidth
+    recipe = (
+        f"{previous[:-1]!r}{shipped[-1].domain!r} band-limited below {cutoff}"  # what the cache depends on
+    )
     if cache.is_file():
         saved = np.load(cache, allow_pickle=False)
         if (
@@ -87,7 +91,7 @@ def _features(files, cache, previous, shipped):
     network = shipped[-1].estimator  # the published AASIST-L, held fixed
     s = log_odds(network.predict_proba(waveforms)[:, 1])
     domain = np.asarray(clone(shipped[-1].domain).fit(waveforms[:1]).transform(waveforms), dtype=np.float64)
-    narrow = band_limited(waveforms, sr=shipped[0].sr)
+    narrow = band_limited(waveforms, sr=shipped[0].sr, cutoff=cutoff)
     cache.parent.mkdir(parents=True, exist_ok=True)
     np.savez(
         cache,
@@ -135,6 +139,11 @@ def shipped_loso(y, corpora, X, keep, durations, params):
         return AbstainingDetector(_Scores(), domain=FunctionTransformer(_rest), **params)
 
     labels, p_fake, reasons = loso(y, corpora, make, X, keep=keep)
+    if params.get("min_bandwidth") is not None:  # ~keep: the band-limited clips, at the same cutoff
+        found = abstain_if_band_limited(
+            Bunch(p_fake=p_fake, label=labels, reason=reasons), ~keep, params["min_bandwidth"]
+        )
+        labels, reasons = found.label, found.reason
     if params.get("min_duration") is not None:  # as verdicts() applies it to the recordings themselves
         found = abstain_if_short(
             Bunch(p_fake=p_fake, label=labels, reason=reasons), durations, params["min_duration"]

@@ -19,8 +19,9 @@ Part 1 compares front-ends (pooled statistics over the whole recording) with
 the linear model; they are stateless, so each is computed once per clip and
 only the model is refitted per fold. Part 2 runs every factory of
 :mod:`skdeepfake.pipelines` with its defaults, as a user gets it, from the
-files, the fused linear + XGBoost detector and the study's XGBoost
-baseline; the networks get no in-corpus figure (five more fits each).
+files, the fused linear + XGBoost detector, the study's XGBoost
+baseline and the DNN trained with the one-class softmax (its gain over the
+sigmoid DNN printed too); the networks get no in-corpus figure (five more fits each).
 Part 3 trains the linear and XGBoost defaults with vocoded copies of their
 bona fide training recordings (:class:`~skdeepfake.augment.VocodedCopies`;
 LPC by default, ``--vocoders lpc griffin-lim`` for both). The RESULT lines
@@ -217,6 +218,8 @@ def factories(files, y, corpora, models, unions=True, cached_only=False):
             make_fused_detector(["xgb", "oneclass"], random_state=0),
             False,
         )
+    if "dnn" in models:  # the one-class softmax of Zhang et al. (2021) against the sigmoid
+        detectors["dnn, oc-softmax"] = (make_detector("dnn", objective="oc-softmax", random_state=0), True)
     for model in ({"linear", "xgb"} & set(models)) if unions else ():  # the union was better in-corpus
         union = make_detector(model, features="lfcc+cqcc+subbands+mfcc", random_state=0)
         detectors[f"{model}, union lfcc+cqcc+subbands+mfcc"] = (union, False)
@@ -232,6 +235,9 @@ def factories(files, y, corpora, models, unions=True, cached_only=False):
         scores[name] = (out, inside)
     if "xgb (default)" in scores:
         gains(y, corpora, scores, "xgb (default)")
+    if "dnn, oc-softmax" in scores:
+        pair = ("dnn (default)", "dnn, oc-softmax")
+        gains(y, corpora, {name: scores[name] for name in pair}, pair[0])
     return means
 
 

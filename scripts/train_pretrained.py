@@ -9,9 +9,9 @@ AASIST-L network held fixed inside an
 :class:`~skdeepfake.calibration.AbstainingDetector`; what is fitted here is
 its calibration, leaving each source out (``groups``) with every source and
 class weighed the same, and its out-of-domain model. Band-limited clips
-(:func:`skdeepfake.pretrained.band_limited`: nothing above 4 kHz) are left
-out of both, so that such recordings lie out of its domain: the network calls
-real ones fake. The counts and the file's size and SHA-256, which
+(:func:`skdeepfake.io.band_limited`: nothing above 4 kHz) are left
+out of both (the network calls such real speech fake), and the detector's
+``min_bandwidth`` makes them ``"uncertain"`` when it judges. The counts and the file's size and SHA-256, which
 ``MODEL_CARD.md`` quotes (a test checks that it does), are printed. The card's
 figures come from ``benchmarks/bench_abstention.py`` on the same corpus.
 """
@@ -37,13 +37,15 @@ def main():
 
     from _common import dev_corpora
 
+    from skdeepfake.io import band_limited
     from skdeepfake.persistence import save_model
-    from skdeepfake.pretrained import MODEL_FILE, band_limited, detector_pipeline
+    from skdeepfake.pretrained import MODEL_FILE, detector_pipeline
 
     files, y, corpora = dev_corpora()
     detector = detector_pipeline()
     waveforms = detector[0].fit_transform(files)
-    narrow = band_limited(waveforms, sr=detector[0].sr)
+    # The recordings its verdicts withhold as band-limited are those its calibration leaves out.
+    narrow = band_limited(waveforms, sr=detector[0].sr, cutoff=detector[-1].min_bandwidth)
     print(
         f"{len(y)} clips ({int(y.sum())} fake, {int(len(y) - y.sum())} real) from {len(set(corpora))} "
         f"sources; {int(narrow.sum())} band-limited left out: {dict(Counter(corpora[narrow]))}"

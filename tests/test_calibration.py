@@ -304,6 +304,53 @@ def test_recordings_shorter_than_min_duration_are_uncertain_with_the_reason(
     assert record["reason"].startswith("too short: 0.50 s")
 
 
+def test_band_limited_recordings_are_uncertain_with_the_reason(abstaining, speech, tmp_path, capsys):
+    """min_bandwidth: an 8-kHz copy of a clip is "uncertain" (band-limited), the full-band clip keeps its verdict."""
+    import soxr
+
+    detector = copy.deepcopy(abstaining).set_params(model__min_bandwidth=4000.0)
+    whole = speech.data[61]
+    narrow = soxr.resample(soxr.resample(whole, SR, 8000), 8000, SR).astype(np.float32)
+    unguarded = verdicts(abstaining, [whole, narrow])
+    found = verdicts(detector, [whole, narrow])
+    assert (found.label[0], found.reason[0]) == (unguarded.label[0], unguarded.reason[0])
+    assert found.label[1] == "uncertain", found.label
+    assert found.reason[1].startswith("band-limited: nothing above 4000 Hz"), found.reason[1]
+    np.testing.assert_array_equal(found.p_fake, unguarded.p_fake)  # the score is kept, the verdict withheld
+    # too short wins over band-limited: it is the more basic reason
+    both = copy.deepcopy(detector).set_params(model__min_duration=1.0)
+    assert verdicts(both, [narrow[: SR // 2]]).reason[0].startswith("too short"), "short first"
+    # from files and from the command line, through a saved model
+    files = [
+        str(write_audio(tmp_path / "whole.wav", whole)),
+        str(write_audio(tmp_path / "narrow.wav", narrow)),
+    ]
+    assert verdicts(detector, files).label.tolist() == found.label.tolist()
+    path = tmp_path / "m.skdf"
+    save_model(detector, path)
+    assert main(["predict", "--model", str(path), "--format", "json", files[1]]) == 0
+    record = json.loads(capsys.readouterr().out.strip())
+    assert (record["label"], record["reason"][:13]) == ("uncertain", "band-limited:"), record
+
+
+def test_band_limited_measures_the_energy_above_the_cutoff():
+    """Transcribes the rule: under floor_db of the energy above 100 Hz lies above the cutoff."""
+    from skdeepfake.io import band_limited
+
+    rng = np.random.default_rng(0)
+    noise = rng.standard_normal(SR)
+    t = np.arange(SR) / SR
+    tone = np.sin(2 * np.pi * 1000 * t)
+    # a 1-kHz tone with a 6-kHz partial 40 dB down (kept) or 60 dB down (band-limited), a shorter recording,
+    # silence, and white noise
+    rows = [tone + 1e-2 * np.sin(2 * np.pi * 6000 * t), tone + 1e-3 * np.sin(2 * np.pi * 6000 * t)]
+    found = band_limited(rows + [tone[:4000], np.zeros(SR), noise], sr=SR)
+    assert found.tolist() == [False, True, True, True, False], found
+    assert band_limited(np.stack(rows), sr=SR).tolist() == [False, True]
+    assert band_limited([noise], sr=SR, cutoff=SR / 2).tolist() == [True]  # nothing lies above Nyquist
+    assert band_limited([rows[1]], sr=SR, floor_db=-70.0).tolist() == [False]
+
+
 def test_min_duration_needs_the_recordings_not_rows_of_fixed_length():
     X, y = _blobs()
     detector = AbstainingDetector(LogisticRegression(), min_duration=10.0).fit(X, y)

@@ -65,13 +65,14 @@ from ..base import BinaryDetectorMixin
 from ..features import fits_only_input_length
 from ..labels import log_odds, proba_columns, spoof_column, spoof_scores
 from ._domain import gaussian, linear_calibration, mahalanobis
-from ._verdicts import abstain_if_short, can_abstain, threshold_verdicts, verdicts
+from ._verdicts import abstain_if_band_limited, abstain_if_short, can_abstain, threshold_verdicts, verdicts
 
 __all__ = [
     "AbstainingDetector",
     "verdicts",
     "threshold_verdicts",
     "abstain_if_short",
+    "abstain_if_band_limited",
     "can_abstain",
     "linear_calibration",
     "VERDICTS",
@@ -147,6 +148,13 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         :func:`verdicts` (and so by ``skdeepfake predict``), which sees the
         recordings before the loader pads them; ``fit`` and ``verdict`` on
         feature rows do not use it.
+    min_bandwidth : float or None, default=None
+        Hz: a recording whose loaded waveform holds (almost) nothing above
+        this (:func:`skdeepfake.io.band_limited`: telephone or 8-kHz audio)
+        is ``"uncertain"``, whatever its score: for a detector calibrated
+        without such recordings, its domain model may not set them apart.
+        Applied by :func:`verdicts` in a pipeline that starts with an
+        :class:`~skdeepfake.AudioLoader`.
 
     Attributes
     ----------
@@ -203,6 +211,7 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         "balance": [StrOptions({"classes", "groups"})],
         "random_state": ["random_state"],
         "min_duration": [Interval(Real, 0, None, closed="neither"), None],
+        "min_bandwidth": [Interval(Real, 0, None, closed="neither"), None],
     }
 
     def __init__(
@@ -217,6 +226,7 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         balance="classes",
         random_state=0,
         min_duration=None,
+        min_bandwidth=None,
     ):
         self.estimator = estimator
         self.cv = cv
@@ -227,6 +237,7 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         self.balance = balance
         self.random_state = random_state
         self.min_duration = min_duration
+        self.min_bandwidth = min_bandwidth
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, groups=None):

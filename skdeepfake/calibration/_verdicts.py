@@ -7,10 +7,10 @@ import numpy as np
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 
-from ..io import AudioBlocks, AudioLoadError
+from ..io import AudioBlocks, AudioLoader, AudioLoadError, band_limited
 from ..labels import spoof_scores
 
-__all__ = ["verdicts", "threshold_verdicts", "abstain_if_short", "can_abstain"]
+__all__ = ["verdicts", "threshold_verdicts", "abstain_if_short", "abstain_if_band_limited", "can_abstain"]
 
 
 @validate_params(
@@ -30,7 +30,10 @@ def verdicts(model, X, threshold=None):
     labelled by ``threshold`` on P(fake) and never abstains. When the
     abstaining step has a ``min_duration`` and ``X`` holds recordings (file
     paths or waveforms at the pipeline loader's ``sr``), shorter recordings
-    are ``"uncertain"`` too (:func:`abstain_if_short`).
+    are ``"uncertain"`` too (:func:`abstain_if_short`); when it has a
+    ``min_bandwidth`` and the pipeline starts with an
+    :class:`~skdeepfake.AudioLoader`, so are the recordings whose loaded
+    waveform holds nothing above it (:func:`abstain_if_band_limited`).
 
     Parameters
     ----------
@@ -63,6 +66,11 @@ def verdicts(model, X, threshold=None):
             decided = found.label != "uncertain"
             found.label[decided] = np.where(found.p_fake[decided] >= threshold, "fake", "real")
         found = Bunch(p_fake=found.p_fake, label=found.label, reason=found.reason)
+        loader = head[0] if head is not None and isinstance(head[0], AudioLoader) else None
+        if getattr(last, "min_bandwidth", None) is not None and loader is not None:
+            waveforms = Xt if len(head) == 1 else loader.transform(X)
+            limited = band_limited(waveforms, sr=loader.sr, cutoff=last.min_bandwidth)
+            found = abstain_if_band_limited(found, limited, last.min_bandwidth)
         if getattr(last, "min_duration", None) is not None and head is not None:
             found = abstain_if_short(found, _durations(X, getattr(head[0], "sr", None)), last.min_duration)
         return found
@@ -171,12 +179,71 @@ def abstain_if_short(found, durations, min_duration):
     'too short: 0.80 s of audio, under the 2 s this detector judges'
     """
     durations = np.asarray(durations, dtype=np.float64)
-    label, reason = found.label.copy(), found.reason.copy()
-    for i in np.flatnonzero(durations < min_duration):
-        label[i] = "uncertain"
-        reason[i] = (
+    short = np.flatnonzero(durations < min_duration)
+    return _abstain(
+        found,
+        short,
+        [
             f"too short: {durations[i]:.2f} s of audio, under the {min_duration:g} s this detector judges"
-        )
+            for i in short
+        ],
+    )
+
+
+@validate_params(
+    {
+        "found": [Bunch],
+        "limited": ["array-like"],
+        "min_bandwidth": [Interval(Real, 0, None, closed="neither")],
+    },
+    prefer_skip_nested_validation=True,
+)
+def abstain_if_band_limited(found, limited, min_bandwidth):
+    """Verdicts with every band-limited recording made ``"uncertain"``.
+
+    The rule of :class:`AbstainingDetector`'s ``min_bandwidth``:
+    :func:`verdicts` applies it with ``limited`` from
+    :func:`skdeepfake.io.band_limited` (``cutoff=min_bandwidth``) on the
+    waveforms the pipeline's loader gives; a benchmark that has the verdicts
+    and that mask apart applies it the same way.
+
+    Parameters
+    ----------
+    found : Bunch
+        ``p_fake``, ``label`` and ``reason``, as :func:`verdicts` returns.
+    limited : array-like of bool, shape (n_samples,)
+        Which recordings hold (almost) nothing above ``min_bandwidth`` Hz.
+    min_bandwidth : float
+        Hz, for the reason.
+
+    Returns
+    -------
+    Bunch
+        The same fields, labels and reasons replaced where band-limited.
+
+    Examples
+    --------
+    >>> from skdeepfake.calibration import abstain_if_band_limited, threshold_verdicts
+    >>> found = abstain_if_band_limited(threshold_verdicts([0.9, 0.9]), [True, False], 4000)
+    >>> found.label.tolist()
+    ['uncertain', 'fake']
+    >>> found.reason[0]
+    'band-limited: nothing above 4000 Hz (telephone or 8-kHz audio), which this detector was not calibrated on'
+    """
+    where = np.flatnonzero(np.asarray(limited, dtype=bool))
+    reason = (
+        f"band-limited: nothing above {min_bandwidth:g} Hz (telephone or 8-kHz audio), "
+        "which this detector was not calibrated on"
+    )
+    return _abstain(found, where, [reason] * len(where))
+
+
+def _abstain(found, where, reasons):
+    """``found`` with the recordings at ``where`` made "uncertain" for ``reasons``."""
+    label, reason = found.label.copy(), found.reason.copy()
+    label[where] = "uncertain"
+    for i, why in zip(where, reasons):
+        reason[i] = why
     return Bunch(p_fake=found.p_fake, label=label, reason=reason)
 
 

@@ -20,7 +20,7 @@ from ._decode import (
     _load_audio,
     load_audio,
 )
-from ._inspect import inspect_audio, signal_note
+from ._inspect import band_limited, inspect_audio, signal_note
 
 __all__ = [
     "AudioLoader",
@@ -29,6 +29,7 @@ __all__ = [
     "load_audio",
     "inspect_audio",
     "signal_note",
+    "band_limited",
     "fix_length",
     "SAMPLE_RATE_RANGE",
     "MAX_DURATION",
