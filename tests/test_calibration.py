@@ -349,6 +349,11 @@ def test_band_limited_measures_the_energy_above_the_cutoff():
     assert band_limited(np.stack(rows), sr=SR).tolist() == [False, True]
     assert band_limited([noise], sr=SR, cutoff=SR / 2).tolist() == [True]  # nothing lies above Nyquist
     assert band_limited([rows[1]], sr=SR, floor_db=-70.0).tolist() == [False]
+    # only the first BAND_SECONDS count: a full-band burst after them does not change the verdict
+    from skdeepfake.io._inspect import BAND_SECONDS
+
+    late = np.r_[np.tile(tone, int(BAND_SECONDS) + 1), noise]
+    assert band_limited([late], sr=SR).tolist() == [True]
 
 
 def test_min_duration_needs_the_recordings_not_rows_of_fixed_length():
