@@ -249,7 +249,10 @@ class AudioBlocks:
                 "(--max-duration) or score it in windows."
             )
         if self.n_read <= self._block_frames():
-            return self._read_one_block()
+            # A file that fits one block (most clips): that block is the result,
+            # without the buffer a longer file is gathered in.
+            blocks = list(self)
+            return np.ascontiguousarray(blocks[0] if len(blocks) == 1 else np.concatenate(blocks))
         y = np.empty(self.n_out, dtype=np.float32)
         filled = 0
         for block in self:
@@ -269,47 +272,21 @@ class AudioBlocks:
     def _block_frames(self):
         return max(4096, _BLOCK_BYTES // (4 * self._file.channels))
 
-    def _resampler(self):
-        if self.sr == self.orig_sr:
-            return None
-        return soxr.ResampleStream(self.orig_sr, self.sr, 1, dtype="float32", quality="HQ")
-
-    def _mono(self, data):
-        mono = data.mean(axis=1, dtype=np.float32) if data.shape[1] > 1 else data[:, 0]
-        if self.subtype not in _INTEGER_PCM:
-            _check_values(self.path, mono)
-        return mono
-
-    def _read_one_block(self):
-        # A file that fits one block (most clips) is read without the
-        # generator and the buffer it fills: the same samples, computed as
-        # _blocks computes its single block, without the per-file overhead
-        # that made one-file latency slower than a plain read.
-        if self._file is None:
-            raise ValueError(f"{self.path}: AudioBlocks can be iterated once.")
-        try:
-            with self._errors():
-                data = _read_float32(self._file, self.subtype, self.n_read)
-                mono = self._mono(data)
-                resampler = self._resampler()
-                if resampler is not None:
-                    mono = resampler.resample_chunk(mono, last=True)
-                self._check_end(len(mono))
-        finally:
-            self.close()
-        return np.ascontiguousarray(mono)
-
     def _blocks(self):
-        f = self._file
+        f, path = self._file, self.path
         block = self._block_frames()
-        resampler = self._resampler()
+        resampler = None
+        if self.sr != self.orig_sr:
+            resampler = soxr.ResampleStream(self.orig_sr, self.sr, 1, dtype="float32", quality="HQ")
         n_samples, left = 0, self.n_read
         while left > 0:
             data = _read_float32(f, self.subtype, min(block, left))
             if len(data) == 0:
                 break  # the file ended before its header said
             left -= len(data)
-            mono = self._mono(data)
+            mono = data.mean(axis=1, dtype=np.float32) if data.shape[1] > 1 else data[:, 0]
+            if self.subtype not in _INTEGER_PCM:
+                _check_values(path, mono)
             if resampler is not None:
                 mono = resampler.resample_chunk(mono, last=left <= 0)
             n_samples += len(mono)
@@ -318,10 +295,6 @@ class AudioBlocks:
             tail = resampler.resample_chunk(np.zeros(0, np.float32), last=True)
             n_samples += len(tail)
             yield tail
-        self._check_end(n_samples)
-
-    def _check_end(self, n_samples):
-        f, path = self._file, self.path
         # libsndfile quietly shortens a WAV/AIFF whose data chunk runs past the
         # end of the file; its log records the size the header declared.
         cut = _TRUNCATED.search(f.extra_info)

@@ -183,15 +183,12 @@ def band_limited(X, sr, cutoff=4000.0, floor_db=-50.0):
     >>> band_limited([low, low + 0.1 * np.sin(2 * np.pi * 6000 * t)], sr=16000)
     array([ True, False])
     """
-    if isinstance(X, np.ndarray) and X.ndim == 2:
-        rows = X
-    else:
-        rows = [np.asarray(x, dtype=np.float64).ravel() for x in X]
+    rows = X if isinstance(X, np.ndarray) and X.ndim == 2 else list(X)
     out = np.empty(len(rows), dtype=bool)
     n_max = int(BAND_SECONDS * sr)
-    for i, y in enumerate(rows):
-        y = y[:n_max]
-        power = np.abs(np.fft.rfft(np.asarray(y, dtype=np.float64))) ** 2
+    for i, x in enumerate(rows):
+        y = np.asarray(x, dtype=np.float64).ravel()[:n_max]
+        power = np.abs(np.fft.rfft(y)) ** 2
         freq = np.fft.rfftfreq(len(y), 1 / sr)
         above, total = power[freq > cutoff].sum(), power[freq > 100].sum()
         with np.errstate(divide="ignore", invalid="ignore"):
