@@ -60,15 +60,21 @@ def verdicts(model, X, threshold=None):
     """
     last, head = _last_step(model)
     if can_abstain(model):
-        Xt = X if head is None else head.transform(X)
+        loader = head[0] if head is not None and isinstance(head[0], AudioLoader) else None
+        # Decoded once: the loader's waveforms feed both the rest of the head and the bandwidth rule.
+        waveforms = None if loader is None else loader.transform(X)
+        if head is None:
+            Xt = X
+        elif loader is None:
+            Xt = head.transform(X)
+        else:
+            Xt = waveforms if len(head) == 1 else head[1:].transform(waveforms)
         found = last.verdict(Xt)
         if threshold is not None:
             decided = found.label != "uncertain"
             found.label[decided] = np.where(found.p_fake[decided] >= threshold, "fake", "real")
         found = Bunch(p_fake=found.p_fake, label=found.label, reason=found.reason)
-        loader = head[0] if head is not None and isinstance(head[0], AudioLoader) else None
         if getattr(last, "min_bandwidth", None) is not None and loader is not None:
-            waveforms = Xt if len(head) == 1 else loader.transform(X)
             limited = band_limited(waveforms, sr=loader.sr, cutoff=last.min_bandwidth)
             found = abstain_if_band_limited(found, limited, last.min_bandwidth)
         if getattr(last, "min_duration", None) is not None and head is not None:
