@@ -15,9 +15,10 @@ Explanations disagree with each other and a few examples do not
 generalise; read the user guide's page on their limits.
 """
 
+from ._deletion import deletion_curve
 from ._gradients import gradient_map
 from ._importance import feature_groups, feature_importance
-from ._occlusion import deletion_curve, occlusion
+from ._occlusion import occlusion
 from ._plot import FeatureImportanceDisplay, RelevanceDisplay
 
 __all__ = [
