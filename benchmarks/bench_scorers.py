@@ -1,0 +1,122 @@
+"""Which fixed scorer ranks fakes best on sources it never saw: AASIST-L, AASIST, both, or a back-end on them.
+
+The shipped detector's ranking is that of its scorer, the published AASIST-L
+network held fixed. Here the candidates for that place, on the development
+corpus (``SKDF_DEV_CORPUS``; without it, the shared corpora), every one
+judged on the sources it was not fitted on:
+
+* ``aasist-l`` and ``aasist``: the published networks' log-odds of "spoof"
+  (:func:`skdeepfake.pretrained.load_detector`), nothing fitted;
+* ``mean of both``: the average of the two log-odds, a fixed rule (nothing
+  fitted either: fusion weights learnt on other sources did not carry over,
+  ``benchmarks/corpus/SOURCE.md``);
+* ``back-end on <network>``: a balanced logistic regression on the
+  network's last hidden layer (the graph readout that feeds its two logits),
+  refitted leaving each source out (``LeaveOneGroupOut``): does the
+  embedding hold evidence that the published output layer does not use?
+
+One pass of each network over the corpus gives its log-odds and its
+embedding together; both are cached in ``--cache-dir``. Printed per
+candidate: pooled EER, mean per-source EER with a 90% bootstrap interval
+(clips resampled within sources) and each source's EER, then each one's
+paired gain over ``aasist-l`` (positive: lower EER). A candidate replaces
+the shipped scorer only when the interval of its gain excludes zero.
+
+    SKDF_DEV_CORPUS=../shared/data/dev-corpus python bench_scorers.py
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+from _common import dev_corpora, report
+from bench_generalisation import _header, _row, gains
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import LeaveOneGroupOut
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skdeepfake.labels import log_odds, spoof_column
+from skdeepfake.pretrained import load_detector
+
+HERE = Path(__file__).resolve().parent
+NETWORKS = ("aasist-l", "aasist")
+
+
+def _outputs(name, files, waveforms, cache_dir):
+    """(log-odds of "spoof", graph embedding) of every clip under the published network ``name``, cached."""
+    cache = cache_dir / f"bench_scorers_{name}.npz"
+    if cache.is_file():
+        saved = np.load(cache, allow_pickle=False)
+        if saved["files"].tolist() == [str(f) for f in files]:
+            return saved["s"], saved["embedding"]
+    import keras
+
+    network = load_detector(name)[-1]
+    model = network.model_
+    inner = keras.Model(model.inputs, [model.get_layer("graph").output, model.get_layer("logits").output])
+    # One predict call: Keras compiles the graph once for the whole corpus.
+    embedding, logits = inner.predict(waveforms, batch_size=32, verbose=0)
+    # The softmax of two logits is the sigmoid of their difference; its sign follows classes_.
+    s = (logits[:, 1] - logits[:, 0]).astype(np.float64)
+    if spoof_column(network.classes_) == 0:
+        s = -s
+    reference = log_odds(network.predict_proba(waveforms[:8])[:, spoof_column(network.classes_)])
+    np.testing.assert_allclose(s[:8], reference, atol=1e-3, err_msg="the sub-model's log-odds")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    np.savez(cache, files=np.asarray([str(f) for f in files]), s=s, embedding=embedding)
+    return s, embedding
+
+
+def _back_end(X, y, corpora):
+    """Out-of-source log-odds of a balanced logistic regression on X, each source left out."""
+    out = np.empty(len(y))
+    for train, test in LeaveOneGroupOut().split(X, y, corpora):
+        model = make_pipeline(
+            StandardScaler(), LogisticRegression(C=0.01, class_weight="balanced", max_iter=2000)
+        )
+        out[test] = model.fit(X[train], y[train]).decision_function(X[test])
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--cache-dir", type=Path, default=HERE / ".cache")
+    args = parser.parse_args()
+    files, y, corpora = dev_corpora(args.data)
+    print(f"{len(y)} clips ({int((y == 0).sum())} real) of {len(set(corpora))} sources\n")
+    waveforms = None
+    scores, embeddings, seconds = {}, {}, {}
+    for name in NETWORKS:
+        start = time.perf_counter()
+        if waveforms is None and not (args.cache_dir / f"bench_scorers_{name}.npz").is_file():
+            waveforms = load_detector(name)[0].fit_transform(files)
+        scores[name], embeddings[name] = _outputs(name, files, waveforms, args.cache_dir)
+        seconds[name] = time.perf_counter() - start
+    scores["mean of both"] = (scores["aasist-l"] + scores["aasist"]) / 2
+    for name in NETWORKS:
+        start = time.perf_counter()
+        scores[f"back-end on {name}"] = _back_end(embeddings[name], y, corpora)
+        seconds[f"back-end on {name}"] = time.perf_counter() - start
+    both = np.hstack([embeddings[name] for name in NETWORKS])
+    scores["back-end on both"] = _back_end(both, y, corpora)
+
+    _header(corpora)
+    means = {name: _row(name, y, s, None, corpora, seconds.get(name, 0.0)) for name, s in scores.items()}
+    gains(y, corpora, {name: (s, None) for name, s in scores.items()}, "aasist-l")
+    best = min(means, key=means.get)
+    report(
+        f"mean per-source EER, best candidate ({best}) vs aasist-l",
+        means[best],
+        means["aasist-l"],
+        "EER",
+        higher_is_better=False,
+    )
+
+
+if __name__ == "__main__":
+    main()
