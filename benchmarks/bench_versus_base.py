@@ -15,7 +15,10 @@ the best of the rounds is kept. Measured, on 2-s 16 kHz WAV files:
   pipeline, milliseconds (median of 200).
 
 The ratios (working tree over base; for the latency base over working tree)
-are the RESULT lines: above 1 is faster than the base.
+are the RESULT lines: above 1 is faster than the base. Beside the best of
+the rounds, each round's own ratio (base and tree measured back to back) is
+printed, with their median and range: how far identical code moves between
+runs on this machine, which a ratio must exceed to mean anything.
 """
 
 import argparse
@@ -26,6 +29,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from _common import report
 
 HERE = Path(__file__).resolve().parent
@@ -130,6 +134,19 @@ def main():
         print(
             f"{side:5s} featurize_files {b['files']:7.0f} clips/s, pipeline {b['pipeline']:7.0f} clips/s "
             f"({b['pipeline'] / b['files']:.2f} of it), one file {b['latency_ms']:.2f} ms"
+        )
+    print("paired rounds (tree over base; latency base over tree): median [min, max]")
+    for key, label, faster in (
+        ("files", "featurize_files", True),
+        ("pipeline", "pipeline", True),
+        ("latency_ms", "one-file predict", False),
+    ):
+        ratios = np.array(
+            [t[key] / b[key] if faster else b[key] / t[key] for b, t in zip(runs["base"], runs["tree"])]
+        )
+        print(
+            f"  {label:17s} {np.median(ratios):.2f} [{ratios.min():.2f}, {ratios.max():.2f}] "
+            f"over {len(ratios)} rounds"
         )
     base, tree = best["base"], best["tree"]
     report(f"featurize_files clips/s vs {args.base}", tree["files"], base["files"], "clips/s", goal=1.0)
