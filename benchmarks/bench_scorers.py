@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 from _common import dev_corpora, report
-from bench_generalisation import _header, _row, gains
+from bench_generalisation import _header, _row, _scores, gains
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import LeaveOneGroupOut
@@ -53,7 +53,10 @@ NETWORKS = ("aasist-l", "aasist")
 
 
 def _outputs(name, files, waveforms, cache_dir):
-    """(log-odds of "spoof", graph embedding) of every clip under the published network ``name``, cached."""
+    """(log-odds of "spoof", graph embedding) of every clip under the published network ``name``, cached.
+
+    ``waveforms(loader)`` gives the clips as ``loader`` reads them; called only without a cache.
+    """
     cache = cache_dir / f"bench_scorers_{name}.npz"
     if cache.is_file():
         saved = np.load(cache, allow_pickle=False)
@@ -61,16 +64,17 @@ def _outputs(name, files, waveforms, cache_dir):
             return saved["s"], saved["embedding"]
     import keras
 
-    network = load_detector(name)[-1]
+    loader, network = (step for _, step in load_detector(name).steps)
+    X = waveforms(loader)
     model = network.model_
     inner = keras.Model(model.inputs, [model.get_layer("graph").output, model.get_layer("logits").output])
     # One predict call: Keras compiles the graph once for the whole corpus.
-    embedding, logits = inner.predict(waveforms, batch_size=32, verbose=0)
+    embedding, logits = inner.predict(X, batch_size=32, verbose=0)
     # The softmax of two logits is the sigmoid of their difference; its sign follows classes_.
     s = (logits[:, 1] - logits[:, 0]).astype(np.float64)
     if spoof_column(network.classes_) == 0:
         s = -s
-    reference = log_odds(network.predict_proba(waveforms[:8])[:, spoof_column(network.classes_)])
+    reference = log_odds(network.predict_proba(X[:8])[:, spoof_column(network.classes_)])
     np.testing.assert_allclose(s[:8], reference, atol=1e-3, err_msg="the sub-model's log-odds")
     cache_dir.mkdir(parents=True, exist_ok=True)
     np.savez(cache, files=np.asarray([str(f) for f in files]), s=s, embedding=embedding)
@@ -109,14 +113,11 @@ def _every_window(name, files, y, first, cache_dir):
 
 
 def _back_end(X, y, corpora):
-    """Out-of-source log-odds of a balanced logistic regression on X, each source left out."""
-    out = np.empty(len(y))
-    for train, test in LeaveOneGroupOut().split(X, y, corpora):
-        model = make_pipeline(
-            StandardScaler(), LogisticRegression(C=0.01, class_weight="balanced", max_iter=2000)
-        )
-        out[test] = model.fit(X[train], y[train]).decision_function(X[test])
-    return out
+    """Out-of-source P(fake) of a balanced logistic regression on X, each source left out."""
+    model = make_pipeline(
+        StandardScaler(), LogisticRegression(C=0.01, class_weight="balanced", max_iter=2000)
+    )
+    return _scores(model, X, y, LeaveOneGroupOut().split(X, y, corpora))
 
 
 def main():
@@ -129,12 +130,18 @@ def main():
     args = parser.parse_args()
     files, y, corpora = dev_corpora(args.data)
     print(f"{len(y)} clips ({int((y == 0).sum())} real) of {len(set(corpora))} sources\n")
-    waveforms = None
+
+    decoded = {}
+
+    def waveforms(loader):  # decoded once per loader (the networks share one), only for a missing cache
+        key = repr(loader)
+        if key not in decoded:
+            decoded[key] = loader.fit_transform(files)
+        return decoded[key]
+
     scores, embeddings, seconds = {}, {}, {}
     for name in NETWORKS:
         start = time.perf_counter()
-        if waveforms is None and not (args.cache_dir / f"bench_scorers_{name}.npz").is_file():
-            waveforms = load_detector(name)[0].fit_transform(files)
         scores[name], embeddings[name] = _outputs(name, files, waveforms, args.cache_dir)
         seconds[name] = time.perf_counter() - start
     scores["mean of both"] = (scores["aasist-l"] + scores["aasist"]) / 2
