@@ -235,13 +235,13 @@ def test_an_object_array_of_waveforms_fits_as_it_predicts(speech):
 
 
 def test_a_long_file_is_scored_while_it_is_decoded(linear_model, speech, tmp_path, monkeypatch):
-    import skdeepfake.scoring as scoring
+    import skdeepfake.scoring._plan as plan  # where the streaming threshold is read
     from skdeepfake.persistence import load_model
 
     model = load_model(linear_model)
     clip = write_audio(tmp_path / "long.wav", np.concatenate(list(speech.data[:10])))  # 20 s
     whole = next(score_files(model, [clip])).p_fake
-    monkeypatch.setattr(scoring, "CHUNK_SAMPLES", 2**16)  # 20 s is now "long": streamed
+    monkeypatch.setattr(plan, "CHUNK_SAMPLES", 2**16)  # 20 s is now "long": streamed
     streamed = list(score_files(model, [clip]))
     assert streamed[0].error is None
     assert streamed[0].p_fake == pytest.approx(whole, abs=1e-4)
@@ -249,13 +249,13 @@ def test_a_long_file_is_scored_while_it_is_decoded(linear_model, speech, tmp_pat
 
 
 def test_a_long_file_is_scored_window_by_window_while_it_is_decoded(speech, tmp_path, monkeypatch):
-    import skdeepfake.scoring as scoring
+    import skdeepfake.scoring._plan as plan  # where the streaming threshold is read
     from skdeepfake.pipelines import make_xgb_pipeline
 
     model = make_xgb_pipeline(n_estimators=3, whole_recording=True).fit(speech.data[:8], speech.target[:8])
     clip = write_audio(tmp_path / "long.wav", np.concatenate(list(speech.data[:10])))
     whole = next(score_files(model, [clip], windows=True, aggregate="max"))
-    monkeypatch.setattr(scoring, "CHUNK_SAMPLES", 2**16)
+    monkeypatch.setattr(plan, "CHUNK_SAMPLES", 2**16)
     streamed = next(score_files(model, [clip], windows=True, aggregate="max"))
     assert streamed.p_fake == pytest.approx(whole.p_fake)
     np.testing.assert_allclose(streamed.windows.to_numpy(), whole.windows.to_numpy(), rtol=1e-6)

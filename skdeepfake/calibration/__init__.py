@@ -56,7 +56,7 @@ from numbers import Integral, Real
 import numpy as np
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
-from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, StratifiedKFold, cross_val_predict
+from sklearn.model_selection import cross_val_predict
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -64,7 +64,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..base import BinaryDetectorMixin
 from ..features import fits_only_input_length
 from ..labels import log_odds, proba_columns, spoof_column, spoof_scores
-from ._domain import gaussian, linear_calibration, mahalanobis
+from ._domain import MAX_GROUP_FOLDS, gaussian, held_out_folds, linear_calibration, mahalanobis
 from ._verdicts import abstain_if_band_limited, abstain_if_short, can_abstain, threshold_verdicts, verdicts
 
 __all__ = [
@@ -81,22 +81,6 @@ __all__ = [
 
 #: The labels a verdict can take.
 VERDICTS = ("real", "fake", "uncertain")
-
-
-#: With groups, each is left out in turn up to this many; beyond, GroupKFold with this many folds.
-MAX_GROUP_FOLDS = 20
-
-
-def _splitter(cv, groups, random_state):
-    """Folds that leave whole groups out when there are groups, else stratified folds."""
-    if groups is None:
-        return StratifiedKFold(cv, shuffle=True, random_state=random_state)
-    n_groups = len(np.unique(groups))
-    if n_groups < 2:
-        raise ValueError(f"groups: {n_groups} group given; leaving groups out needs at least two.")
-    # Leaving one source out at a time scores each source by a model that saw all the others: the
-    # situation of a user's recordings. Holding out several at once would make it look worse.
-    return LeaveOneGroupOut() if n_groups <= MAX_GROUP_FOLDS else GroupKFold(MAX_GROUP_FOLDS)
 
 
 class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
@@ -271,7 +255,7 @@ class AbstainingDetector(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         cv = min(self.cv, n_min) if groups is None else self.cv
         if cv < 2:
             raise ValueError(f"each class needs at least 2 samples to calibrate out of fold; got {n_min}.")
-        splitter = _splitter(cv, groups, self.random_state)
+        splitter = held_out_folds(cv, groups, self.random_state)
         folds = list(splitter.split(X, y, groups))
         oof = cross_val_predict(clone(self.estimator), X, y, cv=folds, method="predict_proba")[:, column]
         s = log_odds(oof)

@@ -1,11 +1,36 @@
-"""The pieces of an abstaining detector: a one-class Gaussian domain model and the linear calibration."""
+"""The pieces of an abstaining detector: the folds of its held-out scores, a one-class Gaussian domain model and
+the linear calibration."""
 
 import numpy as np
 from sklearn.covariance import LedoitWolf
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, StratifiedKFold
 from sklearn.utils._param_validation import validate_params
 
-__all__ = ["gaussian", "mahalanobis", "linear_calibration", "balanced_weights"]
+__all__ = [
+    "held_out_folds",
+    "MAX_GROUP_FOLDS",
+    "gaussian",
+    "mahalanobis",
+    "linear_calibration",
+    "balanced_weights",
+]
+
+
+#: With groups, each is left out in turn up to this many; beyond, GroupKFold with this many folds.
+MAX_GROUP_FOLDS = 20
+
+
+def held_out_folds(cv, groups, random_state):
+    """Folds that leave whole groups out when there are groups, else stratified folds."""
+    if groups is None:
+        return StratifiedKFold(cv, shuffle=True, random_state=random_state)
+    n_groups = len(np.unique(groups))
+    if n_groups < 2:
+        raise ValueError(f"groups: {n_groups} group given; leaving groups out needs at least two.")
+    # Leaving one source out at a time scores each source by a model that saw all the others: the
+    # situation of a user's recordings. Holding out several at once would make it look worse.
+    return LeaveOneGroupOut() if n_groups <= MAX_GROUP_FOLDS else GroupKFold(MAX_GROUP_FOLDS)
 
 
 def gaussian(X):

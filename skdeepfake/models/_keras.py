@@ -45,6 +45,7 @@ from ..base import BinaryDetectorMixin
 from ..labels import spoof_column
 from ..utils._state import ExportedState
 from . import _backend
+from ._metrics_data import metrics_from_data, metrics_to_data
 from ._ocsoftmax import OCSoftmaxLoss, with_oc_softmax
 from ._tf import import_keras, quiet_stderr
 
@@ -271,7 +272,7 @@ class KerasDetector(BinaryDetectorMixin, ExportedState, KerasClassifier):
         """(state, blobs): classes, input shape, history, the input encoder's
         statistics, and the network as a ``.keras`` file."""
         # Metrics are a parameter this class stores itself, as data.
-        options = {"metrics": _metrics_to_data(self.metrics)}
+        options = {"metrics": metrics_to_data(self.metrics)}
         if not self.__sklearn_is_fitted__():
             return options, {}
         encoder = self.feature_encoder_
@@ -294,7 +295,7 @@ class KerasDetector(BinaryDetectorMixin, ExportedState, KerasClassifier):
     @classmethod
     def _skdf_import(cls, params, state, blobs):
         """Rebuild a fitted detector; the network is loaded with ``safe_mode``."""
-        metrics = _metrics_from_data(state.get("metrics"))
+        metrics = metrics_from_data(state.get("metrics"))
         detector = cls(**params, metrics=metrics)
         if "classes" not in state:
             return detector
@@ -339,47 +340,6 @@ def _keras_history_names(detector):
         if renamed != key and renamed in detector.history_:
             # This fit's values; earlier partial_fit calls' are under ``key`` already.
             detector.history_[key] = detector.history_.get(key, []) + detector.history_.pop(renamed)
-
-
-def _metrics_to_data(metrics):
-    """Metric names as they are, Metric objects as Keras' serialised config."""
-    if metrics is None:
-        return None
-    out = []
-    for m in metrics:
-        if not isinstance(m, str) and not _is_keras_metric(type(m).__name__, type(m).__module__):
-            raise ValueError(
-                f"metric {m!r} is not one of keras.metrics, so a model file cannot hold it; "
-                "give it by name or use a built-in metric."
-            )
-        out.append(m if isinstance(m, str) else {"class": type(m).__name__, "config": m.get_config()})
-    return out
-
-
-def _metrics_from_data(data):
-    """Rebuild metrics, instantiating only classes of keras.metrics."""
-    if data is None:
-        return None
-    out = []
-    for m in data:
-        if isinstance(m, str):
-            out.append(m)
-        elif (
-            isinstance(m, dict)
-            and _is_keras_metric(m.get("class"), "keras.")
-            and isinstance(m.get("config"), dict)
-        ):
-            out.append(getattr(keras.metrics, m["class"]).from_config(m["config"]))
-        else:
-            raise ValueError(f"metric {str(m)[:80]!r}: not a keras.metrics class.")
-    return out
-
-
-def _is_keras_metric(name, module):
-    cls = getattr(keras.metrics, str(name), None)
-    return (
-        isinstance(cls, type) and issubclass(cls, keras.metrics.Metric) and str(module).startswith("keras.")
-    )
 
 
 def _fresh_metrics(metrics):

@@ -32,7 +32,7 @@ from ..features import frontend_grid, make_frontend
 from ..io import AudioLoader
 from ..registry import DEFAULT_MODEL, FRONTENDS, MODELS
 from ..utils._bounds import SAMPLE_RATE, SECONDS
-from ._parts import DetectorParts, detector_parts, is_sampler, pipeline_of
+from ._parts import DetectorParts, check_rate, detector_parts, is_sampler, pipeline_of
 
 # One factory per registry row (module __getattr__ below makes those not written out here).
 __all__ = [
@@ -50,27 +50,6 @@ __all__ = [
 
 
 _WHOLE = {False: "excerpt", True: "windows", "windows": "windows", "pooled": "pooled"}
-
-
-def _rates(step):
-    """The sample rates a step (or the parts of a FeatureUnion) reads audio at."""
-    parts = getattr(step, "transformer_list", None)
-    if parts is not None:
-        return {rate for _, part in parts for rate in _rates(part)}
-    params = step.get_params(deep=False) if hasattr(step, "get_params") else {}
-    return {params["sr"]} if isinstance(params.get("sr"), int) else set()
-
-
-def _check_rate(sr, *named):
-    """The loader's rate is the pipeline's: a given step that reads another is an error naming both."""
-    for name, step in named:
-        other = sorted(_rates(step) - {sr}) if step is not None else []
-        if other:
-            raise ValueError(
-                f"sr={sr}: the loader gives audio at {sr} Hz, but the {name} step "
-                f"{type(step).__name__} reads it at {other[0]} Hz; build it with sr={sr}, or pass "
-                f"sr={other[0]} to make_detector."
-            )
 
 
 @validate_params(
@@ -203,11 +182,11 @@ def make_detector(
         featurizer = make_frontend(
             spec.features if features is None else features, sr=sr, output=spec.takes, stats=stats
         )
-        _check_rate(sr, ("features", featurizer))
+        check_rate(sr, ("features", featurizer))
         if n_jobs is not None and "n_jobs" in featurizer.get_params(deep=False):
             featurizer.set_params(n_jobs=n_jobs)
         steps.append(("features", featurizer))
-    _check_rate(sr, ("augment", augment))
+    check_rate(sr, ("augment", augment))
     if spec.scaled:
         from sklearn.preprocessing import StandardScaler
 
@@ -216,7 +195,7 @@ def make_detector(
     final = spec.build(**params)
     if "sr" in final.get_params(deep=False) and "sr" not in params:
         final.set_params(sr=sr)  # a network on the waveform designs its filters for the loader's rate
-    _check_rate(sr, ("model", final))
+    check_rate(sr, ("model", final))
     if "random_state" in final.get_params(deep=False) and "random_state" not in params:
         final.set_params(random_state=random_state)  # models without one (GaussianNB) are fine too
     if abstain:

@@ -6,6 +6,8 @@ to know which steps of a detector decode audio, which may run batch by batch
 learn from the data. :func:`detector_parts` decides that once, from the
 step objects themselves (never from step names), so that a detector built by
 hand is read the same way as one from :func:`~skdeepfake.pipelines.make_detector`.
+:func:`check_rate` holds the steps :func:`~skdeepfake.pipelines.make_detector`
+is given to the loader's sample rate, the pipeline's one rate.
 """
 
 from typing import NamedTuple
@@ -13,7 +15,7 @@ from typing import NamedTuple
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import HasMethods, validate_params
 
-__all__ = ["DetectorParts", "detector_parts", "is_sampler", "pipeline_of"]
+__all__ = ["DetectorParts", "detector_parts", "is_sampler", "pipeline_of", "check_rate"]
 
 
 @validate_params({"step": "no_validation"}, prefer_skip_nested_validation=True)
@@ -174,3 +176,24 @@ def _nested_loader(detector):
         return None
     params = detector.get_params(deep=True) if hasattr(detector, "get_params") else {}
     return next(((path, value) for path, value in params.items() if isinstance(value, AudioLoader)), None)
+
+
+def _rates(step):
+    """The sample rates a step (or the parts of a FeatureUnion) reads audio at."""
+    parts = getattr(step, "transformer_list", None)
+    if parts is not None:
+        return {rate for _, part in parts for rate in _rates(part)}
+    params = step.get_params(deep=False) if hasattr(step, "get_params") else {}
+    return {params["sr"]} if isinstance(params.get("sr"), int) else set()
+
+
+def check_rate(sr, *named):
+    """The loader's rate is the pipeline's: a given step that reads another is an error naming both."""
+    for name, step in named:
+        other = sorted(_rates(step) - {sr}) if step is not None else []
+        if other:
+            raise ValueError(
+                f"sr={sr}: the loader gives audio at {sr} Hz, but the {name} step "
+                f"{type(step).__name__} reads it at {other[0]} Hz; build it with sr={sr}, or pass "
+                f"sr={other[0]} to make_detector."
+            )

@@ -9,7 +9,6 @@ the library's one implementation of it, which the pipeline factories
 from numbers import Integral
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -37,6 +36,7 @@ from ._windowing import (
     check_window_and_hop,
     stream_batches,
     window_bounds,
+    windows_frame,
 )
 
 __all__ = [
@@ -284,16 +284,7 @@ class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
             owners.append(batch_owners)
             bounds += batch_bounds
             scores.append(spoof_scores(self.estimator_, windows)[0])
-        owners, scores = np.concatenate(owners), np.concatenate(scores)
-        bounds = np.asarray(bounds, float).reshape(-1, 2)
-        return pd.DataFrame(
-            {
-                "recording": owners,
-                "start": bounds[:, 0] / self.sr,
-                "end": bounds[:, 1] / self.sr,
-                "p_fake": scores,
-            }
-        )
+        return windows_frame(np.concatenate(owners), bounds, np.concatenate(scores), self.sr)
 
     def predict_windows_stream(self, blocks):
         """The score of every window of one recording read block by block.
@@ -320,15 +311,7 @@ class WindowedClassifier(BinaryDetectorMixin, ClassifierMixin, MetaEstimatorMixi
         for part, windows in stream_batches(blocks, self._n_window, step, self._batch_limit):
             bounds += part
             scores.append(spoof_scores(self.estimator_, windows)[0])
-        bounds = np.asarray(bounds, float).reshape(-1, 2)
-        return pd.DataFrame(
-            {
-                "recording": np.zeros(len(bounds), int),
-                "start": bounds[:, 0] / self.sr,
-                "end": bounds[:, 1] / self.sr,
-                "p_fake": np.concatenate(scores),
-            }
-        )
+        return windows_frame(np.zeros(len(bounds), int), bounds, np.concatenate(scores), self.sr)
 
     def predict_proba(self, X, sr=None):
         """Per-recording class probabilities, aggregated over windows.

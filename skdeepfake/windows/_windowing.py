@@ -8,6 +8,7 @@ orchestrates, these functions do the work (as scikit-learn's
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
@@ -123,6 +124,14 @@ def _aggregate(recording, scores, fn):
     if fn is np.max:
         return np.maximum.reduceat(scores, starts)
     return np.array([fn(part) for part in np.split(scores, starts[1:])], dtype=float)
+
+
+def windows_frame(owners, bounds, scores, sr):
+    """The table of window scores: ``recording`` (owner), ``start`` and ``end`` (seconds), ``p_fake``."""
+    bounds = np.asarray(bounds, float).reshape(-1, 2)
+    return pd.DataFrame(
+        {"recording": owners, "start": bounds[:, 0] / sr, "end": bounds[:, 1] / sr, "p_fake": scores}
+    )
 
 
 def _n_front_steps(estimator):
