@@ -137,3 +137,19 @@ def test_topics_import_each_others_public_names_only():
             if private_module or private_name:
                 reaching.append(f"{path.relative_to(package)}:{node.lineno}: {'.'.join(target)} {names}")
     assert not reaching, "imports of another topic's private module or name:\n" + "\n".join(reaching)
+
+
+def test_no_module_is_over_400_lines():
+    """The house rule: a module that grows past it is split along a concept (CONTRIBUTING)."""
+    from pathlib import Path
+
+    import skdeepfake
+
+    package = Path(skdeepfake.__file__).parent
+    lengths = {
+        str(path.relative_to(package)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in package.rglob("*.py")
+    }
+    long = {name: n for name, n in lengths.items() if n > 400}
+    assert len(lengths) > 50, f"only {len(lengths)} modules found under {package}"
+    assert not long, f"modules over 400 lines: {long}"
