@@ -158,6 +158,18 @@ def test_a_fifo_is_refused_without_blocking(tmp_path):
     assert isinstance(outcome["error"], AudioLoadError)
 
 
+def test_an_unreadable_file_is_said_to_be_unreadable(tmp_path, monkeypatch):
+    # Permission is diagnosed once the open has failed; os.access stands in for a
+    # mode that the root user of a CI machine would read anyway.
+    path = tmp_path / "locked.wav"
+    path.write_bytes(b"not audio at all" * 8)
+    with pytest.raises(AudioLoadError, match="cannot be decoded as audio"):
+        AudioLoader().transform([path])
+    monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
+    with pytest.raises(AudioLoadError, match=r"locked\.wav: cannot be read \(permission denied\)"):
+        AudioLoader().transform([path])
+
+
 def test_a_tiny_file_declaring_1_hz_costs_no_memory(tmp_path):
     path = _wav_declaring(tmp_path / "one_hertz.wav", 1, n_frames=32000)
     tracemalloc.start()
