@@ -153,3 +153,33 @@ def test_no_module_is_over_400_lines():
     long = {name: n for name, n in lengths.items() if n > 400}
     assert len(lengths) > 50, f"only {len(lengths)} modules found under {package}"
     assert not long, f"modules over 400 lines: {long}"
+
+
+# fit methods without scikit-learn's _fit_context, each with its reason.
+FIT_WITHOUT_CONTEXT = {
+    "explain/_importance.py:_GroupedModel": "a private adapter for permutation_importance; its fit does nothing",
+}
+
+
+def test_every_fit_runs_in_fit_context():
+    """scikit-learn's habit: ``fit`` validates the parameters through ``_fit_context``, never by hand."""
+    import ast
+    from pathlib import Path
+
+    import skdeepfake
+
+    package = Path(skdeepfake.__file__).parent
+    fits, missing = [], []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name == "fit":
+                    where = f"{path.relative_to(package)}:{node.name}"
+                    fits.append(where)
+                    decorators = {ast.unparse(d).split("(")[0] for d in item.decorator_list}
+                    if "_fit_context" not in decorators and where not in FIT_WITHOUT_CONTEXT:
+                        missing.append(where)
+    assert len(fits) >= 10, fits
+    assert not missing, f"fit without _fit_context: {missing}"

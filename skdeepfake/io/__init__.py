@@ -3,7 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
@@ -221,6 +221,7 @@ class AudioLoader(TransformerMixin, BaseEstimator):
         """Number of samples in every output clip: ``round(sr * duration)``, or None."""
         return None if self.duration is None else int(round(self.sr * self.duration))
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the parameters and X; nothing is learned.
 

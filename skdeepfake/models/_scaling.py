@@ -5,7 +5,7 @@ does not import the Custom-CNN.
 """
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 __all__ = ["PerFrequencyScaler"]
@@ -39,6 +39,10 @@ class PerFrequencyScaler(TransformerMixin, BaseEstimator):
     ((5, 4, 6, 1), True)
     """
 
+    # No parameters; declared so that _fit_context runs here as on every fit.
+    _parameter_constraints: dict = {}
+
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn per-band means and standard deviations.
 
