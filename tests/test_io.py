@@ -113,6 +113,21 @@ def test_stereo_is_mixed_down_to_the_channel_mean(tmp_path):
     np.testing.assert_allclose(y, left / 2, atol=1e-6)
 
 
+@pytest.mark.parametrize("ext, subtype", [("wav", "PCM_24"), ("wav", "PCM_32"), ("wav", "FLOAT"), ("flac", "PCM_16")])
+@pytest.mark.parametrize("channels", [1, 2])
+def test_samples_are_soundfiles_own_whole_or_as_an_excerpt(tmp_path, ext, subtype, channels):
+    # The loader reads into its own buffers (soundfile's buffer_read_into); the values must be
+    # exactly what soundfile.read gives, mixed down the same way, for a whole file and an excerpt.
+    samples = (0.5 * np.random.default_rng(1).uniform(-1, 1, size=(5000, channels))).astype(np.float32)
+    path = tmp_path / f"clip.{ext}"
+    sf.write(path, samples, SR, subtype=subtype)
+    expected = sf.read(path, dtype="float32", always_2d=True)[0].mean(axis=1, dtype=np.float32)
+    y, _ = load_audio(path)
+    np.testing.assert_array_equal(y, expected)
+    head, _ = load_audio(path, first=0.1)  # 1,600 samples at 16 kHz
+    np.testing.assert_array_equal(head, expected[:1600])
+
+
 @pytest.mark.parametrize("channels", [1, 2])
 def test_16_bit_pcm_reads_exactly_as_libsndfile_converts_it(tmp_path, channels):
     # load_audio scales int16 itself (faster); the values must be libsndfile's.

@@ -351,14 +351,21 @@ def _check_header(path, f, orig_sr, max_duration):
 
 
 def _read_float32(f, subtype, n_frames):
-    """Read ``n_frames`` of an open SoundFile as float32 frames x channels.
+    """Read up to ``n_frames`` of an open SoundFile as float32 frames x channels.
 
     16-bit PCM (FoR's format) is read as int16 and scaled here: libsndfile's
     own int-to-float loop is the slowest step of reading such a file, and
     scaling by 2**-15 is exact, so the values are the same as
-    ``f.read(dtype="float32")``.
+    ``f.read(dtype="float32")``. Both read with ``buffer_read_into``, which
+    hands the buffer to libsndfile without ``read``'s checks of the array
+    (its shape, dtype name and ``__array_interface__``, about 4 us of Python
+    per call here): Python holds the GIL, and files decoded in parallel
+    threads wait on each other's (``benchmarks/bench_versus_base.py``).
     """
     if subtype == "PCM_16":
-        raw = f.read(out=np.empty((n_frames, f.channels), dtype=np.int16))
-        return np.multiply(raw, np.float32(2.0**-15), dtype=np.float32)
-    return f.read(n_frames, dtype="float32", always_2d=True)
+        raw = np.empty((n_frames, f.channels), dtype=np.int16)
+        n = f.buffer_read_into(raw, "int16")
+        return np.multiply(raw[:n], np.float32(2.0**-15), dtype=np.float32)
+    out = np.empty((n_frames, f.channels), dtype=np.float32)
+    n = f.buffer_read_into(out, "float32")
+    return out if n == n_frames else out[:n].copy()  # a short read keeps no unused buffer
