@@ -113,7 +113,9 @@ def test_stereo_is_mixed_down_to_the_channel_mean(tmp_path):
     np.testing.assert_allclose(y, left / 2, atol=1e-6)
 
 
-@pytest.mark.parametrize("ext, subtype", [("wav", "PCM_24"), ("wav", "PCM_32"), ("wav", "FLOAT"), ("flac", "PCM_16")])
+@pytest.mark.parametrize(
+    "ext, subtype", [("wav", "PCM_24"), ("wav", "PCM_32"), ("wav", "FLOAT"), ("flac", "PCM_16")]
+)
 @pytest.mark.parametrize("channels", [1, 2])
 def test_samples_are_soundfiles_own_whole_or_as_an_excerpt(tmp_path, ext, subtype, channels):
     # The loader reads into its own buffers (soundfile's buffer_read_into); the values must be
