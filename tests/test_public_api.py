@@ -1,11 +1,14 @@
 """Every public function validates its arguments (scikit-learn's validate_params)."""
 
+import ast
 import importlib
 import inspect
+from pathlib import Path
 
 import pytest
 from sklearn.utils._param_validation import InvalidParameterError
 
+import skdeepfake
 from skdeepfake.registry import MODELS
 
 MODULES = [
@@ -111,20 +114,23 @@ def test_the_displays_module_moved_with_a_deprecation():
     from skdeepfake.metrics import DETCurveDisplay  # the new home  # noqa: F401
 
 
+def _package_modules():
+    """(path inside the package, source) of every module of skdeepfake, for the structure tests."""
+    package = Path(skdeepfake.__file__).parent
+    return [
+        (path.relative_to(package), path.read_text(encoding="utf-8"))
+        for path in sorted(package.rglob("*.py"))
+    ]
+
+
 def test_topics_import_each_others_public_names_only():
     """A module reaches into another topic's private module or name nowhere (utils and _version are shared)."""
-    import ast
-    from pathlib import Path
-
-    import skdeepfake
-
-    package = Path(skdeepfake.__file__).parent
     shared = {"utils", "_version"}
     reaching = []
-    for path in package.rglob("*.py"):
-        parts = path.relative_to(package).with_suffix("").parts
+    for path, source in _package_modules():
+        parts = path.with_suffix("").parts
         topic = parts[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(ast.parse(source)):
             if not isinstance(node, ast.ImportFrom) or node.level == 0:
                 continue
             # The imported module as a path inside the package (a package's __init__ counts as a part).
@@ -135,23 +141,15 @@ def test_topics_import_each_others_public_names_only():
             private_module = any(p.startswith("_") for p in target[1:])
             private_name = [n for n in names if n.startswith("_") and n != "__version__"]
             if private_module or private_name:
-                reaching.append(f"{path.relative_to(package)}:{node.lineno}: {'.'.join(target)} {names}")
+                reaching.append(f"{path}:{node.lineno}: {'.'.join(target)} {names}")
     assert not reaching, "imports of another topic's private module or name:\n" + "\n".join(reaching)
 
 
 def test_no_module_is_over_400_lines():
     """The house rule: a module that grows past it is split along a concept (CONTRIBUTING)."""
-    from pathlib import Path
-
-    import skdeepfake
-
-    package = Path(skdeepfake.__file__).parent
-    lengths = {
-        str(path.relative_to(package)): len(path.read_text(encoding="utf-8").splitlines())
-        for path in package.rglob("*.py")
-    }
+    lengths = {str(path): len(source.splitlines()) for path, source in _package_modules()}
     long = {name: n for name, n in lengths.items() if n > 400}
-    assert len(lengths) > 50, f"only {len(lengths)} modules found under {package}"
+    assert len(lengths) > 50, f"only {len(lengths)} modules found in skdeepfake"
     assert not long, f"modules over 400 lines: {long}"
 
 
@@ -163,20 +161,14 @@ FIT_WITHOUT_CONTEXT = {
 
 def test_every_fit_runs_in_fit_context():
     """scikit-learn's habit: ``fit`` validates the parameters through ``_fit_context``, never by hand."""
-    import ast
-    from pathlib import Path
-
-    import skdeepfake
-
-    package = Path(skdeepfake.__file__).parent
     fits, missing = [], []
-    for path in sorted(package.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for path, source in _package_modules():
+        for node in ast.walk(ast.parse(source)):
             if not isinstance(node, ast.ClassDef):
                 continue
             for item in node.body:
                 if isinstance(item, ast.FunctionDef) and item.name == "fit":
-                    where = f"{path.relative_to(package)}:{node.name}"
+                    where = f"{path}:{node.name}"
                     fits.append(where)
                     decorators = {ast.unparse(d).split("(")[0] for d in item.decorator_list}
                     if "_fit_context" not in decorators and where not in FIT_WITHOUT_CONTEXT:
